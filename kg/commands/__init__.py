@@ -1,0 +1,1 @@
+"""Sub-commands of `kg`; each module registers one (see kg.cli)."""

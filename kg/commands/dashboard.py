@@ -1,0 +1,51 @@
+"""`kg dashboard`: start the Streamlit app, bound to loopback unless told otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.settings import PROJECT_ROOT, Settings
+
+APP = PROJECT_ROOT / "dashboards" / "app.py"
+
+
+def streamlit_command(app: Path, host: str, port: int) -> list[str]:
+    """The exact `streamlit run` invocation: headless, no telemetry, no file watcher."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("dashboard", help="start the Streamlit dashboard")
+    parser.add_argument("--store", help="store directory (default: $KG_STORE)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    parser.add_argument("--port", type=int, default=8501, help="port (default: 8501)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not APP.is_file():
+        raise InputError(f"dashboard app not found at {APP}")
+    settings = Settings.resolve(store=args.store)
+    env = dict(os.environ, KG_STORE=str(settings.store))
+    return subprocess.call(streamlit_command(APP, args.host, args.port), env=env)

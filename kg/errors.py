@@ -1,0 +1,33 @@
+"""Errors that reach the user: each names the problem and carries the command's exit code.
+
+Exit codes (documented in the README):
+0 success · 1 the command ran and found problems (e.g. SHACL violations) · 2 bad input or
+usage (unreadable document, SPARQL syntax error, empty input) · 3 store problem (no graph
+built yet, store locked or corrupt) · 4 network problem (Crossref unreachable and nothing cached).
+"""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base class: the message is shown to the user as is."""
+
+    exit_code = 1
+
+
+class InputError(KgError):
+    """The input (document, query, file, argument) is not usable."""
+
+    exit_code = 2
+
+
+class StoreError(KgError):
+    """The triple store is missing, locked or cannot be written."""
+
+    exit_code = 3
+
+
+class NetworkError(KgError):
+    """A remote service could not be reached and nothing cached could stand in for it."""
+
+    exit_code = 4

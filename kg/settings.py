@@ -1,0 +1,51 @@
+"""Settings resolved from flags, then the environment, then defaults (DESIGN.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_CROSSREF_API = "https://api.crossref.org"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+
+
+def _data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
+def _cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path
+    cache_dir: Path
+    crossref_api: str
+    mailto: str | None
+    offline: bool
+
+    @classmethod
+    def resolve(
+        cls,
+        store: str | Path | None = None,
+        cache_dir: str | Path | None = None,
+        crossref_api: str | None = None,
+        mailto: str | None = None,
+        offline: bool | None = None,
+    ) -> Settings:
+        env = os.environ
+        return cls(
+            store=Path(store or env.get("KG_STORE") or _data_home() / "casekg" / "store"),
+            cache_dir=Path(cache_dir or env.get("KG_CACHE_DIR") or _cache_home() / "casekg"),
+            crossref_api=(crossref_api or env.get("KG_CROSSREF_API") or DEFAULT_CROSSREF_API),
+            mailto=mailto or env.get("KG_MAILTO") or None,
+            offline=offline if offline else _truthy(env.get("KG_OFFLINE")),
+        )
