@@ -30,6 +30,10 @@ class Sentence:
     section: str
     text: str
     segments: tuple[Span, ...]
+    joins: tuple[str, ...] = ()
+    """What ``text`` has between consecutive segments: ``" "`` where a line or page break
+    was folded into a space, ``""`` where a hyphenated word was rejoined. Empty means a
+    single space between every pair of segments."""
 
     @property
     def start(self) -> int:
@@ -40,8 +44,25 @@ class Sentence:
         return self.segments[-1].end
 
     def source_offset(self, offset: int) -> int:
-        """Map an offset in ``text`` to the source offset of the same character."""
-        raise NotImplementedError
+        """Map an offset in ``text`` to the source offset of the same character.
+
+        A joining space maps to the first source character after the segment before it
+        (the folded whitespace); ``len(text)`` maps to ``end``.
+        """
+        if not 0 <= offset <= len(self.text):
+            raise IndexError(f"offset {offset} outside sentence of length {len(self.text)}")
+        joins = self.joins or (" ",) * (len(self.segments) - 1)
+        position = 0
+        for number, segment in enumerate(self.segments):
+            length = segment.end - segment.start
+            if offset < position + length:
+                return segment.start + offset - position
+            position += length
+            if number < len(joins):
+                if offset < position + len(joins[number]):
+                    return segment.end
+                position += len(joins[number])
+        return self.end
 
 
 @dataclass(frozen=True)
@@ -56,7 +77,7 @@ class Author:
     given: str
     family: str
     degrees: tuple[str, ...] = ()
-    orcid: str | None = None
+    orcid: str | None = None  # the bare iD, "0000-0002-3078-2184"
     affiliation_markers: tuple[str, ...] = ()
     corresponding: bool = False
 

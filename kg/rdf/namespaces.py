@@ -15,6 +15,7 @@ FABIO = Namespace("http://purl.org/spar/fabio/")
 C4O = Namespace("http://purl.org/spar/c4o/")
 BIRO = Namespace("http://purl.org/spar/biro/")
 FRBR = Namespace("http://purl.org/vocab/frbr/core#")
+DOCO = Namespace("http://purl.org/spar/doco/")
 PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -51,6 +52,7 @@ PREFIXES: dict[str, Namespace] = {
     "c4o": C4O,
     "biro": BIRO,
     "frbr": FRBR,
+    "doco": DOCO,
     "prism": PRISM,
     "bibo": BIBO,
     "oa": OA,

@@ -1,0 +1,476 @@
+"""Claims: what the report says links an etiology, a mechanism, a condition, a sign, an outcome.
+
+Rules (general, over the concept mentions of one sentence):
+
+- Concepts take part by category, ranked along the causal chain: etiology (0) -> mechanism
+  (1) -> condition (2) -> imaging sign or outcome (3). Anatomy, modalities, lab tests and
+  organisms do not.
+- Cue phrases split the sentence into groups of mentions. A cue links the group before it
+  (the nearest non-empty one; for the narrow cues "from", "in cases of", "in patients with"
+  only its last mention, and "from" only with an etiology as the cause: "damage from
+  sepsis", not "separate calcification from scar"; for a cue coordinated with the one
+  before by "and"/"or", that cue's left group) with the group right after it.
+  Separators ("despite", "although", "based on") end a group without linking. A sentence
+  opening with "It"/"This" (not "It is believed that") takes the first ranked concept of
+  the sentence before as its left group.
+- The cause is the lower-ranked concept; between equal ranks only a causal cue orients.
+  The predicate follows the categories and the cue: effect an outcome -> increasesRiskOf;
+  effect an imaging sign -> manifestsAs (evidential or causal cues only: "suggest",
+  "might be", "due to"); temporal cues ("observed after") -> associatedWith, etiology to
+  condition only; association cues -> associatedWith; causal cues -> causes. Concepts one
+  broader than the other make no claim.
+- A sentence framed "With regard to / In <mechanism>, ..." relates every etiology or
+  mechanism after its first cue to that mechanism (causes; contributesTo between
+  mechanisms).
+- Kind: the authors' interpretation when the sentence is in their voice (we, our), in the
+  case presentation or a figure caption; otherwise background literature. Hedged when the
+  sentence hedges (might, possible, believe, suggest...).
+- Cited references: the markers in the evidence sentence. A background sentence without
+  markers takes those of the nearest earlier sentence of the same paragraph that has
+  some, as long as every sentence between is unmarked background too (the passage that
+  marker opens: "two mechanisms participate (2-4). With regard to metastatic ...").
+  A reviewed citation scope (kg.curation) extends a marker over the sentences it quotes.
+- CiTO function of the cited references: cito:citesAsEvidence for background claims,
+  cito:obtainsSupportFrom for the authors' interpretation, unless curated otherwise.
+- The curation file adds claims the rules cannot read, and rejects rule claims a reviewer
+  found wrong; a curated claim replaces a rule claim on the same concepts and sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from kg.curation import AssertionKind, CuratedClaim, Curation, Predicate, load_curation
+from kg.document import CitationMarker, Document, Sentence, Span
+from kg.mentions import ConceptMention
+from kg.sentences import LocalMention, ancestors, is_case_section, local_mentions
+from kg.vocabulary import Concept, Vocabulary, default_vocabulary
+
+RANKS = {"etiology": 0, "mechanism": 1, "condition": 2, "imaging-sign": 3, "outcome": 3}
+CueKind = Literal["causal", "forward", "association", "risk", "evidential", "temporal"]
+Offer = Callable[[LocalMention, LocalMention, Predicate, str], None]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A reified statement of the report, with its evidence and the references it cites.
+
+    ``citation_sentences`` are the sentences whose markers gave ``cited_references``
+    (the evidence sentence itself, or the one a background passage inherits them from).
+    """
+
+    subject: str
+    predicate: Predicate
+    object: str
+    kind: AssertionKind
+    hedged: bool
+    sentence_index: int
+    evidence: str
+    span: Span
+    evidence_sentences: tuple[int, ...]
+    cited_references: tuple[int, ...]
+    citation_sentences: tuple[int, ...]
+    citation_function: str | None
+    cue: str
+    curated: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: CueKind
+    backward: bool
+    narrow: bool
+    start: int
+    end: int
+    text: str
+
+
+_CUES: tuple[tuple[CueKind, bool, bool, str], ...] = (
+    ("causal", True, True, r"in\s+(?:cases|patients|the\s+setting|the\s+context)\s+(?:of|with)"),
+    ("causal", True, True, r"from"),
+    (
+        "causal",
+        True,
+        False,
+        r"due\s+to|owing\s+to|attribut(?:ed|able)\s+to|caused\s+by|secondary\s+to|"
+        r"result(?:s|ed|ing)?\s+from|aris(?:e|es|ing)\s+from|induced\s+by|"
+        r"complications?\s+(?:of|following|after)|sequelae?\s+(?:of|to)",
+    ),
+    (
+        "forward",
+        False,
+        False,
+        r"caus(?:e|es|ed|ing)(?!\s+by)|lead(?:s|ing)?\s+to|led\s+to|result(?:s|ed)?\s+in|"
+        r"contribut(?:e|es|ed|ing)\s+to|participat(?:e|es|ed|ing)\s+in",
+    ),
+    (
+        "association",
+        False,
+        False,
+        r"(?:in\s+)?associat(?:ed|ion)\s+with|related\s+to|relevant\s+to|linked\s+(?:to|with)|"
+        r"correlat(?:ed|es)\s+with",
+    ),
+    ("risk", False, False, r"risks?\s+of|predispos(?:e|es|ing)\s+to"),
+    (
+        "evidential",
+        False,
+        False,
+        r"suggest(?:s|ed|ing|ive\s+of)?|indicat(?:e|es|ed|ing|ive\s+of)|consistent\s+with|"
+        r"compatible\s+with|represent(?:s|ed|ing)?|(?:might|may|could)\s+be",
+    ),
+    (
+        "temporal",
+        True,
+        False,
+        r"(?:observed|seen|noted|develop(?:s|ed)?|occur(?:s|red|ring)?)\s+after|"
+        r"(?:after|following)(?:\s+recovery\s+from)?",
+    ),
+)
+_CUE_RE = [
+    (kind, backward, narrow, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
+    for kind, backward, narrow, pattern in _CUES
+]
+_SEPARATOR = re.compile(
+    r"\b(?:despite|although|though|whereas|but|however|regardless\s+of|based\s+on|"
+    r"even\s+(?:in|with|though))\b",
+    re.IGNORECASE,
+)
+_COORDINATED = re.compile(r"^[\s,]*(?:and|or)\b[\w\s-]{0,30}$", re.IGNORECASE)
+_FRAME = re.compile(
+    r"^(?:with\s+regard\s+to|regarding|as\s+for|as\s+to|concerning|in|for)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"^(?:it|this|these|they)\b", re.IGNORECASE)
+_EXPLETIVE = re.compile(
+    r"^it\s+(?:is|was|has\s+been)\s+(?:\w+\s+)?(?:believed|thought|known|accepted|reported|"
+    r"suggested|possible|likely|unclear|important|necessary|noteworthy|recommended)\b",
+    re.IGNORECASE,
+)
+_AUTHORS_VOICE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+_HEDGE = re.compile(
+    r"\b(?:might|may|could|possibl[ey]|probabl[ey]|speculat\w*|believe[ds]?|likely|perhaps|"
+    r"suggest\w*|presum\w*|not\s+certain)\b",
+    re.IGNORECASE,
+)
+_STRENGTH: dict[Predicate, int] = {
+    "causes": 5,
+    "contributesTo": 4,
+    "manifestsAs": 3,
+    "increasesRiskOf": 2,
+    "associatedWith": 1,
+    "detectedBy": 0,
+}
+
+
+def extract_claims(
+    document: Document,
+    mentions: Sequence[ConceptMention],
+    vocabulary: Vocabulary | None = None,
+    curation: Curation | None = None,
+) -> tuple[Claim, ...]:
+    """The claims of a document: rule claims, less rejected ones, plus curated claims.
+
+    ``curation`` defaults to the document's curation file (kg.curation), if it has one.
+    """
+    vocabulary = vocabulary or default_vocabulary()
+    if curation is None:
+        curation = load_curation(document, concepts={c.key for c in vocabulary.concepts.values()})
+    local = local_mentions(document, mentions, vocabulary)
+    citations = _Citations(document, curation)
+    claims: list[Claim] = []
+    for sentence in document.sentences:
+        ranked = [m for m in local[sentence.index] if _rank(m) is not None]
+        pairs = _sentence_pairs(document, sentence, ranked, local, vocabulary)
+        for (subject, obj), (predicate, cue) in pairs.items():
+            claims.append(_claim(sentence, subject, predicate, obj, cue, citations))
+    rejected = {
+        (vocabulary.concept(r.subject).iri, vocabulary.concept(r.object).iri, index)
+        for r in curation.rejections
+        for index in r.quote.sentence_indexes
+    }
+    curated = [_curated(document, c, vocabulary, citations) for c in curation.claims]
+    dropped = rejected | {(c.subject, c.object, c.sentence_index) for c in curated}
+    kept = [c for c in claims if (c.subject, c.object, c.sentence_index) not in dropped]
+    return tuple(sorted([*kept, *curated], key=lambda c: (c.sentence_index, c.span.start)))
+
+
+def _rank(mention: LocalMention) -> int | None:
+    ranks = [RANKS[c] for c in mention.categories if c in RANKS]
+    return min(ranks) if ranks else None
+
+
+def _category(mention: LocalMention) -> str:
+    return min((c for c in mention.categories if c in RANKS), key=lambda c: RANKS[c])
+
+
+def _cues(text: str) -> list[_Cue]:
+    found: list[_Cue] = []
+    for kind, backward, narrow, pattern in _CUE_RE:
+        for match in pattern.finditer(text):
+            found.append(_Cue(kind, backward, narrow, match.start(), match.end(), match.group()))
+    found.sort(key=lambda c: (c.start, c.start - c.end))
+    kept: list[_Cue] = []
+    for cue in found:
+        if not kept or cue.start >= kept[-1].end:
+            kept.append(cue)
+        elif cue.end - cue.start > kept[-1].end - kept[-1].start and cue.start == kept[-1].start:
+            kept[-1] = cue
+    return kept
+
+
+def _sentence_pairs(
+    document: Document,
+    sentence: Sentence,
+    ranked: list[LocalMention],
+    local: dict[int, list[LocalMention]],
+    vocabulary: Vocabulary,
+) -> dict[tuple[str, str], tuple[Predicate, str]]:
+    text = sentence.text
+    cues = _cues(text)
+    pairs: dict[tuple[str, str], tuple[Predicate, str]] = {}
+
+    def offer(cause: LocalMention, effect: LocalMention, predicate: Predicate, cue: str) -> None:
+        if _related(vocabulary, cause.concept, effect.concept):
+            return
+        key = (cause.concept.iri, effect.concept.iri)
+        if key not in pairs or _STRENGTH[predicate] > _STRENGTH[pairs[key][0]]:
+            pairs[key] = (predicate, cue)
+
+    breaks = sorted(
+        [(c.start, c.end, c) for c in cues]
+        + [(m.start(), m.end(), None) for m in _SEPARATOR.finditer(text)],
+        key=lambda b: b[0],
+    )
+    bounds = [0, *(end for _, end, _ in breaks)]
+    stops = [*(start for start, _, _ in breaks), len(text)]
+    groups = [
+        [m for m in ranked if begin <= m.start and m.end <= stop]
+        for begin, stop in zip(bounds, stops, strict=True)
+    ]
+    lefts: list[list[LocalMention]] = []
+    for position, (start, _, cue) in enumerate(breaks):
+        left = groups[position]
+        previous = breaks[position - 1][2] if position else None
+        if cue is None:
+            left = []
+        elif previous is not None and left and _COORDINATED.match(text[left[-1].end : start]):
+            left = lefts[position - 1]
+        elif not left:
+            nonempty = [g for g in groups[:position] if g]
+            left = nonempty[-1] if nonempty else _antecedent(document, sentence, local)
+        if cue is not None and cue.narrow:
+            left = left[-1:]
+        lefts.append(left)
+        if cue is not None:
+            for a in left:
+                for b in groups[position + 1]:
+                    _pair(a, b, cue, offer)
+    _frame(text, ranked, cues, offer)
+    return pairs
+
+
+def _pair(
+    a: LocalMention,
+    b: LocalMention,
+    cue: _Cue,
+    offer: Offer,
+) -> None:
+    rank_a, rank_b = _rank(a), _rank(b)
+    if rank_a is None or rank_b is None or a.concept.iri == b.concept.iri:
+        return
+    if rank_a == rank_b:
+        if cue.kind not in ("causal", "forward"):
+            return
+        cause, effect = (b, a) if cue.backward else (a, b)
+    else:
+        cause, effect = (a, b) if rank_a < rank_b else (b, a)
+    if cue.text.lower() == "from" and _category(cause) != "etiology":
+        return
+    predicate = _predicate(_category(cause), _category(effect), cue.kind)
+    if predicate is not None:
+        offer(cause, effect, predicate, cue.text)
+
+
+def _predicate(cause: str, effect: str, kind: CueKind) -> Predicate | None:
+    if effect == "outcome":
+        return "increasesRiskOf" if kind not in ("evidential", "temporal") else None
+    if kind == "risk":
+        return None
+    if effect == "imaging-sign":
+        if cause in ("mechanism", "condition") and kind in ("evidential", "causal", "forward"):
+            return "manifestsAs"
+        return None
+    if kind == "evidential":
+        return None
+    if kind == "temporal":
+        return "associatedWith" if cause == "etiology" and effect == "condition" else None
+    if kind == "association":
+        return "associatedWith"
+    return "contributesTo" if cause == effect == "mechanism" else "causes"
+
+
+def _frame(text: str, ranked: list[LocalMention], cues: list[_Cue], offer: Offer) -> None:
+    frame = _FRAME.match(text)
+    if frame is None or not cues:
+        return
+    topic = next((m for m in ranked if m.start == frame.end()), None)
+    if topic is None or not re.match(r"\s*,", text[topic.end :]):
+        return
+    topic_rank = _rank(topic)
+    if topic_rank is None or _category(topic) not in ("mechanism", "condition"):
+        return
+    for mention in ranked:
+        rank = _rank(mention)
+        if mention.start < cues[0].end or rank is None or rank > topic_rank:
+            continue
+        if mention.concept.iri == topic.concept.iri:
+            continue
+        same = _category(mention) == _category(topic)
+        offer(mention, topic, "contributesTo" if same else "causes", text[: frame.end()].strip())
+
+
+def _related(vocabulary: Vocabulary, a: Concept, b: Concept) -> bool:
+    """One concept is broader than the other: "focal myocardial calcification" and its kind."""
+    return a in ancestors(vocabulary, b) or b in ancestors(vocabulary, a)
+
+
+def _antecedent(
+    document: Document, sentence: Sentence, local: dict[int, list[LocalMention]]
+) -> list[LocalMention]:
+    """What "It" at the start of a sentence refers to: the first concept of the one before."""
+    if not _PRONOUN.match(sentence.text) or _EXPLETIVE.match(sentence.text):
+        return []
+    before = _previous_in_paragraph(document, sentence)
+    if before is None:
+        return []
+    ranked = [m for m in local[before.index] if _rank(m) is not None]
+    return ranked[:1]
+
+
+def _previous_in_paragraph(document: Document, sentence: Sentence) -> Sentence | None:
+    position = document.sentences.index(sentence)
+    if position == 0:
+        return None
+    before = document.sentences[position - 1]
+    if before.section != sentence.section:
+        return None
+    if "\n\n" in document.source[before.end : sentence.start]:
+        return None
+    return before
+
+
+def assertion_kind(sentence: Sentence) -> AssertionKind:
+    """Whose voice a sentence is in: the authors' (about their case) or the literature's."""
+    if (
+        _AUTHORS_VOICE.search(sentence.text)
+        or is_case_section(sentence.section)
+        or sentence.section.lower().startswith("fig")
+    ):
+        return "authors' interpretation"
+    return "background literature"
+
+
+class _Citations:
+    """The references each sentence's claims cite, by the rules in the module docstring."""
+
+    def __init__(self, document: Document, curation: Curation) -> None:
+        self.document = document
+        self.markers: dict[int, list[CitationMarker]] = {}
+        for marker in document.markers:
+            self.markers.setdefault(marker.sentence_index, []).append(marker)
+        self.scoped: dict[int, list[CitationMarker]] = {}
+        for scope in curation.citation_scopes:
+            inside = [
+                m
+                for m in document.markers
+                if scope.quote.span.start <= m.span.start and m.span.end <= scope.quote.span.end
+            ]
+            for index in scope.quote.sentence_indexes:
+                self.scoped.setdefault(index, []).extend(inside)
+
+    def of(self, sentence: Sentence) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(reference numbers, sentences whose markers gave them)."""
+        markers = list(self.markers.get(sentence.index, []))
+        if not markers and assertion_kind(sentence) == "background literature":
+            markers = self._inherited(sentence)
+        markers += self.scoped.get(sentence.index, [])
+        numbers = tuple(sorted({n for m in markers for n in m.reference_numbers}))
+        sources = tuple(sorted({m.sentence_index for m in markers}))
+        return numbers, sources
+
+    def _inherited(self, sentence: Sentence) -> list[CitationMarker]:
+        current = _previous_in_paragraph(self.document, sentence)
+        while current is not None:
+            if current.index in self.markers:
+                return list(self.markers[current.index])
+            if assertion_kind(current) != "background literature":
+                return []
+            current = _previous_in_paragraph(self.document, current)
+        return []
+
+
+def _function(kind: AssertionKind, references: tuple[int, ...]) -> str | None:
+    if not references:
+        return None
+    return "citesAsEvidence" if kind == "background literature" else "obtainsSupportFrom"
+
+
+def _claim(
+    sentence: Sentence,
+    subject: str,
+    predicate: Predicate,
+    obj: str,
+    cue: str,
+    citations: _Citations,
+) -> Claim:
+    kind = assertion_kind(sentence)
+    references, sources = citations.of(sentence)
+    return Claim(
+        subject=subject,
+        predicate=predicate,
+        object=obj,
+        kind=kind,
+        hedged=bool(_HEDGE.search(sentence.text)),
+        sentence_index=sentence.index,
+        evidence=sentence.text,
+        span=Span(sentence.start, sentence.end),
+        evidence_sentences=(sentence.index,),
+        cited_references=references,
+        citation_sentences=sources,
+        citation_function=_function(kind, references),
+        cue=cue,
+    )
+
+
+def _curated(
+    document: Document, curated: CuratedClaim, vocabulary: Vocabulary, citations: _Citations
+) -> Claim:
+    numbers: set[int] = set()
+    sources: set[int] = set()
+    by_index = {s.index: s for s in document.sentences}
+    for index in curated.quote.sentence_indexes:
+        found, origin = citations.of(by_index[index])
+        numbers.update(found)
+        sources.update(origin)
+    references = tuple(sorted(numbers))
+    return Claim(
+        subject=vocabulary.concept(curated.subject).iri,
+        predicate=curated.predicate,
+        object=vocabulary.concept(curated.object).iri,
+        kind=curated.kind,
+        hedged=curated.hedged,
+        sentence_index=curated.quote.sentence_indexes[0],
+        evidence=curated.quote.text,
+        span=curated.quote.span,
+        evidence_sentences=curated.quote.sentence_indexes,
+        cited_references=references,
+        citation_sentences=tuple(sorted(sources)),
+        citation_function=curated.function or _function(curated.kind, references),
+        cue="curation",
+        curated=True,
+        note=curated.note,
+    )

@@ -1,0 +1,579 @@
+"""Case facts: the patient, microbiology, laboratory values, imaging measurements, timeline.
+
+Rules read the reflowed sentences and the vocabulary's concept mentions; nothing here knows
+one report. What the rules do:
+
+- Patient: the first sentence giving an age ("a 51-year-old male"); comorbidities are the
+  etiology/condition mentions after "with (underlying | a history of ...)", the presentation
+  the words after "complaining of / presented with", the setting the words after
+  "admitted to".
+- Microbiology: organisms (vocabulary organisms, else *italic* or binomial names) in a
+  sentence about a culture, with the specimen ("blood culture").
+- Quantities: every number with a known unit (kg.quantities). Its analyte or quantity is the
+  nearest lab-test or imaging-sign mention before it (a finding such as "hypocalcemia" is
+  read as the lab test whose label shares its stem, "calcium"); a reference range after it
+  in the same item is its normal range, and the high/low flag is computed from the two.
+  Lab tests (or concentration/count units with no concept) are LabResults; imaging signs
+  are Measurements, named by their broadest imaging-sign concept ("decreased T1
+  relaxation time" is a native T1), located by "at the ..." and attributed to the modality
+  of their sentence, else to the examination the timeline is describing, else to the first
+  modality named in the nearest earlier sentence of the same section (the sentence's
+  subject: "A native T1 map shows ...").
+  The same value reported again (results, caption, discussion) is one fact, its first
+  sentence the anchor, the others listed.
+- Timeline (case-presentation sections): see kg.timeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Literal, TypeVar
+
+from kg.document import Document, Sentence, Span
+from kg.mentions import ConceptMention
+from kg.quantities import Comparator, Quantity, ReferenceRange, find_quantities, find_ranges
+from kg.sentences import LocalMention, ancestors, is_case_section, local_mentions
+from kg.timeline import TimelineEvent, current_examinations, extract_timeline
+from kg.vocabulary import Concept, Vocabulary, default_vocabulary
+
+Flag = Literal["high", "low", "normal", "unknown"]
+Sex = Literal["male", "female"]
+
+
+@dataclass(frozen=True)
+class Term:
+    """Words of the report and the vocabulary concept they name, when there is one."""
+
+    text: str
+    concept: str | None = None
+
+
+@dataclass(frozen=True)
+class Patient:
+    age_years: int | None
+    sex: Sex | None
+    comorbidities: tuple[Term, ...]
+    presentation: tuple[Term, ...]
+    admitted_to: str | None
+    sentence_index: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class Microbiology:
+    organism: Term
+    specimen: str | None
+    sentence_index: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class LabResult:
+    """A laboratory value; ``value`` is None when the report gives only a bound.
+
+    ``comparator`` is ">" for "over 1000 pg/mL" (then ``lower_bound`` is 1000).
+    ``flag`` is computed from the value (or bound) and the range the report gives, and is
+    "unknown" when it gives none.
+    """
+
+    analyte: Term
+    comparator: Comparator
+    value: Decimal | None
+    lower_bound: Decimal | None
+    upper_bound: Decimal | None
+    unit: str
+    ucum: str
+    range_low: Decimal | None
+    range_high: Decimal | None
+    flag: Flag
+    qualifier: str | None
+    sentence_index: int
+    span: Span
+    also_reported_in: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """An imaging measurement: ``quantity`` is what was measured, ``described_as`` the sign
+    the report reads in it when narrower ("decreased T1 relaxation time")."""
+
+    quantity: Term
+    described_as: str | None
+    comparator: Comparator
+    value: Decimal | None
+    lower_bound: Decimal | None
+    upper_bound: Decimal | None
+    unit: str
+    ucum: str
+    range_low: Decimal | None
+    range_high: Decimal | None
+    flag: Flag
+    qualifier: str | None
+    location: str | None
+    modality: Term | None
+    sentence_index: int
+    span: Span
+    also_reported_in: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    patient: Patient | None = None
+    microbiology: tuple[Microbiology, ...] = ()
+    labs: tuple[LabResult, ...] = ()
+    measurements: tuple[Measurement, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+
+
+def abnormal_flag(
+    number: Decimal, comparator: Comparator, low: Decimal | None, high: Decimal | None
+) -> Flag:
+    """Where a value, or a bound on it, stands against a reference range."""
+    if low is None and high is None:
+        return "unknown"
+    if comparator == "=":
+        if high is not None and number > high:
+            return "high"
+        if low is not None and number < low:
+            return "low"
+        return "normal"
+    if comparator in (">", ">="):
+        beyond = high is not None and (number >= high if comparator == ">" else number > high)
+        return "high" if beyond else "unknown"
+    below = low is not None and (number <= low if comparator == "<" else number < low)
+    return "low" if below else "unknown"
+
+
+def extract_case_facts(
+    document: Document,
+    mentions: Sequence[ConceptMention],
+    vocabulary: Vocabulary | None = None,
+) -> CaseFacts:
+    """The case facts of a document, each anchored to its sentence and words."""
+    vocabulary = vocabulary or default_vocabulary()
+    local = local_mentions(document, mentions, vocabulary)
+    timeline = extract_timeline(document, local, vocabulary)
+    examinations = current_examinations(document, timeline)
+    labs: list[LabResult] = []
+    measurements: list[Measurement] = []
+    for sentence in document.sentences:
+        found = local[sentence.index]
+        for reading in _readings(sentence, found, vocabulary):
+            if reading.kind == "lab":
+                labs.append(_lab(sentence, reading))
+            else:
+                modality = _modality(document, local, sentence, reading, examinations)
+                measurements.append(_measurement(sentence, reading, modality, vocabulary))
+    return CaseFacts(
+        patient=_patient(document, local),
+        microbiology=tuple(_microbiology(document, local)),
+        labs=tuple(_merge_repeats(labs)),
+        measurements=tuple(_merge_repeats(measurements)),
+        timeline=timeline,
+    )
+
+
+F = TypeVar("F", LabResult, Measurement)
+
+
+# --- patient -------------------------------------------------------------------------------
+
+_AGE = re.compile(r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\baged\s+(\d{1,3})\b", re.IGNORECASE)
+_SEX = re.compile(r"\b(male|man|boy|gentleman|female|woman|girl|lady)\b", re.IGNORECASE)
+_HISTORY = re.compile(
+    r"\bwith\s+(?:an?\s+)?(?:underlying|(?:known|past|previous|prior)\s+|"
+    r"(?:past\s+)?(?:medical\s+)?history\s+of|background\s+of|pre-?existing)",
+    re.IGNORECASE,
+)
+_PRESENTATION = re.compile(
+    r"\b(?:complaining\s+of|complaints?\s+of|"
+    r"(?:present(?:ed|ing|s)|admitted|came)\s+(?:to\s+(?:the\s+|our\s+)?[\w\s-]+?\s+)?with|"
+    r"chief\s+complaint\s+of|admitted\s+for)\s+(?P<what>.+?)"
+    r"(?=\s+(?:and\s+)?(?:was|were|who|to|after|since|for)\b|[,.;]|$)",
+    re.IGNORECASE,
+)
+_SETTING = re.compile(
+    r"\b(?:admitted|presented|transferred)\s+to\s+(?:the\s+|our\s+)?(?P<where>.+?)"
+    r"(?=\s+(?:with|for|because|due|on|after|in)\b|[,.;]|$)",
+    re.IGNORECASE,
+)
+_FEMALE = {"female", "woman", "girl", "lady"}
+
+
+def _patient(document: Document, local: dict[int, list[LocalMention]]) -> Patient | None:
+    for sentence in _case_first(document):
+        age = _AGE.search(sentence.text)
+        if age is None:
+            continue
+        text = sentence.text
+        sex_match = _SEX.search(text, age.end())
+        sex: Sex | None = None
+        if sex_match:
+            sex = "female" if sex_match.group(1).lower() in _FEMALE else "male"
+        presentation = _PRESENTATION.search(text)
+        history = _HISTORY.search(text)
+        cut = presentation.start() if presentation else len(text)
+        comorbidities: list[Term] = []
+        if history:
+            comorbidities = [
+                Term(m.text, m.concept.iri)
+                for m in local[sentence.index]
+                if history.end() <= m.start < cut and m.categories & {"etiology", "condition"}
+            ]
+            if not comorbidities:
+                comorbidities = [Term(text[history.end() : cut].strip(" ,"))]
+        presented: list[Term] = []
+        if presentation:
+            inside = [
+                Term(m.text, m.concept.iri)
+                for m in local[sentence.index]
+                if presentation.start("what") <= m.start < presentation.end("what")
+            ]
+            presented = inside or [Term(presentation.group("what"))]
+        setting = _SETTING.search(text)
+        return Patient(
+            age_years=int(age.group(1) or age.group(2)),
+            sex=sex,
+            comorbidities=tuple(comorbidities),
+            presentation=tuple(presented),
+            admitted_to=setting.group("where") if setting else None,
+            sentence_index=sentence.index,
+            span=Span(sentence.start, sentence.end),
+        )
+    return None
+
+
+def _case_first(document: Document) -> list[Sentence]:
+    case = [s for s in document.sentences if is_case_section(s.section)]
+    return case + [s for s in document.sentences if not is_case_section(s.section)]
+
+
+# --- microbiology --------------------------------------------------------------------------
+
+_CULTURE = re.compile(
+    r"\b(?P<specimen>blood|urine|sputum|wound|stool|tissue|pleural\s+fluid|"
+    r"cerebrospinal\s+fluid|CSF|bile|ascitic\s+fluid)?\s*cultures?\b",
+    re.IGNORECASE,
+)
+_ITALIC = re.compile(r"\*(?P<name>[A-Z][a-z]+(?:\s+[a-z]+)?)\*")
+_BINOMIAL = re.compile(
+    r"\b(?P<name>[A-Z][a-z]{2,}aceae|[A-Z][a-z]+\s+(?!and\b|or\b|were\b|was\b|in\b|on\b|"
+    r"from\b|with\b|is\b|are\b)[a-z]{3,}|[A-Z]\.\s?[a-z]{3,})\b"
+)
+
+
+def _microbiology(document: Document, local: dict[int, list[LocalMention]]) -> list[Microbiology]:
+    found: list[Microbiology] = []
+    for sentence in document.sentences:
+        culture = _CULTURE.search(sentence.text)
+        if culture is None:
+            continue
+        specimen = culture.group("specimen").lower() if culture.group("specimen") else None
+        names: list[tuple[int, int, Term]] = [
+            (m.start, m.end, Term(m.text, m.concept.iri))
+            for m in local[sentence.index]
+            if "organism" in m.categories
+        ]
+        for pattern in (_ITALIC, _BINOMIAL):
+            for match in pattern.finditer(sentence.text):
+                start, end = match.span("name")
+                if all(end <= s or start >= e for s, e, _ in names) and not _is_sentence_start(
+                    sentence.text, start, pattern
+                ):
+                    names.append((start, end, Term(match.group("name"))))
+        for start, end, term in sorted(names, key=lambda n: n[0]):
+            found.append(
+                Microbiology(
+                    organism=term,
+                    specimen=specimen,
+                    sentence_index=sentence.index,
+                    span=_source_span(sentence, start, end),
+                )
+            )
+    return found
+
+
+def _is_sentence_start(text: str, start: int, pattern: re.Pattern[str]) -> bool:
+    """A capitalised first word is no sign of a Latin name (only italics are, there)."""
+    return pattern is _BINOMIAL and not text[:start].strip(" *")
+
+
+# --- quantities ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reading:
+    kind: Literal["lab", "measurement"]
+    name: Term
+    mention: LocalMention | None
+    quantity: Quantity
+    reference: ReferenceRange | None
+    qualifier: str | None
+    start: int
+    end: int
+    head: str
+    tail: str
+
+
+_QUALIFIER = re.compile(
+    r"\b(average|mean|median|peak|maximum|minimum|nadir|initial|baseline|lowest|highest)\b",
+    re.IGNORECASE,
+)
+_ITEM_BREAK = re.compile(
+    r"[,;:]|\b(?:and|or|including|showed|revealed|with|of|were|was)\b", re.IGNORECASE
+)
+_EVALUATIVE = re.compile(
+    r"^(?:(?:the|a|an|his|her|their|elevated|increased|decreased|raised|reduced|low|high|"
+    r"markedly|mildly|slightly|very|abnormal|serum|plasma)\s+)+",
+    re.IGNORECASE,
+)
+_ANALYTE_CATEGORIES = frozenset({"lab-test", "imaging-sign", "condition", "mechanism"})
+
+
+def _readings(
+    sentence: Sentence, found: list[LocalMention], vocabulary: Vocabulary
+) -> list[_Reading]:
+    text = sentence.text
+    ranges = find_ranges(text)
+    quantities = find_quantities(text, ranges)
+    readings: list[_Reading] = []
+    boundary = 0
+    for number, quantity in enumerate(quantities):
+        following = quantities[number + 1].start if number + 1 < len(quantities) else len(text)
+        reference = next(
+            (
+                r
+                for r in ranges
+                if quantity.end <= r.start < following and ")" not in text[quantity.end : r.start]
+            ),
+            None,
+        )
+        head_end = quantity.start
+        opened = text.rfind("(", boundary, quantity.start)
+        if opened > text.rfind(")", boundary, quantity.start):
+            head_end = opened
+        named = [m for m in found if m.categories & _ANALYTE_CATEGORIES]
+        candidates = [m for m in named if boundary <= m.start and m.end <= head_end] or [
+            m for m in named if head_end <= m.start and m.end <= quantity.start
+        ]
+        end = reference.end if reference else quantity.end
+        tail_end = _clause_end(text, end)
+        reading = _reading(
+            text, quantity, reference, candidates, vocabulary, boundary, head_end, end, tail_end
+        )
+        if reading is not None:
+            readings.append(reading)
+        boundary = end
+    return readings
+
+
+def _clause_end(text: str, start: int) -> int:
+    stop = re.compile(r"[.;]\s|[.;]$|,\s")
+    match = stop.search(text, start)
+    return match.start() if match else len(text)
+
+
+def _reading(
+    text: str,
+    quantity: Quantity,
+    reference: ReferenceRange | None,
+    candidates: list[LocalMention],
+    vocabulary: Vocabulary,
+    boundary: int,
+    head_end: int,
+    end: int,
+    tail_end: int,
+) -> _Reading | None:
+    mention = candidates[-1] if candidates else None
+    concept: Concept | None = None
+    kind: Literal["lab", "measurement"] | None = None
+    if mention is not None:
+        if "lab-test" in mention.categories:
+            concept, kind = mention.concept, "lab"
+        elif "imaging-sign" in mention.categories:
+            concept, kind = mention.concept, "measurement"
+        else:
+            concept = analyte_of_finding(vocabulary, mention.concept)
+            kind = "lab" if concept is not None else None
+    item_start = mention.start if mention else _item_start(text, boundary, head_end)
+    if kind is None:
+        if quantity.unit.kind not in ("concentration", "count"):
+            return None
+        kind, mention = "lab", None
+    if mention is not None:
+        name = Term(mention.text, concept.iri if concept else None)
+    else:
+        words = _EVALUATIVE.sub("", text[item_start:head_end].strip(" ,(")).strip()
+        if not words:
+            return None
+        name = Term(words)
+    clause_start = _clause_start(text, boundary, item_start)
+    qualifier = _QUALIFIER.search(text, clause_start, quantity.start)
+    return _Reading(
+        kind=kind,
+        name=name,
+        mention=mention,
+        quantity=quantity,
+        reference=reference,
+        qualifier=qualifier.group(1).lower() if qualifier else None,
+        start=min(item_start, quantity.start),
+        end=end,
+        head=text[clause_start : quantity.start],
+        tail=text[end:tail_end],
+    )
+
+
+def _item_start(text: str, boundary: int, head_end: int) -> int:
+    breaks = list(_ITEM_BREAK.finditer(text, boundary, head_end))
+    return breaks[-1].end() if breaks else boundary
+
+
+def _clause_start(text: str, boundary: int, item_start: int) -> int:
+    breaks = list(re.finditer(r"[,;:]", text[boundary:item_start]))
+    return boundary + breaks[-1].end() if breaks else boundary
+
+
+def analyte_of_finding(vocabulary: Vocabulary, finding: Concept) -> Concept | None:
+    """The lab test a finding names ("hypocalcemia" -> serum calcium), by the shared stem.
+
+    "hypo-/hyper-" and "-emia/-osis/-penia" are stripped; the lab test whose label has a word
+    beginning with the rest (at least four letters) is the analyte.
+    """
+    word = finding.pref_label.lower().split()[-1]
+    stem = re.sub(r"^(?:hypo|hyper)", "", word)
+    stem = re.sub(r"(?:a?emia|osis|penia|philia)$", "", stem)
+    if len(stem) < 4 or stem == word:
+        return None
+    for concept in vocabulary.in_scheme("lab-test"):
+        for label in concept.labels:
+            if any(w.lower().startswith(stem) for w in label.split()):
+                return concept
+    return None
+
+
+def _lab(sentence: Sentence, reading: _Reading) -> LabResult:
+    quantity, reference = reading.quantity, reading.reference
+    low, high = _comparable_range(quantity, reference)
+    return LabResult(
+        analyte=reading.name,
+        comparator=quantity.comparator,
+        value=quantity.number if quantity.comparator == "=" else None,
+        lower_bound=quantity.number if quantity.comparator in (">", ">=") else None,
+        upper_bound=quantity.number if quantity.comparator in ("<", "<=") else None,
+        unit=quantity.unit.text,
+        ucum=quantity.unit.ucum,
+        range_low=reference.low if reference else None,
+        range_high=reference.high if reference else None,
+        flag=abnormal_flag(quantity.number, quantity.comparator, low, high),
+        qualifier=reading.qualifier,
+        sentence_index=sentence.index,
+        span=_source_span(sentence, reading.start, reading.end),
+    )
+
+
+def _comparable_range(
+    quantity: Quantity, reference: ReferenceRange | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """The range limits, unless the range is stated in another unit than the value."""
+    if reference is None or (reference.unit and reference.unit.ucum != quantity.unit.ucum):
+        return None, None
+    return reference.low, reference.high
+
+
+_LOCATION = re.compile(
+    r"\bat\s+the\s+(?P<where>[^,.;()]+?)(?=\s+(?:was|is|were|are|measured)\b|\s*[,.;()]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _measurement(
+    sentence: Sentence, reading: _Reading, modality: Term | None, vocabulary: Vocabulary
+) -> Measurement:
+    quantity, reference = reading.quantity, reading.reference
+    low, high = _comparable_range(quantity, reference)
+    name, described_as = reading.name, None
+    if reading.mention is not None:
+        measured = _measured_quantity(vocabulary, reading.mention.concept)
+        if measured.iri != reading.mention.concept.iri:
+            described_as = reading.mention.concept.iri
+        name = Term(reading.mention.text, measured.iri)
+    location = _LOCATION.search(reading.head) or _LOCATION.search(reading.tail)
+    return Measurement(
+        quantity=name,
+        described_as=described_as,
+        comparator=quantity.comparator,
+        value=quantity.number if quantity.comparator == "=" else None,
+        lower_bound=quantity.number if quantity.comparator in (">", ">=") else None,
+        upper_bound=quantity.number if quantity.comparator in ("<", "<=") else None,
+        unit=quantity.unit.text,
+        ucum=quantity.unit.ucum,
+        range_low=reference.low if reference else None,
+        range_high=reference.high if reference else None,
+        flag=abnormal_flag(quantity.number, quantity.comparator, low, high),
+        qualifier=reading.qualifier,
+        location=location.group("where").strip() if location else None,
+        modality=modality,
+        sentence_index=sentence.index,
+        span=_source_span(sentence, reading.start, reading.end),
+    )
+
+
+def _measured_quantity(vocabulary: Vocabulary, concept: Concept) -> Concept:
+    """The broadest imaging-sign concept above a sign: what a number of it measures."""
+    within = [c for c in ancestors(vocabulary, concept) if c.schemes == concept.schemes]
+    return within[-1] if within else concept
+
+
+def _modality(
+    document: Document,
+    local: dict[int, list[LocalMention]],
+    sentence: Sentence,
+    reading: _Reading,
+    examinations: dict[int, TimelineEvent],
+) -> Term | None:
+    own = [m for m in local[sentence.index] if "modality" in m.categories]
+    if own:
+        before = [m for m in own if m.start < reading.quantity.start]
+        chosen = (before or own)[-1]
+        return Term(chosen.text, chosen.concept.iri)
+    event = examinations.get(sentence.index)
+    if event is not None and event.modality is not None:
+        return Term(event.modality_text or "", event.modality)
+    for earlier in reversed(document.sentences[: sentence.index]):
+        if earlier.section != sentence.section:
+            break
+        modalities = [m for m in local[earlier.index] if "modality" in m.categories]
+        if modalities:
+            return Term(modalities[0].text, modalities[0].concept.iri)
+    return None
+
+
+def _repeats(facts: Sequence[LabResult | Measurement]) -> dict[int, list[int]]:
+    """Position of the first statement of each fact -> later sentences that say it again."""
+    first: dict[tuple[object, ...], int] = {}
+    repeats: dict[int, list[int]] = {}
+    for position, fact in enumerate(facts):
+        name = fact.analyte if isinstance(fact, LabResult) else fact.quantity
+        number = fact.value if fact.value is not None else fact.lower_bound or fact.upper_bound
+        key = (name.concept or name.text.lower(), fact.comparator, number, fact.ucum)
+        if key not in first:
+            first[key] = position
+            repeats[position] = []
+        elif fact.sentence_index not in (facts[first[key]].sentence_index, *repeats[first[key]]):
+            repeats[first[key]].append(fact.sentence_index)
+    return repeats
+
+
+def _merge_repeats(facts: list[F]) -> list[F]:
+    """One fact per quantity, value and unit; later sentences saying it again are listed."""
+    return [
+        replace(facts[position], also_reported_in=tuple(later))
+        for position, later in _repeats(facts).items()
+    ]
+
+
+def _source_span(sentence: Sentence, start: int, end: int) -> Span:
+    return Span(sentence.source_offset(start), sentence.source_offset(end - 1) + 1)

@@ -1,0 +1,148 @@
+"""Concept mentions: where the report names a vocabulary concept, down to the character.
+
+Each mention keeps its sentence and its source range, with the exact words and a little
+context before and after (the W3C Web Annotation text-quote selector), so the graph can
+point at the words even after the file's layout noise has been reflowed away.
+
+Negation is the NegEx idea at its simplest: a trigger ("no", "without", "absence of"...)
+up to five words before the mention, in the same clause, marks it negated ("without
+regional LV wall motion abnormality"); pseudo-triggers ("no change", "not only") do not.
+A mention is kept either way — "no pleural effusion" is still a statement about pleural
+effusion — and the flag lets facts and queries tell presence from absence. Modalities and
+anatomy are never negated: "not seen on chest CT" denies the finding, not the CT.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.document import Document, Sentence
+from kg.vocabulary import ConceptMatcher, Vocabulary, default_matcher, default_vocabulary
+
+QUOTE_CONTEXT = 32
+NEGATION_WINDOW = 5
+# Naming a modality or a body part states no finding, so there is nothing to negate.
+UNNEGATABLE_SCHEMES = ("modality", "anatomy")
+
+_NEGATION = re.compile(
+    r"\b(?:no|not|without|absence\s+of|absent|negative\s+for|free\s+of|rule[sd]?\s+out|"
+    r"ruling\s+out|denie[sd]|never)\b",
+    re.IGNORECASE,
+)
+_PSEUDO_NEGATION = re.compile(
+    r"\b(?:no\s+(?:significant\s+)?(?:change|increase|decrease|further|longer)|not\s+only|"
+    r"not\s+so|not\s+certain|not\s+necessarily|not\s+well)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:.()]|\b(?:but|however|although|though|which|except|whereas)\b", re.IGNORECASE
+)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class TextQuote:
+    """One contiguous run of source text: ``source[start:end] == exact``, with context."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class ConceptMention:
+    """A concept named in the report.
+
+    ``quotes`` is one run of source text, or several when the words were split by a page
+    block (a figure, a running header) that ingest reflowed away.
+    """
+
+    concept: str
+    label: str
+    sentence_index: int
+    text: str
+    """The words as the sentence reads them, page furniture and hyphenation removed."""
+    quotes: tuple[TextQuote, ...]
+    negated: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.quotes[0].start
+
+    @property
+    def end(self) -> int:
+        return self.quotes[-1].end
+
+
+def find_mentions(
+    document: Document,
+    matcher: ConceptMatcher | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> tuple[ConceptMention, ...]:
+    """Every concept mention in the document's sentences, in reading order."""
+    matcher = matcher or default_matcher()
+    vocabulary = vocabulary or default_vocabulary()
+    unnegatable = {c.iri for scheme in UNNEGATABLE_SCHEMES for c in vocabulary.in_scheme(scheme)}
+    return tuple(
+        ConceptMention(
+            concept=match.concept,
+            label=match.label,
+            sentence_index=sentence.index,
+            text=sentence.text[match.start : match.end],
+            quotes=text_quotes(document.source, sentence, match.start, match.end),
+            negated=match.concept not in unnegatable and is_negated(sentence.text, match.start),
+        )
+        for sentence in document.sentences
+        for match in matcher.find(sentence.text)
+    )
+
+
+def text_quotes(source: str, sentence: Sentence, start: int, end: int) -> tuple[TextQuote, ...]:
+    """The source runs behind ``sentence.text[start:end]``, split only where page furniture
+    (more than a line break or a hyphenation) lies between two segments."""
+    runs: list[tuple[int, int]] = []
+    joins = sentence.joins or (" ",) * (len(sentence.segments) - 1)
+    position = 0
+    for number, segment in enumerate(sentence.segments):
+        length = segment.end - segment.start
+        low, high = max(start, position), min(end, position + length)
+        if low < high:
+            run = (segment.start + low - position, segment.start + high - position)
+            if runs and source[runs[-1][1] : run[0]].strip() in ("", "-"):
+                runs[-1] = (runs[-1][0], run[1])
+            else:
+                runs.append(run)
+        position += length + (len(joins[number]) if number < len(joins) else 0)
+    return tuple(
+        TextQuote(
+            start=a,
+            end=b,
+            exact=source[a:b],
+            prefix=source[max(0, a - QUOTE_CONTEXT) : a],
+            suffix=source[b : b + QUOTE_CONTEXT],
+        )
+        for a, b in runs
+    )
+
+
+def is_negated(text: str, start: int) -> bool:
+    """Whether a negation trigger governs the words that begin at ``start`` in ``text``."""
+    before = text[:start]
+    clause = before[_last_break(before) :]
+    for trigger in reversed(list(_NEGATION.finditer(clause))):
+        if _PSEUDO_NEGATION.match(clause, trigger.start()):
+            continue
+        words_between = len(_WORD.findall(clause[trigger.end() :]))
+        return words_between <= NEGATION_WINDOW
+    return False
+
+
+def _last_break(text: str) -> int:
+    """Where the clause that ends ``text`` begins."""
+    end = 0
+    for found in _CLAUSE_BREAK.finditer(text):
+        end = found.end()
+    return end

@@ -1,0 +1,252 @@
+"""Numbers with units and the reference ranges reports give for them.
+
+Hand-written rather than a quantity-extraction library: case reports write labs in a few
+compact shapes ("5.10 mg/dL", "over 1000 pg/mL", "32322/uL", "normal range: 0.6-1.1 mg/dL",
+with an en dash or a hyphen)
+and every fact must keep its exact character span and its UCUM code, which general-purpose
+extractors (quantulum3 and the like) neither give nor map to UCUM.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+Comparator = Literal["=", ">", ">=", "<", "<="]
+UnitKind = Literal[
+    "concentration",
+    "count",
+    "percent",
+    "time",
+    "length",
+    "volume",
+    "pressure",
+    "rate",
+    "mass",
+    "temperature",
+]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as the report writes it, with its UCUM case-sensitive code."""
+
+    text: str
+    ucum: str
+    kind: UnitKind
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with a unit in a piece of text; offsets are into that text.
+
+    ``comparator`` is ``">"`` for "over 1000 pg/mL": the number is then a bound, not a value.
+    """
+
+    number: Decimal
+    comparator: Comparator
+    unit: Unit
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ReferenceRange:
+    """A normal range as the report gives it; either limit may be missing ("normal < 5")."""
+
+    low: Decimal | None
+    high: Decimal | None
+    unit: Unit | None
+    start: int
+    end: int
+
+
+# Normalised spelling (lower case, micro sign as "u", no spaces) -> UCUM code and kind.
+_UNITS: dict[str, tuple[str, UnitKind]] = {
+    "mg/dl": ("mg/dL", "concentration"),
+    "g/dl": ("g/dL", "concentration"),
+    "g/l": ("g/L", "concentration"),
+    "mg/l": ("mg/L", "concentration"),
+    "ug/l": ("ug/L", "concentration"),
+    "mcg/l": ("ug/L", "concentration"),
+    "ug/dl": ("ug/dL", "concentration"),
+    "ug/ml": ("ug/mL", "concentration"),
+    "ng/ml": ("ng/mL", "concentration"),
+    "ng/dl": ("ng/dL", "concentration"),
+    "ng/l": ("ng/L", "concentration"),
+    "pg/ml": ("pg/mL", "concentration"),
+    "mol/l": ("mol/L", "concentration"),
+    "mmol/l": ("mmol/L", "concentration"),
+    "umol/l": ("umol/L", "concentration"),
+    "nmol/l": ("nmol/L", "concentration"),
+    "pmol/l": ("pmol/L", "concentration"),
+    "meq/l": ("meq/L", "concentration"),
+    "u/l": ("U/L", "concentration"),
+    "iu/l": ("[IU]/L", "concentration"),
+    "miu/ml": ("m[IU]/mL", "concentration"),
+    "uiu/ml": ("u[IU]/mL", "concentration"),
+    "/ul": ("/uL", "count"),
+    "cells/ul": ("/uL", "count"),
+    "/mm3": ("/mm3", "count"),
+    "cells/mm3": ("/mm3", "count"),
+    "/l": ("/L", "count"),
+    "x10^9/l": ("10*9/L", "count"),
+    "10^9/l": ("10*9/L", "count"),
+    "x10^3/ul": ("10*3/uL", "count"),
+    "10^3/ul": ("10*3/uL", "count"),
+    "x10^12/l": ("10*12/L", "count"),
+    "10^12/l": ("10*12/L", "count"),
+    "%": ("%", "percent"),
+    "ms": ("ms", "time"),
+    "msec": ("ms", "time"),
+    "s": ("s", "time"),
+    "sec": ("s", "time"),
+    "mm": ("mm", "length"),
+    "cm": ("cm", "length"),
+    "ml": ("mL", "volume"),
+    "ml/m2": ("mL/m2", "volume"),
+    "ml/m^2": ("mL/m2", "volume"),
+    "g/m2": ("g/m2", "mass"),
+    "g/m^2": ("g/m2", "mass"),
+    "mmhg": ("mm[Hg]", "pressure"),
+    "bpm": ("/min", "rate"),
+    "beats/min": ("/min", "rate"),
+    "/min": ("/min", "rate"),
+    "breaths/min": ("/min", "rate"),
+    "ml/min/1.73m2": ("mL/min/{1.73_m2}", "rate"),
+    "ml/min/1.73m^2": ("mL/min/{1.73_m2}", "rate"),
+    "kg": ("kg", "mass"),
+    "g": ("g", "mass"),
+    "mg": ("mg", "mass"),
+    "°c": ("Cel", "temperature"),
+    "℃": ("Cel", "temperature"),
+}
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# A unit token: optional power-of-ten factor, then a slash-separated run of unit symbols.
+_UNIT_TOKEN = (
+    "(?:[x\u00d7]"
+    r"\s?10\s?\^?\s?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]+\s?)?"
+    r"(?:%|°C|℃|mm\s?Hg|mL/min/1\.73\s?m\^?2|"
+    r"(?:[A-Za-zµμ]+(?:\^?[0-9²³])?)?(?:/[A-Za-zµμ]+(?:\^?[0-9²³])?)+|[A-Za-zµμ]+)"
+)
+_COMPARATOR_WORDS: dict[str, Comparator] = {
+    "over": ">",
+    "above": ">",
+    "greater than": ">",
+    "more than": ">",
+    "higher than": ">",
+    "exceeding": ">",
+    ">": ">",
+    "at least": ">=",
+    ">=": ">=",
+    "≥": ">=",
+    "under": "<",
+    "below": "<",
+    "less than": "<",
+    "lower than": "<",
+    "<": "<",
+    "up to": "<=",
+    "at most": "<=",
+    "<=": "<=",
+    "≤": "<=",
+}
+_COMPARATOR = "|".join(
+    re.escape(word) + (r"\b" if word[-1].isalpha() else "")
+    for word in sorted(_COMPARATOR_WORDS, key=len, reverse=True)
+)
+_QUANTITY_RE = re.compile(
+    rf"(?:(?P<comparator>{_COMPARATOR})\s*)?(?<![\d.])(?P<number>{NUMBER})\s?"
+    rf"(?P<unit>{_UNIT_TOKEN})(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_RANGE_CUE = (
+    r"(?:normal\s+range|reference\s+range|reference\s+interval|reference|normal|ref\.?|RR|NR)"
+)
+_DASH = "(?:\u2013|\u2014|-|to|~)"
+_RANGE_RE = re.compile(
+    rf"\b{_RANGE_CUE}\s*[:=,]?\s*"
+    rf"(?:(?P<low>{NUMBER})\s*{_DASH}\s*(?P<high>{NUMBER})"
+    rf"|(?P<limit_comparator>{_COMPARATOR})\s*(?P<limit>{NUMBER}))"
+    rf"(?:\s?(?P<unit>{_UNIT_TOKEN})(?![A-Za-z0-9]))?",
+    re.IGNORECASE,
+)
+# A bare range in parentheses right after a value: "128 mmol/L (135-145)".
+_BARE_RANGE_RE = re.compile(
+    rf"\(\s*(?P<low>{NUMBER})\s*{_DASH}\s*(?P<high>{NUMBER})"
+    rf"(?:\s?(?P<unit>{_UNIT_TOKEN})(?![A-Za-z0-9]))?\s*\)",
+    re.IGNORECASE,
+)
+
+_VALUE_BEFORE_RE = re.compile(rf"(?:{NUMBER})\s?{_UNIT_TOKEN}\s*$", re.IGNORECASE)
+
+
+def parse_unit(text: str) -> Unit | None:
+    """The unit a token denotes, or None when it is not a unit we know (e.g. "days")."""
+    key = re.sub(r"\s+", "", text.translate(_SUPERSCRIPTS)).lower()
+    key = key.replace("µ", "u").replace("μ", "u").replace("\u00d7", "x").replace("²", "2")
+    key = re.sub(r"^(x?)10(\d)", r"\g<1>10^\2", key)
+    found = _UNITS.get(key)
+    return Unit(text=text, ucum=found[0], kind=found[1]) if found else None
+
+
+def parse_number(text: str) -> Decimal:
+    """A number as written, thousands separators dropped ("32,322" -> 32322)."""
+    return Decimal(text.replace(",", ""))
+
+
+def find_ranges(text: str) -> list[ReferenceRange]:
+    """Reference ranges: "normal range: 0.6-1.1 mg/dL", "normal 8.7-10.6", "(135-145)"."""
+    ranges: list[ReferenceRange] = []
+    for match in _RANGE_RE.finditer(text):
+        unit = parse_unit(match["unit"]) if match["unit"] else None
+        end = match.end() if unit else match.end("high") if match["high"] else match.end("limit")
+        if match["low"] is not None:
+            low: Decimal | None = parse_number(match["low"])
+            high: Decimal | None = parse_number(match["high"])
+        else:
+            bound = parse_number(match["limit"])
+            upper = _COMPARATOR_WORDS[match["limit_comparator"].lower()].startswith("<")
+            low, high = (None, bound) if upper else (bound, None)
+        ranges.append(ReferenceRange(low, high, unit, match.start(), end))
+    for match in _BARE_RANGE_RE.finditer(text):
+        if any(r.start <= match.start() < r.end for r in ranges):
+            continue
+        if not _VALUE_BEFORE_RE.search(text, 0, match.start()):
+            continue
+        unit = parse_unit(match["unit"]) if match["unit"] else None
+        if match["unit"] and unit is None:
+            continue
+        ranges.append(
+            ReferenceRange(
+                parse_number(match["low"]),
+                parse_number(match["high"]),
+                unit,
+                match.start(),
+                match.end(),
+            )
+        )
+    return sorted(ranges, key=lambda r: r.start)
+
+
+def find_quantities(text: str, ranges: list[ReferenceRange] | None = None) -> list[Quantity]:
+    """Numbers with a known unit, outside the given reference ranges."""
+    ranges = find_ranges(text) if ranges is None else ranges
+    quantities: list[Quantity] = []
+    for match in _QUANTITY_RE.finditer(text):
+        unit = parse_unit(match["unit"])
+        if unit is None or any(r.start <= match.start("number") < r.end for r in ranges):
+            continue
+        comparator: Comparator = "="
+        start = match.start("number")
+        if match["comparator"]:
+            comparator = _COMPARATOR_WORDS[match["comparator"].lower()]
+            start = match.start("comparator")
+        quantities.append(
+            Quantity(parse_number(match["number"]), comparator, unit, start, match.end("unit"))
+        )
+    return quantities

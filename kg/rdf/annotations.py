@@ -1,0 +1,73 @@
+"""The annotations graph: concept mentions, case facts and claims of one document.
+
+A concept mention is a Web Annotation (``oa:Annotation`` and ``ckg:ConceptMention``,
+motivated by ``oa:identifying``): its body is the vocabulary concept, its target an
+``oa:SpecificResource`` of the source text file with two selectors for the same words —
+an ``oa:TextQuoteSelector`` (``oa:exact``, ``oa:prefix``, ``oa:suffix``) and an
+``oa:TextPositionSelector`` (``oa:start``, ``oa:end``, character offsets, end exclusive) —
+and ``oa:hasScope`` the sentence it is read in. Words split by page furniture give one
+target per run of text. IRIs hang on the document key and the source offsets, so a rebuild
+gives the same graph.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from kg.annotate import Annotations
+from kg.document import Document
+from kg.mentions import ConceptMention, TextQuote
+from kg.rdf.document import document_key, sentence_iri, source_iri
+from kg.rdf.facts import claims_graph, facts_graph
+from kg.rdf.namespaces import CKG, OA, PREFIXES, document_iri
+
+
+def mention_iri(key: str, mention: ConceptMention) -> URIRef:
+    return document_iri(key, "mention", f"{mention.start}-{mention.end}")
+
+
+def annotation_graph(document: Document, annotations: Annotations) -> Graph:
+    """All triples annotation gives for one document."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    key = document_key(document)
+    for mention in annotations.mentions:
+        _add_mention(graph, key, mention)
+    graph += facts_graph(document, annotations.facts)
+    graph += claims_graph(document, annotations.claims)
+    return graph
+
+
+def _add_mention(graph: Graph, key: str, mention: ConceptMention) -> None:
+    annotation = mention_iri(key, mention)
+    graph.add((annotation, RDF.type, OA.Annotation))
+    graph.add((annotation, RDF.type, CKG.ConceptMention))
+    graph.add((annotation, OA.motivatedBy, OA.identifying))
+    graph.add((annotation, OA.hasBody, URIRef(mention.concept)))
+    graph.add((annotation, CKG.matchedLabel, Literal(mention.label)))
+    graph.add((annotation, CKG.negated, Literal(mention.negated)))
+    sentence = sentence_iri(key, mention.sentence_index)
+    for number, quote in enumerate(mention.quotes, start=1):
+        target = URIRef(f"{annotation}/target/{number}")
+        graph.add((annotation, OA.hasTarget, target))
+        add_text_target(graph, target, source_iri(key), quote)
+        graph.add((target, OA.hasScope, sentence))
+
+
+def add_text_target(graph: Graph, target: URIRef, source: URIRef, quote: TextQuote) -> None:
+    """Make ``target`` the words of ``quote`` in ``source``, selected by quote and position."""
+    graph.add((target, RDF.type, OA.SpecificResource))
+    graph.add((target, OA.hasSource, source))
+    by_quote = URIRef(f"{target}/quote")
+    graph.add((target, OA.hasSelector, by_quote))
+    graph.add((by_quote, RDF.type, OA.TextQuoteSelector))
+    graph.add((by_quote, OA.exact, Literal(quote.exact)))
+    graph.add((by_quote, OA.prefix, Literal(quote.prefix)))
+    graph.add((by_quote, OA.suffix, Literal(quote.suffix)))
+    by_position = URIRef(f"{target}/position")
+    graph.add((target, OA.hasSelector, by_position))
+    graph.add((by_position, RDF.type, OA.TextPositionSelector))
+    graph.add((by_position, OA.start, Literal(quote.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((by_position, OA.end, Literal(quote.end, datatype=XSD.nonNegativeInteger)))

@@ -1,0 +1,344 @@
+"""The document graph: the case report as a bibliographic work, its text and its references.
+
+Modelling (all IRIs deterministic, no blank nodes, so rebuilding gives the same graph):
+
+- The article is a ``fabio:JournalArticle`` and ``schema:ScholarlyArticle`` (IRI
+  ``https://doi.org/<doi>`` when it has a DOI), realising a ``fabio:ClinicalCaseReport``
+  work and typed ``schema:publicationType "Case Reports"`` (MeSH publication type).
+  Dates: ``dcterms:dateSubmitted`` (received), ``dcterms:modified`` (revised manuscript),
+  ``dcterms:dateAccepted``; no publication date is invented when the text gives none.
+- Authors are ``foaf:Person`` (ORCID IRI when known), in order as ``bibo:authorList``
+  (an ``rdf:List`` with minted list nodes); affiliations are ``foaf:Organization`` linked
+  with ``schema:affiliation``; the corresponding author with ``ckg:correspondingAuthor``.
+- The text: the source file is an entity (``source_iri``); sections (``doco:Section``),
+  sentences (``doco:Sentence``), figures and panels (``doco:Figure``) are
+  ``oa:SpecificResource`` parts of it. Each has ``oa:hasSource`` the source file and one
+  ``oa:TextPositionSelector`` (``oa:start``/``oa:end``, character offsets, end exclusive)
+  covering it; a sentence is also ``dcterms:hasPart`` one segment per source range it was
+  reflowed from (each its own specific resource and selector), ``c4o:hasContent`` its
+  whole text, ``schema:position`` its index (0-based reading order) and
+  ``dcterms:isPartOf`` its section. Sections are ``dcterms:isPartOf`` the article.
+- Each reference is a ``biro:BibliographicReference`` (its raw string as
+  ``dcterms:bibliographicCitation``, its printed number as ``schema:position``) in the
+  article's ``biro:ReferenceList``; it ``biro:references`` the cited work, which carries
+  the fields the reference gives (title, year, journal as ``prism:publicationName``,
+  volume, issue, pages; an article number such as "Q32" as ``prism:pageRange``, the
+  locator printed where pages go; authors in order as ``bibo:authorList``).
+  The article ``cito:cites`` the cited work. The cited work's IRI is the DOI when the
+  reference prints one, else minted; Crossref enrichment links the reference to the DOI
+  work in its own graph.
+- Each in-text pointer is a ``c4o:InTextReferencePointer`` with ``c4o:hasContent`` the
+  marker text, ``c4o:hasContext`` its sentence and ``c4o:denotes`` each reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO, XSD
+
+from kg.document import Author, Document, Span
+from kg.rdf.namespaces import (
+    BIBO,
+    BIRO,
+    C4O,
+    CITO,
+    CKG,
+    DOCO,
+    FABIO,
+    FRBR,
+    OA,
+    ORCID,
+    PREFIXES,
+    PRISM,
+    document_iri,
+    doi_iri,
+    slug,
+)
+from kg.references import ParsedReference
+
+CASE_REPORT_PUBLICATION_TYPE = "Case Reports"
+
+
+def document_key(document: Document) -> str:
+    """The key all of a document's minted IRIs and its named graphs hang on."""
+    if document.metadata.doi:
+        return slug(document.metadata.doi)
+    return slug(PurePath(document.name).stem)
+
+
+def article_iri(document: Document) -> URIRef:
+    if document.metadata.doi:
+        return doi_iri(document.metadata.doi)
+    return document_iri(document_key(document))
+
+
+def work_iri(key: str) -> URIRef:
+    """The case report as an abstract work (FRBR), which the article realises."""
+    return document_iri(key, "work")
+
+
+def source_iri(key: str) -> URIRef:
+    """The source text file that every character offset of the document points into."""
+    return document_iri(key, "source")
+
+
+def section_iri(key: str, title: str) -> URIRef:
+    return document_iri(key, "section", slug(title))
+
+
+def sentence_iri(key: str, index: int) -> URIRef:
+    return document_iri(key, "sentence", index)
+
+
+def reference_list_iri(key: str) -> URIRef:
+    return document_iri(key, "references")
+
+
+def reference_iri(key: str, number: int) -> URIRef:
+    """The reference as printed in the list (a ``biro:BibliographicReference``)."""
+    return document_iri(key, "reference", number)
+
+
+def cited_work_iri(key: str, reference: ParsedReference, number: int) -> URIRef:
+    """The work a reference points at: its DOI when the reference prints one, else minted."""
+    if reference.doi:
+        return doi_iri(reference.doi)
+    return document_iri(key, "reference", number, "work")
+
+
+def pointer_iri(key: str, position: int) -> URIRef:
+    """The n-th in-text reference pointer (1-based, in reading order)."""
+    return document_iri(key, "pointer", position)
+
+
+def figure_iri(key: str, label: str) -> URIRef:
+    return document_iri(key, "figure", slug(label))
+
+
+def panel_iri(key: str, figure_label: str, panel_label: str) -> URIRef:
+    return document_iri(key, "figure", slug(figure_label), "panel", slug(panel_label))
+
+
+def person_iri(key: str, author: Author, position: int) -> URIRef:
+    """ORCID iD when the report gives one; otherwise a person minted inside the document."""
+    if author.orcid:
+        return ORCID[author.orcid]
+    return document_iri(key, "author", position)
+
+
+def affiliation_iri(key: str, marker: str) -> URIRef:
+    return document_iri(key, "affiliation", slug(marker))
+
+
+def document_graph(document: Document, references: Sequence[ParsedReference]) -> Graph:
+    """All triples the document itself gives: metadata, authors, text, references, pointers."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    key = document_key(document)
+    article = article_iri(document)
+    _add_article(graph, document, key, article)
+    _add_authors(graph, document, key, article)
+    _add_text(graph, document, key, article)
+    _add_references(graph, key, article, references)
+    _add_pointers(graph, document, key)
+    return graph
+
+
+def _add_article(graph: Graph, document: Document, key: str, article: URIRef) -> None:
+    meta = document.metadata
+    work = work_iri(key)
+    graph.add((article, RDF.type, FABIO.JournalArticle))
+    graph.add((article, RDF.type, SDO.ScholarlyArticle))
+    graph.add((article, SDO.publicationType, Literal(CASE_REPORT_PUBLICATION_TYPE)))
+    graph.add((article, FRBR.realizationOf, work))
+    graph.add((work, RDF.type, FABIO.ClinicalCaseReport))
+    graph.add((work, FRBR.realization, article))
+    graph.add((article, DCTERMS.title, Literal(meta.title, lang="en")))
+    if meta.title_ko:
+        graph.add((article, DCTERMS.title, Literal(meta.title_ko, lang="ko")))
+    if meta.doi:
+        graph.add((article, PRISM.doi, Literal(meta.doi)))
+    for predicate, date in (
+        (DCTERMS.dateSubmitted, meta.received),
+        (DCTERMS.modified, meta.revised),
+        (DCTERMS.dateAccepted, meta.accepted),
+    ):
+        if date is not None:
+            graph.add((article, predicate, Literal(date.isoformat(), datatype=XSD.date)))
+    if meta.licence:
+        licence = meta.licence.strip()
+        is_iri = licence.startswith(("http://", "https://"))
+        graph.add((article, DCTERMS.license, URIRef(licence) if is_iri else Literal(licence)))
+    for term in meta.index_terms:
+        graph.add((article, PRISM.keyword, Literal(term)))
+    if meta.abstract:
+        graph.add((article, DCTERMS.abstract, Literal(meta.abstract, lang="en")))
+    if meta.abstract_ko:
+        graph.add((article, DCTERMS.abstract, Literal(meta.abstract_ko, lang="ko")))
+
+
+def _add_authors(graph: Graph, document: Document, key: str, article: URIRef) -> None:
+    meta = document.metadata
+    for affiliation in meta.affiliations:
+        organization = affiliation_iri(key, affiliation.marker)
+        graph.add((organization, RDF.type, FOAF.Organization))
+        graph.add((organization, FOAF.name, Literal(affiliation.name)))
+    people = [person_iri(key, author, n) for n, author in enumerate(meta.authors, start=1)]
+    for person, author in zip(people, meta.authors, strict=True):
+        graph.add((article, DCTERMS.creator, person))
+        graph.add((person, RDF.type, FOAF.Person))
+        graph.add((person, FOAF.name, Literal(author.name)))
+        if author.given:
+            graph.add((person, FOAF.givenName, Literal(author.given)))
+        if author.family:
+            graph.add((person, FOAF.familyName, Literal(author.family)))
+        for degree in author.degrees:
+            graph.add((person, SDO.honorificSuffix, Literal(degree)))
+        for marker in author.affiliation_markers:
+            graph.add((person, SDO.affiliation, affiliation_iri(key, marker)))
+        if author.corresponding:
+            graph.add((article, CKG.correspondingAuthor, person))
+            contact = meta.corresponding_author
+            if contact is not None and contact.email:
+                graph.add((person, FOAF.mbox, URIRef(f"mailto:{contact.email}")))
+    if people:
+        _add_list(graph, article, BIBO.authorList, document_iri(key, "authors"), people)
+
+
+def _add_list(
+    graph: Graph, subject: URIRef, predicate: URIRef, base: URIRef, items: Sequence[URIRef]
+) -> None:
+    """An rdf:List whose nodes are minted IRIs (``base/1``...) instead of blank nodes."""
+    nodes = [URIRef(f"{base}/{n}") for n in range(1, len(items) + 1)]
+    graph.add((subject, predicate, nodes[0]))
+    for n, (node, item) in enumerate(zip(nodes, items, strict=True)):
+        graph.add((node, RDF.first, item))
+        graph.add((node, RDF.rest, nodes[n + 1] if n + 1 < len(nodes) else RDF.nil))
+
+
+def _add_selector(graph: Graph, resource: URIRef, source: URIRef, span: Span) -> None:
+    """Make ``resource`` the part of the source text that ``span`` covers."""
+    selector = URIRef(f"{resource}/selector")
+    graph.add((resource, RDF.type, OA.SpecificResource))
+    graph.add((resource, OA.hasSource, source))
+    graph.add((resource, OA.hasSelector, selector))
+    graph.add((selector, RDF.type, OA.TextPositionSelector))
+    graph.add((selector, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((selector, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+
+
+def _add_text(graph: Graph, document: Document, key: str, article: URIRef) -> None:
+    source = source_iri(key)
+    graph.add((source, RDFS.label, Literal(PurePath(document.name).name)))
+    graph.add((source, DCTERMS.format, Literal("text/plain")))
+    graph.add((source, DCTERMS.isFormatOf, article))
+    for position, section in enumerate(document.sections):
+        resource = section_iri(key, section.title)
+        graph.add((resource, RDF.type, DOCO.Section))
+        graph.add((resource, DCTERMS.title, Literal(section.title)))
+        graph.add((resource, SDO.position, Literal(position)))
+        graph.add((resource, DCTERMS.isPartOf, article))
+        _add_selector(graph, resource, source, section.span)
+    for sentence in document.sentences:
+        resource = sentence_iri(key, sentence.index)
+        graph.add((resource, RDF.type, DOCO.Sentence))
+        graph.add((resource, C4O.hasContent, Literal(sentence.text)))
+        graph.add((resource, SDO.position, Literal(sentence.index)))
+        graph.add((resource, DCTERMS.isPartOf, section_iri(key, sentence.section)))
+        _add_selector(graph, resource, source, Span(sentence.start, sentence.end))
+        for number, segment in enumerate(sentence.segments, start=1):
+            part = document_iri(key, "sentence", sentence.index, "segment", number)
+            graph.add((resource, DCTERMS.hasPart, part))
+            graph.add((part, SDO.position, Literal(number)))
+            _add_selector(graph, part, source, segment)
+    for figure in document.figures:
+        resource = figure_iri(key, figure.label)
+        graph.add((resource, RDF.type, DOCO.Figure))
+        graph.add((resource, RDFS.label, Literal(figure.label)))
+        graph.add((resource, DCTERMS.title, Literal(figure.title)))
+        graph.add((resource, DCTERMS.isPartOf, article))
+        _add_selector(graph, resource, source, figure.span)
+        for panel in figure.panels:
+            for label in panel.labels:
+                part = panel_iri(key, figure.label, label)
+                graph.add((part, RDF.type, DOCO.Figure))
+                graph.add((part, RDFS.label, Literal(label)))
+                graph.add((part, C4O.hasContent, Literal(panel.text)))
+                graph.add((part, DCTERMS.isPartOf, resource))
+                _add_selector(graph, part, source, panel.span)
+
+
+def _add_references(
+    graph: Graph, key: str, article: URIRef, references: Sequence[ParsedReference]
+) -> None:
+    reference_list = reference_list_iri(key)
+    if references:
+        graph.add((reference_list, RDF.type, BIRO.ReferenceList))
+        graph.add((article, FRBR.part, reference_list))
+    for position, reference in enumerate(references, start=1):
+        number = reference.number if reference.number is not None else position
+        entry = reference_iri(key, number)
+        work = cited_work_iri(key, reference, number)
+        graph.add((reference_list, FRBR.part, entry))
+        graph.add((entry, RDF.type, BIRO.BibliographicReference))
+        graph.add((entry, SDO.position, Literal(number)))
+        graph.add((entry, DCTERMS.bibliographicCitation, Literal(reference.raw)))
+        graph.add((entry, BIRO.references, work))
+        graph.add((article, CITO.cites, work))
+        _add_cited_work(graph, work, entry, reference)
+
+
+def _add_cited_work(graph: Graph, work: URIRef, entry: URIRef, reference: ParsedReference) -> None:
+    """The fields as the reference prints them (Crossref's version lives in its own graph)."""
+    graph.add((work, RDF.type, FABIO.JournalArticle if reference.journal else FABIO.Expression))
+    if reference.title:
+        graph.add((work, DCTERMS.title, Literal(reference.title)))
+    if reference.year is not None:
+        year = Literal(f"{reference.year:04d}", datatype=XSD.gYear)
+        graph.add((work, FABIO.hasPublicationYear, year))
+    if reference.journal:
+        graph.add((work, PRISM.publicationName, Literal(reference.journal)))
+    for predicate, value in (
+        (PRISM.volume, reference.volume),
+        (PRISM.issueIdentifier, reference.issue),
+        (PRISM.startingPage, reference.first_page),
+        (PRISM.endingPage, reference.last_page),
+        (PRISM.pageRange, reference.article_number),
+        (PRISM.doi, reference.doi),
+    ):
+        if value:
+            graph.add((work, predicate, Literal(value)))
+    people = []
+    for n, name in enumerate(reference.authors, start=1):
+        person = URIRef(f"{entry}/author/{n}")
+        people.append(person)
+        graph.add((work, DCTERMS.creator, person))
+        graph.add((person, RDF.type, FOAF.Person))
+        graph.add((person, FOAF.familyName, Literal(name.family)))
+        graph.add(
+            (person, FOAF.name, Literal(_display_name(name.family, name.initials, name.suffix)))
+        )
+        if name.initials:
+            graph.add((person, FOAF.givenName, Literal(name.initials)))
+    if people:
+        _add_list(graph, work, BIBO.authorList, URIRef(f"{entry}/authors"), people)
+
+
+def _display_name(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+def _add_pointers(graph: Graph, document: Document, key: str) -> None:
+    source = source_iri(key)
+    for position, marker in enumerate(document.markers, start=1):
+        pointer = pointer_iri(key, position)
+        graph.add((pointer, RDF.type, C4O.InTextReferencePointer))
+        graph.add((pointer, C4O.hasContent, Literal(marker.content)))
+        graph.add((pointer, C4O.hasContext, sentence_iri(key, marker.sentence_index)))
+        for number in marker.reference_numbers:
+            graph.add((pointer, C4O.denotes, reference_iri(key, number)))
+        _add_selector(graph, pointer, source, marker.span)

@@ -1,0 +1,119 @@
+"""PROV-O records of how each named graph came to be: which build, which input files, when.
+
+A build is a ``prov:Activity`` associated with the casekg ``prov:SoftwareAgent`` of this
+version; it ``prov:used`` every input file (a ``prov:Entity`` named by its SHA-256, given as
+``dcterms:identifier "sha256:<hex>"``); every named graph it wrote is a ``prov:Entity``
+``prov:wasGeneratedBy`` the build and ``prov:wasDerivedFrom`` the files it was made from.
+Only this graph carries times, so two builds of the same input differ only here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, XSD
+
+from kg import __version__
+from kg.rdf.namespaces import ID, PREFIXES
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file a graph was derived from, identified by its content."""
+
+    iri: URIRef
+    name: str
+    sha256: str
+
+    @classmethod
+    def read(cls, iri: URIRef, path: Path) -> InputFile:
+        return cls(iri, path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+@dataclass(frozen=True)
+class NamedGraph:
+    """One named graph of a build and the input files it was derived from."""
+
+    iri: URIRef
+    graph: Graph
+    derived_from: tuple[InputFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildActivity:
+    started: dt.datetime
+    ended: dt.datetime
+    software_version: str = __version__
+
+    @property
+    def iri(self) -> URIRef:
+        return ID[f"build/{_compact(self.started)}"]
+
+    @property
+    def agent(self) -> URIRef:
+        return ID[f"software/casekg/{self.software_version}"]
+
+
+def _compact(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _timestamp(moment: dt.datetime) -> Literal:
+    return Literal(moment.astimezone(dt.UTC).isoformat(), datatype=XSD.dateTime)
+
+
+def provenance_graph(activity: BuildActivity, graphs: Sequence[NamedGraph]) -> Graph:
+    """The PROV record of one build that wrote ``graphs``."""
+    record = Graph()
+    for prefix, namespace in PREFIXES.items():
+        record.bind(prefix, namespace)
+    build = activity.iri
+    record.add((build, RDF.type, PROV.Activity))
+    record.add((build, RDFS.label, Literal("kg build")))
+    record.add((build, PROV.startedAtTime, _timestamp(activity.started)))
+    record.add((build, PROV.endedAtTime, _timestamp(activity.ended)))
+    record.add((build, PROV.wasAssociatedWith, activity.agent))
+    record.add((activity.agent, RDF.type, PROV.SoftwareAgent))
+    record.add((activity.agent, RDFS.label, Literal(f"casekg {activity.software_version}")))
+    record.add((activity.agent, SDO.softwareVersion, Literal(activity.software_version)))
+    for source in _unique(f for named in graphs for f in named.derived_from):
+        record.add((build, PROV.used, source.iri))
+        record.add((source.iri, RDF.type, PROV.Entity))
+        record.add((source.iri, RDFS.label, Literal(source.name)))
+        record.add((source.iri, DCTERMS.identifier, Literal(f"sha256:{source.sha256}")))
+    for named in graphs:
+        record.add((named.iri, RDF.type, PROV.Entity))
+        record.add((named.iri, PROV.wasGeneratedBy, build))
+        record.add((named.iri, PROV.generatedAtTime, _timestamp(activity.ended)))
+        for source in named.derived_from:
+            record.add((named.iri, PROV.wasDerivedFrom, source.iri))
+    return record
+
+
+def _unique(files: Iterable[InputFile]) -> list[InputFile]:
+    return list(dict.fromkeys(files))
+
+
+def import_activity_graph(target: URIRef, source: InputFile, moment: dt.datetime) -> Graph:
+    """The PROV record of one ``kg import``: the file it loaded into ``target``."""
+    record = Graph()
+    activity = ID[f"import/{_compact(moment)}"]
+    agent = ID[f"software/casekg/{__version__}"]
+    record.add((activity, RDF.type, PROV.Activity))
+    record.add((activity, RDFS.label, Literal("kg import")))
+    record.add((activity, PROV.startedAtTime, _timestamp(moment)))
+    record.add((activity, PROV.wasAssociatedWith, agent))
+    record.add((activity, PROV.used, source.iri))
+    record.add((agent, RDF.type, PROV.SoftwareAgent))
+    record.add((source.iri, RDF.type, PROV.Entity))
+    record.add((source.iri, RDFS.label, Literal(source.name)))
+    record.add((source.iri, DCTERMS.identifier, Literal(f"sha256:{source.sha256}")))
+    record.add((target, RDF.type, PROV.Entity))
+    record.add((target, PROV.wasGeneratedBy, activity))
+    record.add((target, PROV.wasDerivedFrom, source.iri))
+    return record

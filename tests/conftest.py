@@ -1,0 +1,63 @@
+"""Shared fixtures: the bundled seed case report, ingested once per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from crossref_server import CrossrefServer, Limits, SearchIndex, load_records
+
+from kg.document import Document
+from kg.ingest import ingest
+from kg.settings import CORPUS_DIR, Settings
+
+SEED_PATH = CORPUS_DIR / "000_a1de3a5e3bf7a0c8.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED_PATH
+
+
+@pytest.fixture(scope="session")
+def seed_document() -> Document:
+    return ingest(SEED_PATH)
+
+
+# Crossref: a local Crossref-compatible API (tests/crossref_server.py) serving the real
+# recorded records; the search index is built once, each test gets its own server.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def crossref_never_on_the_internet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Unless a test points it at the local server, Crossref is a closed port on 127.0.0.1
+    (unreachable, so offline at once) and the cache a scratch folder: no test sends a DNS
+    query for api.crossref.org or reads the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KG_CROSSREF_API", "http://127.0.0.1:9")
+        patch.setenv("KG_CACHE_DIR", str(tmp_path_factory.mktemp("crossref-cache")))
+        yield
+
+
+@pytest.fixture(scope="session")
+def crossref_index() -> SearchIndex:
+    return SearchIndex(load_records())
+
+
+@pytest.fixture
+def crossref_server(crossref_index: SearchIndex) -> Iterator[CrossrefServer]:
+    with CrossrefServer(crossref_index, limits=Limits(rate=1000, concurrency=8)) as server:
+        yield server
+
+
+@pytest.fixture
+def crossref_settings(crossref_server: CrossrefServer, tmp_path: Path) -> Settings:
+    """Settings pointing at the local server, with a fresh cache and store."""
+    return Settings.resolve(
+        store=tmp_path / "store",
+        cache_dir=tmp_path / "cache",
+        crossref_api=crossref_server.url,
+        mailto="casekg-tests@example.org",
+        offline=False,
+    )

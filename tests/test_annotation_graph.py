@@ -1,0 +1,91 @@
+"""The annotations graph: each concept mention a Web Annotation pointing at its words."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from kg.annotate import Annotations, annotate
+from kg.document import Document
+from kg.rdf.annotations import annotation_graph
+from kg.rdf.document import document_graph, document_key, sentence_iri, source_iri
+from kg.rdf.namespaces import CKG, CONCEPT, DOCO, OA
+from kg.references import parse_reference
+
+
+@pytest.fixture(scope="module")
+def seed_annotations(seed_document: Document) -> Annotations:
+    references = [parse_reference(r.text, r.number) for r in seed_document.references]
+    return annotate(seed_document, references)
+
+
+@pytest.fixture(scope="module")
+def graph(seed_document: Document, seed_annotations: Annotations) -> Graph:
+    return annotation_graph(seed_document, seed_annotations)
+
+
+def test_every_mention_is_one_annotation(graph: Graph, seed_annotations: Annotations) -> None:
+    assert len(set(graph.subjects(RDF.type, CKG.ConceptMention))) == len(seed_annotations.mentions)
+    assert set(graph.subjects(RDF.type, CKG.ConceptMention)) <= set(
+        graph.subjects(RDF.type, OA.Annotation)
+    )
+
+
+def _selector(graph: Graph, target: Node, kind: URIRef) -> Node:
+    return next(s for s in graph.objects(target, OA.hasSelector) if (s, RDF.type, kind) in graph)
+
+
+def _offset(graph: Graph, selector: Node, position: URIRef) -> int:
+    return int(str(graph.value(selector, position)))
+
+
+def test_a_mention_selects_its_words_by_quote_and_by_position(
+    graph: Graph, seed_document: Document
+) -> None:
+    key = document_key(seed_document)
+    mentions = graph.subjects(OA.hasBody, CONCEPT.tte)
+    targets = sorted(
+        (t for m in mentions for t in graph.objects(m, OA.hasTarget)),
+        key=lambda t: _offset(graph, _selector(graph, t, OA.TextPositionSelector), OA.start),
+    )
+    quotes = [_selector(graph, t, OA.TextQuoteSelector) for t in targets]
+    assert [str(graph.value(q, OA.exact)) for q in quotes] == [
+        "transthoracic echocardiography",
+        "TTE",
+        "TTE",
+        "TTE",
+        "TTE",
+    ]
+    # "Cardiologists decided to perform transthoracic echocardiography (TTE) to evaluate..."
+    first, quote = targets[0], quotes[0]
+    position = _selector(graph, first, OA.TextPositionSelector)
+    start, end = _offset(graph, position, OA.start), _offset(graph, position, OA.end)
+    assert seed_document.source[start:end] == "transthoracic echocardiography"
+    assert str(graph.value(quote, OA.prefix)).endswith("decided to perform ")
+    assert str(graph.value(quote, OA.suffix)).startswith(" (TTE)")
+    assert graph.value(first, OA.hasSource) == source_iri(key)
+    assert graph.value(first, OA.hasScope) == sentence_iri(key, 15)
+
+
+def test_mentions_are_scoped_to_sentences_of_the_document_graph(
+    graph: Graph, seed_document: Document
+) -> None:
+    sentences = set(document_graph(seed_document, []).subjects(RDF.type, DOCO.Sentence))
+    scopes = set(graph.objects(None, OA.hasScope))
+    assert scopes and scopes <= sentences
+
+
+def test_a_negated_mention_says_so(graph: Graph) -> None:
+    negated = {graph.value(m, OA.hasBody) for m in graph.subjects(CKG.negated, Literal(True))}
+    assert negated == {
+        CONCEPT["diastolic-dysfunction"],
+        CONCEPT["regional-wall-motion-abnormality"],
+    }
+
+
+def test_annotating_twice_gives_the_same_triples(seed_document: Document, graph: Graph) -> None:
+    again = annotation_graph(seed_document, annotate(seed_document, []))
+    assert set(again) == set(graph)
+    assert not [t for t in graph if not all(isinstance(term, URIRef | Literal) for term in t)]

@@ -1,0 +1,217 @@
+"""Claims of the seed report: rules over concept mentions, plus its reviewed curation file."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.claims import Claim, extract_claims
+from kg.curation import Curation
+from kg.document import Document
+from kg.mentions import ConceptMention, find_mentions
+from kg.rdf.namespaces import CONCEPT
+
+Statement = tuple[str, str, str]
+
+
+@pytest.fixture(scope="module")
+def mentions(seed_document: Document) -> tuple[ConceptMention, ...]:
+    return find_mentions(seed_document)
+
+
+@pytest.fixture(scope="module")
+def claims(seed_document: Document, mentions: tuple[ConceptMention, ...]) -> tuple[Claim, ...]:
+    return extract_claims(seed_document, mentions)
+
+
+@pytest.fixture(scope="module")
+def rule_claims(seed_document: Document, mentions: tuple[ConceptMention, ...]) -> tuple[Claim, ...]:
+    return extract_claims(seed_document, mentions, curation=Curation())
+
+
+def _statement(claim: Claim) -> Statement:
+    return (
+        claim.subject.removeprefix(str(CONCEPT)),
+        claim.predicate,
+        claim.object.removeprefix(str(CONCEPT)),
+    )
+
+
+def _in(claims: tuple[Claim, ...], sentence: int) -> dict[Statement, Claim]:
+    return {_statement(c): c for c in claims if c.sentence_index == sentence}
+
+
+def test_renal_disease_and_hyperparathyroidism_cause_metastatic_calcification(
+    rule_claims: tuple[Claim, ...],
+) -> None:
+    found = _in(rule_claims, 36)
+    for etiology in ("chronic-renal-failure", "hyperparathyroidism"):
+        claim = found[(etiology, "causes", "metastatic-calcification")]
+        assert claim.kind == "background literature"
+        assert claim.cited_references == (2, 3, 4)
+        assert claim.citation_function == "citesAsEvidence"
+    homeostasis = ("disturbed-serum-calcium-homeostasis", "contributesTo")
+    assert (*homeostasis, "metastatic-calcification") in found
+
+
+def test_background_sentences_take_the_markers_of_the_passage_they_continue(
+    rule_claims: tuple[Claim, ...],
+) -> None:
+    for sentence in (36, 37):
+        for claim in _in(rule_claims, sentence).values():
+            assert claim.cited_references == (2, 3, 4)
+            assert claim.citation_sentences == (35,)
+
+
+def test_sepsis_and_necrotic_myocardium_lead_to_dystrophic_calcification(
+    claims: tuple[Claim, ...],
+) -> None:
+    found = _in(claims, 37)
+    assert {
+        ("sepsis", "causes", "dystrophic-calcification"),
+        ("myocardial-infarction", "causes", "dystrophic-calcification"),
+        ("sepsis", "causes", "myocardial-necrosis"),
+        ("myocardial-necrosis", "contributesTo", "dystrophic-calcification"),
+    } <= set(found)
+
+
+def test_calcification_raises_the_risk_of_arrhythmia_dilatation_and_cardiomyopathy(
+    rule_claims: tuple[Claim, ...],
+) -> None:
+    found = _in(rule_claims, 39)
+    assert set(found) == {
+        ("calcium-deposition", "increasesRiskOf", outcome)
+        for outcome in ("conduction-disturbance", "arrhythmia", "lv-dilatation", "cardiomyopathy")
+    }
+    assert {c.cited_references for c in found.values()} == {(5,)}
+
+
+def test_sepsis_and_renal_failure_are_complications_leading_to_diffuse_calcification(
+    rule_claims: tuple[Claim, ...],
+) -> None:
+    found = _in(rule_claims, 5)
+    assert set(found) == {
+        ("sepsis", "causes", "diffuse-myocardial-calcification"),
+        ("renal-failure", "causes", "diffuse-myocardial-calcification"),
+    }
+    assert {c.cited_references for c in found.values()} == {(3,)}
+
+
+def test_focal_calcification_is_observed_after_myocardial_infarction(
+    rule_claims: tuple[Claim, ...],
+) -> None:
+    found = _in(rule_claims, 3)
+    claim = found[("myocardial-infarction", "associatedWith", "focal-myocardial-calcification")]
+    assert claim.cited_references == (1, 2)
+    assert len(found) == 1
+
+
+def test_differential_causes_cite_6_to_8_by_the_reviewed_citation_scope(
+    claims: tuple[Claim, ...], rule_claims: tuple[Claim, ...]
+) -> None:
+    causes = {
+        (etiology, "causes", "diffuse-myocardial-calcification")
+        for etiology in ("sarcoidosis", "rheumatoid-arthritis", "chemotherapeutic-agents")
+    }
+    assert set(_in(claims, 41)) == causes
+    assert {c.cited_references for c in _in(claims, 41).values()} == {(6, 7, 8)}
+    assert {c.cited_references for c in _in(rule_claims, 41).values()} == {()}
+
+
+def test_the_authors_speculate_metastatic_calcification_after_sepsis_and_renal_failure(
+    claims: tuple[Claim, ...],
+) -> None:
+    found = _in(claims, 19)
+    assert {
+        ("sepsis", "causes", "metastatic-calcification"),
+        ("renal-failure", "causes", "metastatic-calcification"),
+        ("metastatic-calcification", "manifestsAs", "mid-wall-lv-calcification"),
+    } == set(found)
+    for claim in found.values():
+        assert (claim.kind, claim.hedged, claim.cited_references) == (
+            "authors' interpretation",
+            True,
+            (),
+        )
+
+
+def test_high_signal_areas_are_read_as_calcium_mixed_with_edema_or_fibrosis(
+    claims: tuple[Claim, ...],
+) -> None:
+    found = _in(claims, 27)
+    assert set(found) == {
+        (mechanism, "manifestsAs", "high-signal-intensity")
+        for mechanism in (
+            "calcium-deposition",
+            "myocardial-damage",
+            "inflammatory-edema",
+            "fibrosis",
+        )
+    }
+    assert found[("fibrosis", "manifestsAs", "high-signal-intensity")].curated
+    assert not found[("calcium-deposition", "manifestsAs", "high-signal-intensity")].curated
+
+
+def test_a_combined_metastatic_and_dystrophic_mechanism_is_the_authors_reading(
+    claims: tuple[Claim, ...],
+) -> None:
+    found = _in(claims, 40)
+    assert set(found) == {
+        ("metastatic-calcification", "contributesTo", "myocardial-calcification"),
+        ("dystrophic-calcification", "contributesTo", "myocardial-calcification"),
+        ("disturbed-serum-calcium-homeostasis", "contributesTo", "metastatic-calcification"),
+        ("acute-renal-failure", "causes", "disturbed-serum-calcium-homeostasis"),
+        ("myocardial-damage", "contributesTo", "dystrophic-calcification"),
+        ("sepsis", "causes", "myocardial-damage"),
+    }
+    assert all(c.kind == "authors' interpretation" and c.hedged for c in found.values())
+
+
+def test_a_curated_claim_replaces_the_rule_claim_on_the_same_concepts(
+    claims: tuple[Claim, ...], rule_claims: tuple[Claim, ...]
+) -> None:
+    by_rule = ("dystrophic-calcification", "causes", "myocardial-calcification")
+    assert by_rule in _in(rule_claims, 40)
+    assert by_rule not in _in(claims, 40)
+
+
+def test_rule_claims_the_reviewer_rejected_are_gone(
+    claims: tuple[Claim, ...], rule_claims: tuple[Claim, ...]
+) -> None:
+    rejected = ("acute-renal-failure", "associatedWith", "dystrophic-calcification")
+    assert rejected in _in(rule_claims, 40) and rejected not in _in(claims, 40)
+    assert ("myocardial-damage", "manifestsAs", "preserved-lv-function") not in _in(claims, 46)
+
+
+def test_calcium_shortens_t1_is_cited_to_reference_9(
+    claims: tuple[Claim, ...], seed_document: Document
+) -> None:
+    claim = _in(claims, 45)[("calcium-deposition", "manifestsAs", "t1-shortening")]
+    assert claim.cited_references == (9,)
+    assert claim.citation_function == "obtainsSupportFrom"
+    assert claim.kind == "authors' interpretation"
+    words = seed_document.source[claim.span.start : claim.span.end]
+    assert (
+        words
+        == claim.evidence
+        == ("attributable to the short T1 value of calcium mixed with myocardial edema")
+    )
+
+
+def test_every_claim_has_evidence_in_the_report(
+    claims: tuple[Claim, ...], seed_document: Document
+) -> None:
+    for claim in claims:
+        assert claim.evidence_sentences
+        words = seed_document.source[claim.span.start : claim.span.end]
+        assert " ".join(words.split()) == " ".join(claim.evidence.split())
+
+
+def test_claims_in_the_authors_voice_are_their_interpretation(
+    claims: tuple[Claim, ...],
+) -> None:
+    assert {c.kind for c in claims if c.sentence_index in (19, 27, 32, 40, 45)} == {
+        "authors' interpretation"
+    }
+    assert {c.kind for c in claims if c.sentence_index in (3, 5, 36, 37, 39, 41)} == {
+        "background literature"
+    }

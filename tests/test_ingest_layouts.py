@@ -1,0 +1,237 @@
+"""Ingest reads other case reports laid out like the seed, with their own variations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.document import Affiliation
+from kg.errors import InputError
+from kg.ingest import ingest_text
+from kg.settings import CORPUS_DIR
+
+VARIANT = """\
+Cardiac Sarcoidosis Presenting as Heart Block:
+A Case Report
+
+Anna B. Lee, MD, PhD^{1}, Carl De Vries, MD^{2*}
+
+¹Department of Radiology, Example University Hospital, Seoul, Korea
+²Division of Cardiology, Example Medical
+Center, Busan, Korea
+
+A young woman presented with heart block. CT showed mediastinal lymph nodes (Fig. 1).
+
+Keywords: Sarcoidosis; Heart Block
+
+INTRODUCTION
+
+Cardiac sarcoidosis is rare (1). It may cause heart block and sudden death in young
+
+Received: 5 January 2023
+Accepted: 9 March 2023
+
+Address for correspondence
+Carl De Vries, MD
+Division of Cardiology, Example Medical Center,
+Busan, Korea.
+E-mail: cdv@example.org
+
+ORCID iDs
+Anna B. Lee <https://orcid.org/0000-0002-1825-0097>
+Carl De Vries <https://orcid.org/0000-0001-5109-3700>
+
+adults (1, 2).
+
+CASE REPORT
+
+A 34-year-old woman had syncope. Cardiac MRI showed late enhancement (Fig. 1A-C).
+
+Fig. 1. Cardiac sarcoidosis in a 34-year-old woman.
+A-C. Late gadolinium enhancement images show patchy enhancement of the septum
+and the lateral wall.
+LGE = late gadolinium enhancement
+
+DISCUSSION
+
+FDG PET helps in diagnosis (2).
+
+In summary, cardiac sarcoidosis should be considered in young adults with heart block.
+
+REFERENCES
+
+1. Birnie DH, Nery PB, Ha AC, Beanlands RS. Cardiac sarcoidosis. *J Am Coll Cardiol*
+2016;68:411-421
+2. Kempf AE, Momeni MG, Saremi F. Myocardial calcinosis in chronic renal failure. *J Radiol
+Case Rep* 2009;3:16-19
+"""
+
+
+def test_variant_title_spanning_two_lines_is_joined() -> None:
+    document = ingest_text(VARIANT, "variant")
+    assert document.metadata.title == "Cardiac Sarcoidosis Presenting as Heart Block: A Case Report"
+
+
+def test_variant_authors_with_several_degrees_and_particles() -> None:
+    authors = ingest_text(VARIANT, "variant").metadata.authors
+    assert [(a.given, a.family, a.degrees) for a in authors] == [
+        ("Anna B.", "Lee", ("MD", "PhD")),
+        ("Carl", "De Vries", ("MD",)),
+    ]
+    assert [a.affiliation_markers for a in authors] == [("1",), ("2",)]
+    assert [a.corresponding for a in authors] == [False, True]
+
+
+def test_variant_one_affiliation_per_marked_line() -> None:
+    affiliations = ingest_text(VARIANT, "variant").metadata.affiliations
+    assert affiliations == (
+        Affiliation("1", "Department of Radiology, Example University Hospital, Seoul, Korea"),
+        Affiliation("2", "Division of Cardiology, Example Medical Center, Busan, Korea"),
+    )
+
+
+def test_variant_furniture_in_the_body_gives_metadata() -> None:
+    metadata = ingest_text(VARIANT, "variant").metadata
+    assert (metadata.received, metadata.revised, metadata.accepted) == (
+        dt.date(2023, 1, 5),
+        None,
+        dt.date(2023, 3, 9),
+    )
+    assert [a.orcid for a in metadata.authors] == ["0000-0002-1825-0097", "0000-0001-5109-3700"]
+    assert metadata.corresponding_author is not None
+    assert metadata.corresponding_author.name == "Carl De Vries"
+    assert metadata.corresponding_author.email == "cdv@example.org"
+    assert metadata.index_terms == ("Sarcoidosis", "Heart Block")
+
+
+def test_variant_sentence_split_by_furniture_is_whole() -> None:
+    document = ingest_text(VARIANT, "variant")
+    introduction = [s.text for s in document.sentences if s.section == "INTRODUCTION"]
+    assert introduction == [
+        "Cardiac sarcoidosis is rare (1).",
+        "It may cause heart block and sudden death in young adults (1, 2).",
+    ]
+
+
+def test_variant_figure_panel_range_and_wrapped_panel_text() -> None:
+    (figure,) = ingest_text(VARIANT, "variant").figures
+    (panel,) = figure.panels
+    assert panel.labels == ("A", "B", "C")
+    assert panel.text.endswith("patchy enhancement of the septum and the lateral wall.")
+    assert figure.abbreviations == (("LGE", "late gadolinium enhancement"),)
+
+
+def test_variant_in_summary_paragraph_is_the_conclusion() -> None:
+    document = ingest_text(VARIANT, "variant")
+    conclusion = [s.text for s in document.sentences if s.section == "CONCLUSION"]
+    assert conclusion == [
+        "In summary, cardiac sarcoidosis should be considered in young adults with heart block."
+    ]
+
+
+def test_variant_wrapped_reference_entries_are_joined() -> None:
+    references = ingest_text(VARIANT, "variant").references
+    assert [r.text for r in references] == [
+        "Birnie DH, Nery PB, Ha AC, Beanlands RS. Cardiac sarcoidosis. *J Am Coll Cardiol* "
+        "2016;68:411-421",
+        "Kempf AE, Momeni MG, Saremi F. Myocardial calcinosis in chronic renal failure. "
+        "*J Radiol Case Rep* 2009;3:16-19",
+    ]
+
+
+def test_variant_markers_resolve_within_its_own_reference_list() -> None:
+    document = ingest_text(VARIANT, "variant")
+    assert [(m.content, m.reference_numbers) for m in document.markers] == [
+        ("(1)", (1,)),
+        ("(1, 2)", (1, 2)),
+        ("(2)", (2,)),
+    ]
+
+
+def test_prose_that_starts_with_a_furniture_keyword_stays_prose() -> None:
+    text = VARIANT.replace(
+        "FDG PET helps in diagnosis (2).",
+        "Correspondence between CT and MRI was good.\n\n"
+        "Accepted treatments include steroids.\n\n"
+        "Phone follow-up was arranged.",
+    )
+    discussion = [s.text for s in ingest_text(text, "prose").sentences if s.section == "DISCUSSION"]
+    assert discussion == [
+        "Correspondence between CT and MRI was good.",
+        "Accepted treatments include steroids.",
+        "Phone follow-up was arranged.",
+    ]
+
+
+SEED_LINES = (CORPUS_DIR / "000_a1de3a5e3bf7a0c8.txt").read_text(encoding="utf-8").split("\n")
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(SEED_LINES), st.text(max_size=30)),
+        max_size=80,
+    )
+)
+def test_any_shuffle_of_report_lines_parses_or_fails_with_input_error(lines: list[str]) -> None:
+    """Whatever order the layout comes in, ingest yields a consistent Document or says why not."""
+    try:
+        document = ingest_text("\n".join(lines), "shuffled")
+    except InputError:
+        return
+    for sentence in document.sentences:
+        for i, char in enumerate(sentence.text):
+            mapped = document.source[sentence.source_offset(i)]
+            assert mapped == char or (char == " " and mapped.isspace())
+    for marker in document.markers:
+        assert document.source[marker.span.start : marker.span.end] == marker.content
+        assert max(marker.reference_numbers) <= len(document.references)
+
+
+TITLE_CASE = """\
+Calciphylaxis of the Heart: A Case Report
+
+Jane Roe, MD
+
+Background
+
+Calciphylaxis is rare (1).
+
+Case Presentation
+
+Laboratory results on admission:
+- Calcium: 2.85 mmol/L (reference 2.10-2.55 mmol/L)
+- Phosphate: 2.4 mmol/L
+
+Two weeks later, CT showed calcification.
+
+Discussion
+
+It is rare (1).
+
+References
+
+1. Roe J. Calciphylaxis. Example J 2020;1:1-2
+"""
+
+
+def test_title_case_section_headings_are_recognised() -> None:
+    document = ingest_text(TITLE_CASE, "title-case")
+    assert [s.title for s in document.sections][-3:] == [
+        "Background",
+        "Case Presentation",
+        "Discussion",
+    ]
+
+
+def test_each_bulleted_list_item_is_its_own_sentence_without_its_bullet() -> None:
+    document = ingest_text(TITLE_CASE, "title-case")
+    texts = [s.text for s in document.sentences if s.section == "Case Presentation"]
+    assert texts == [
+        "Laboratory results on admission:",
+        "Calcium: 2.85 mmol/L (reference 2.10-2.55 mmol/L)",
+        "Phosphate: 2.4 mmol/L",
+        "Two weeks later, CT showed calcification.",
+    ]
