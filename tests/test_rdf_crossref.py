@@ -14,9 +14,9 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF
 
 from kg.document import Document
 from kg.matching import Resolution, choose, confirm_doi
-from kg.rdf.crossref import crossref_graph, resolution_iri, work_iri
+from kg.rdf.crossref import crossref_graph, resolution_iri
 from kg.rdf.document import article_iri, document_key, reference_iri
-from kg.rdf.namespaces import BIBO, BIRO, C4O, CITO, CKG, FABIO, FRBR, ORCID, PRISM
+from kg.rdf.namespaces import BIBO, BIRO, C4O, CITO, CKG, FABIO, FRBR, ORCID, PRISM, doi_iri
 from kg.references import ParsedReference, parse_reference
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
@@ -137,7 +137,7 @@ def test_authors_with_an_orcid_are_named_by_it(
     seed_document: Document, records: dict[str, Work]
 ) -> None:
     graph = one_work_graph(seed_document, records["10.1155/2021/9886877"])
-    work = work_iri("10.1155/2021/9886877")
+    work = doi_iri("10.1155/2021/9886877")
     assert (work, DCTERMS.creator, ORCID["0000-0001-6086-3199"]) in graph
     assert graph.value(ORCID["0000-0001-6086-3199"], FOAF.familyName) == Literal("Chung")
 
@@ -202,7 +202,7 @@ def test_an_unresolved_reference_is_marked_with_its_status_and_no_work(
 def test_markup_is_stripped_from_titles(seed_document: Document, records: dict[str, Work]) -> None:
     doi = "10.1136/jclinpath-2020-206745"  # title with <i>KRAS</i> and layout whitespace
     graph = one_work_graph(seed_document, records[doi])
-    assert graph.value(work_iri(doi), DCTERMS.title) == Literal(
+    assert graph.value(doi_iri(doi), DCTERMS.title) == Literal(
         "Construction of a reference material panel for detecting KRAS / NRAS / EGFR / BRAF / "
         "MET mutations in plasma ctDNA"
     )
@@ -219,7 +219,7 @@ def test_crossref_types_map_to_fabio_classes(
     seed_document: Document, records: dict[str, Work], doi: str, kind: URIRef, venue_kind: URIRef
 ) -> None:
     graph = one_work_graph(seed_document, records[doi])
-    work = work_iri(doi)
+    work = doi_iri(doi)
     assert (work, RDF.type, kind) in graph
     assert (graph.value(work, FRBR.partOf), RDF.type, venue_kind) in graph
 
@@ -232,7 +232,7 @@ def test_old_dois_with_angle_brackets_become_valid_iris(
     reparsed = Graph().parse(data=graph.serialize(format="nt"), format="nt")
     assert len(reparsed) == len(graph)
     assert URIRef("https://doi.org/10.1175/1520-0469(1976)033%3C2031:pwihav%3E2.0.co;2") in set(
-        reparsed.objects(work_iri("10.1002/qj.3512"), CITO.cites)
+        reparsed.objects(doi_iri("10.1002/qj.3512"), CITO.cites)
     )
 
 

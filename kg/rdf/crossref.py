@@ -46,7 +46,6 @@ from kg.rdf.namespaces import (
     C4O,
     CITO,
     CKG,
-    DOI,
     FABIO,
     FRBR,
     ID,
@@ -54,6 +53,7 @@ from kg.rdf.namespaces import (
     PREFIXES,
     PRISM,
     document_iri,
+    doi_iri,
     slug,
 )
 from kg.references import ParsedReference
@@ -94,13 +94,6 @@ VENUE_TYPES: dict[str, URIRef] = {
     "book-part": FABIO.Book,
     "reference-entry": FABIO.ReferenceBook,
 }
-_IRI_SAFE = "/:;()._-+@!$&'*,=~[]"
-
-
-def work_iri(doi: str) -> URIRef:
-    """``https://doi.org/<lower-case DOI>``, with the few characters old DOIs carry that an
-    IRI cannot (``<>#?"`` and spaces, in SICI DOIs) percent-encoded."""
-    return DOI[urllib.parse.quote(doi.strip().lower(), safe=_IRI_SAFE)]
 
 
 def _minted(doi: str, *path: str | int) -> URIRef:
@@ -132,7 +125,7 @@ def crossref_graph(
         snapshot = resolution_iri(key, number)
         _add_resolution(graph, snapshot, entry, resolution)
         if resolution.status == "matched" and resolution.doi and resolution.work is not None:
-            work = work_iri(resolution.doi)
+            work = doi_iri(resolution.doi)
             graph.add((entry, BIRO.references, work))
             graph.add((article, CITO.cites, work))
             graph.add((snapshot, PROV.specializationOf, work))
@@ -286,7 +279,7 @@ def _add_deposited_references(
     for n, reference in enumerate(deposited, start=1):
         cited_doi = str(reference.get("DOI") or "").strip()
         if cited_doi:
-            cited = work_iri(cited_doi)
+            cited = doi_iri(cited_doi)
             graph.add((cited, PRISM.doi, Literal(cited_doi.lower())))
         else:
             cited = _minted(doi, "reference", slug(str(reference.get("key") or n)))

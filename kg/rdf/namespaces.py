@@ -6,6 +6,7 @@ Every term in code comes from one of these rdflib namespaces, never a pasted IRI
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
@@ -84,9 +85,16 @@ def slug(text: str) -> str:
     return cleaned or "x"
 
 
+_IRI_SAFE = "/:;()._-+@!$&'*,=~[]"
+
+
 def doi_iri(doi: str) -> URIRef:
-    """The IRI of a work with a DOI: https://doi.org/ plus the lower-case DOI."""
-    return DOI[doi.strip().lower()]
+    """The IRI of a work with a DOI: https://doi.org/ plus the lower-case DOI.
+
+    The few characters old (SICI) DOIs carry that an IRI cannot (``<>#?"``, spaces) are
+    percent-encoded.
+    """
+    return DOI[urllib.parse.quote(doi.strip().lower(), safe=_IRI_SAFE)]
 
 
 def graph_iri(kind: str, key: str | None = None) -> URIRef:
