@@ -23,7 +23,6 @@ COMMANDS = (
     "resolve",
     "export",
     "validate",
-    "serve",
     "stats",
     "dashboard",
 )
@@ -40,13 +39,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name in COMMANDS:
         if only is not None and name.rstrip("_") != only:
             continue
-        try:
-            module = importlib.import_module(f"kg.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"kg.commands.{name}":
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"kg.commands.{name}").register(subparsers)
     return parser
 
 
