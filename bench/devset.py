@@ -35,14 +35,9 @@ from typing import Any, Literal
 from rapidfuzz.fuzz import partial_ratio
 
 from kg.matching import fold, normalize_doi, strip_markup, work_year
+from kg.settings import SHARED_DIR
 
-RECORDS = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "fixtures"
-    / "crossref-records"
-    / "records.jsonl"
-)
+RECORDS = SHARED_DIR / "fixtures" / "crossref-records" / "records.jsonl"
 SEED = 20260611
 HELD_OUT_FRACTION = 0.2
 STYLES = ("vancouver", "apa", "ieee", "chicago", "mla")

@@ -10,6 +10,9 @@ DEFAULT_CROSSREF_API = "https://api.crossref.org"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 CORPUS_DIR = PROJECT_ROOT / "corpus"
+SHARED_DIR = Path(os.environ.get("KG_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
+"""The team's shared folder (recorded Crossref fixtures, verified reference notes), laid
+beside the clone; only tests and benchmarks read it."""
 
 
 def _data_home() -> Path:

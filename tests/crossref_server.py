@@ -32,8 +32,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures"
+from kg.settings import SHARED_DIR
+
+SHARED_FIXTURES = SHARED_DIR / "fixtures"
 NOT_FOUND_BODY = b"Resource not found."
 MAX_ROWS = 1000
 

@@ -8,6 +8,7 @@ import pytest
 from crossref_server import CrossrefServer
 
 from kg.build import build
+from kg.cli import main
 from kg.query import run_query
 from kg.settings import Settings
 from kg.store import open_store
@@ -135,3 +136,24 @@ def test_an_offline_build_says_once_which_references_it_could_not_resolve(
     report = build([seed_path], settings)
     assert len(report.crossref_notices) == 1
     assert "9 of 9 references" in report.crossref_notices[0]
+
+
+def test_kg_build_takes_the_crossref_url_and_cache_from_its_flags(
+    report: Path, tmp_path: Path, crossref_server: CrossrefServer
+) -> None:
+    store, cache = tmp_path / "flag-store", tmp_path / "flag-cache"
+    code = main(
+        [
+            "build",
+            str(report),
+            "--store",
+            str(store),
+            "--crossref-url",
+            crossref_server.url,
+            "--cache-dir",
+            str(cache),
+        ]
+    )
+    assert code == 0
+    assert crossref_server.request_count > 0
+    assert any(cache.iterdir())

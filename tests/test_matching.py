@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,8 +26,9 @@ from kg.matching import (
     strip_markup,
 )
 from kg.references import ParsedReference, parse_reference
+from kg.settings import SHARED_DIR
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+FIXTURES = SHARED_DIR / "fixtures"
 PLOS = "10.1371/journal.pone.0033693"
 PLOS_VANCOUVER = (
     "Sadasivan S, Pond BB, Pani AK, Qu C, Jiao Y, Smeyne RJ. Methylphenidate exposure induces "

@@ -13,7 +13,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import devset
 
-RECORDS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "crossref-records"
+from kg.settings import SHARED_DIR
+
+RECORDS = SHARED_DIR / "fixtures" / "crossref-records"
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,9 @@ from kg.rdf.crossref import crossref_graph, resolution_iri
 from kg.rdf.document import article_iri, document_key, reference_iri
 from kg.rdf.namespaces import BIBO, BIRO, C4O, CITO, CKG, FABIO, FRBR, ORCID, PRISM, doi_iri
 from kg.references import ParsedReference, parse_reference
+from kg.settings import SHARED_DIR
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+FIXTURES = SHARED_DIR / "fixtures"
 PLOS = "10.1371/journal.pone.0033693"
 PLOS_IRI = URIRef("https://doi.org/10.1371/journal.pone.0033693")
 API = "https://api.crossref.org/works/10.1371%2Fjournal.pone.0033693"

@@ -12,11 +12,11 @@ from rdflib.namespace import RDF, SKOS
 from kg.document import Document
 from kg.errors import InputError
 from kg.rdf.namespaces import CKG, CONCEPT, MESH, OBO, SNOMED
-from kg.settings import ONTOLOGY_DIR, PROJECT_ROOT
+from kg.settings import ONTOLOGY_DIR, SHARED_DIR
 from kg.vocabulary import Vocabulary, load_vocabulary
 
 # The verified identifier notes; CI lays shared/ beside the clone, as on developer machines.
-VERIFIED_NOTES = PROJECT_ROOT.parent / "shared" / "reference" / "vocabularies.md"
+VERIFIED_NOTES = SHARED_DIR / "reference" / "vocabularies.md"
 
 
 @pytest.fixture(scope="module")

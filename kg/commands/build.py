@@ -9,9 +9,8 @@ from pathlib import Path
 from rdflib import URIRef
 
 from kg.build import build
-from kg.commands.options import add_store_option
+from kg.commands.options import add_crossref_options, add_store_option, settings_from
 from kg.query import compact
-from kg.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,16 +30,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="case report text files (default: the bundled case reports in corpus/)",
     )
     add_store_option(parser)
-    parser.add_argument(
-        "--offline",
-        action="store_true",
-        help="never contact Crossref, use only cached answers (also KG_OFFLINE=1)",
-    )
+    add_crossref_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.resolve(store=args.store, offline=args.offline or None)
+    settings = settings_from(args)
     report = build(args.documents, settings)
     seconds = (report.ended - report.started).total_seconds()
     names = ", ".join(path.name for path in report.documents)

@@ -12,10 +12,10 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from kg.citeformats import csl_item, to_bibtex, to_csljson, to_ris
+from kg.commands.options import add_crossref_options, settings_from
 from kg.errors import InputError, NetworkError
 from kg.matching import Resolution, strip_markup
 from kg.resolve import Batch, resolve_citations
-from kg.settings import Settings
 
 FORMATS = ("table", "jsonl", "bibtex", "ris", "csljson")
 PROGRESS_FROM = 5
@@ -46,12 +46,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--file", "-f", type=Path, help="citations, one per line")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    parser.add_argument("--crossref-url", help="Crossref API base URL (KG_CROSSREF_API)")
-    parser.add_argument("--mailto", help="contact e-mail for Crossref's polite pool (KG_MAILTO)")
-    parser.add_argument("--cache-dir", type=Path, help="where answers are cached (KG_CACHE_DIR)")
-    parser.add_argument(
-        "--offline", action="store_true", help="answer from the cache only (KG_OFFLINE=1)"
-    )
+    add_crossref_options(parser)
     parser.add_argument(
         "--progress", action="store_true", help="show the progress bar even when not on a terminal"
     )
@@ -60,12 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     citations = gather(args.citations, args.file, sys.stdin)
-    settings = Settings.resolve(
-        cache_dir=args.cache_dir,
-        crossref_api=args.crossref_url,
-        mailto=args.mailto,
-        offline=args.offline,
-    )
+    settings = settings_from(args)
     shown = args.progress or (sys.stderr.isatty() and len(citations) >= PROGRESS_FROM)
     with tqdm(
         total=len(citations), desc="resolving", unit="citation", file=sys.stderr, disable=not shown
