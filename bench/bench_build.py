@@ -21,25 +21,25 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from timing import elapsed
+
 KG = Path(sys.executable).parent / "kg"
 GOAL_SECONDS = 2.0
 
 
-def wall_time(command: Sequence[str | Path], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+def wall_time(command: Sequence[str | Path], fresh: bool) -> float:
+    """One run; with ``fresh``, into a new store and cache made before the clock starts."""
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as directory:
+        env = dict(os.environ, KG_OFFLINE="1")
+        if fresh:
+            env |= {"KG_STORE": f"{directory}/store", "KG_CACHE_DIR": f"{directory}/cache"}
+        return elapsed(
+            lambda: subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+        )
 
 
 def median_of(runs: int, command: Sequence[str | Path], fresh: bool) -> float:
-    times = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory(prefix="bench-build-") as directory:
-            env = dict(os.environ, KG_OFFLINE="1")
-            if fresh:
-                env |= {"KG_STORE": f"{directory}/store", "KG_CACHE_DIR": f"{directory}/cache"}
-            times.append(wall_time(command, env))
-    return statistics.median(times)
+    return statistics.median(wall_time(command, fresh) for _ in range(runs))
 
 
 def stage_breakdown() -> list[tuple[str, float]]:

@@ -22,7 +22,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from timing import elapsed
 
 from kg.resolve import resolve_citations
 from kg.settings import Settings
@@ -73,9 +73,7 @@ def citations(count: int) -> list[str]:
 
 
 def timed_resolve(texts: Sequence[str], settings: Settings) -> float:
-    started = time.perf_counter()
-    resolve_citations(texts, settings)
-    return time.perf_counter() - started
+    return elapsed(lambda: resolve_citations(texts, settings))
 
 
 def unpaced(url: str, texts: Sequence[str], threads: int) -> float:
@@ -86,10 +84,11 @@ def unpaced(url: str, texts: Sequence[str], threads: int) -> float:
         params = {"query.bibliographic": text, "rows": "5"}
         return session.get(f"{url}/works", params=params, timeout=30).status_code
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(search, texts))
-    return time.perf_counter() - started
+    def search_all() -> None:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(search, texts))
+
+    return elapsed(search_all)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
-import time
-from collections.abc import Callable
+
+from timing import median_seconds
 
 from kg.build import default_documents
 from kg.ingest import ingest
@@ -30,15 +29,6 @@ def regex_matcher() -> re.Pattern[str]:
     }
     alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-
-
-def median_seconds(task: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        task()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

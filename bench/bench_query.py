@@ -13,25 +13,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+
+from timing import median_seconds
 
 KG = Path(sys.executable).parent / "kg"
 QUERY = "SELECT (COUNT(?r) AS ?n) WHERE { ?r a biro:BibliographicReference }"
-
-
-def median_seconds(runs: int, action: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,16 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         env = dict(os.environ, KG_STORE=str(settings.store))
         with open_store(settings.store) as store:
             run_query(store, QUERY, timeout=None)
-            in_process = median_seconds(args.runs, lambda: run_query(store, QUERY, timeout=None))
-            in_worker = median_seconds(args.runs, lambda: run_query(store, QUERY, timeout=30))
+            in_process = median_seconds(lambda: run_query(store, QUERY, timeout=None), args.runs)
+            in_worker = median_seconds(lambda: run_query(store, QUERY, timeout=30), args.runs)
         bare = median_seconds(
-            args.runs, lambda: subprocess.run([sys.executable, "-c", "pass"], check=True)
+            lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), args.runs
         )
         command = median_seconds(
-            args.runs,
             lambda: subprocess.run(
                 [KG, "query", QUERY], env=env, check=True, stdout=subprocess.DEVNULL
             ),
+            args.runs,
         )
     print(f"reference count on the seed's graph, median of {args.runs} runs")
     print(f"  python -c pass (baseline)       {bare * 1000:7.1f} ms")

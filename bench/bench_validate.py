@@ -12,12 +12,10 @@ ratios against the build, all from the same run.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph
+from timing import median_seconds
 
 from kg.build import default_documents, document_stages, ontology_stages
 from kg.crossref import CrossrefClient
@@ -40,15 +38,6 @@ def with_rdfs_inference(data: Graph) -> bool:
     ontology = Graph().parse(ONTOLOGY_PATH)
     conforms, _, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs")
     return bool(conforms)
-
-
-def median_seconds(task: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        task()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

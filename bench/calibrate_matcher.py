@@ -47,7 +47,6 @@ MATCH_MIN_SCORES = [round(0.6 + 0.02 * i, 2) for i in range(16)]
 TIE_MARGINS = [0.0, 0.03, 0.06]
 COVERAGE_MINS = [0.4, 0.5, 0.6]
 COVERAGE_MINS_WITHOUT_TITLE = [0.75, 0.8, 0.85, 0.9]
-MIN_CORROBORATIONS = [1, 2]
 RELEVANCE_GRID = [0.0, 0.05, 0.1, 0.2, 0.3, 0.4]
 
 
@@ -140,22 +139,20 @@ def sweep(
         TIE_MARGINS,
         COVERAGE_MINS,
         COVERAGE_MINS_WITHOUT_TITLE,
-        MIN_CORROBORATIONS,
     )
-    for floor, margin, coverage, coverage_without_title, corroboration in grid:
+    for floor, margin, coverage, coverage_without_title in grid:
         thresholds = matching.Thresholds(
             match_min_score=floor,
             tie_margin=margin,
             coverage_min=coverage,
             coverage_min_without_title=coverage_without_title,
-            min_corroboration=corroboration,
         )
         s = score(
             (c, matching.decide(ref, cands, thresholds=thresholds).doi) for c, ref, cands in ranked
         )
         if s.precision < TARGET_PRECISION:
             continue
-        key = (s.f1, s.precision, margin, coverage, coverage_without_title, corroboration, floor)
+        key = (s.f1, s.precision, margin, coverage, coverage_without_title, floor)
         if best is None or key > best[0]:
             best = (key, thresholds, s)
     if best is None:

@@ -46,7 +46,13 @@ from typing import Literal
 from kg.curation import AssertionKind, CuratedClaim, Curation, Predicate, load_curation
 from kg.document import CitationMarker, Document, Sentence, Span
 from kg.mentions import ConceptMention
-from kg.sentences import LocalMention, ancestors, is_case_section, local_mentions
+from kg.sentences import (
+    LocalMention,
+    ancestors,
+    is_authors_voice,
+    is_case_section,
+    local_mentions,
+)
 from kg.vocabulary import Concept, Vocabulary, default_vocabulary
 
 RANKS = {"etiology": 0, "mechanism": 1, "condition": 2, "imaging-sign": 3, "outcome": 3}
@@ -150,7 +156,6 @@ _EXPLETIVE = re.compile(
     r"suggested|possible|likely|unclear|important|necessary|noteworthy|recommended)\b",
     re.IGNORECASE,
 )
-_AUTHORS_VOICE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 _HEDGE = re.compile(
     r"\b(?:might|may|could|possibl[ey]|probabl[ey]|speculat\w*|believe[ds]?|likely|perhaps|"
     r"suggest\w*|presum\w*|not\s+certain)\b",
@@ -366,7 +371,7 @@ def _previous_in_paragraph(document: Document, sentence: Sentence) -> Sentence |
 def assertion_kind(sentence: Sentence) -> AssertionKind:
     """Whose voice a sentence is in: the authors' (about their case) or the literature's."""
     if (
-        _AUTHORS_VOICE.search(sentence.text)
+        is_authors_voice(sentence.text)
         or is_case_section(sentence.section)
         or sentence.section.lower().startswith("fig")
     ):

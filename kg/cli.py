@@ -23,6 +23,7 @@ COMMANDS = (
     "resolve",
     "export",
     "validate",
+    "serve",
     "stats",
     "dashboard",
 )

@@ -187,11 +187,7 @@ def _claim(
 ) -> CuratedClaim:
     where = f"claim {number}"
     known = {"subject", "predicate", "object", "kind", "quote", "hedged", "function", "note"}
-    if set(entry) - known:
-        raise InputError(f"{path}: {where}: unknown key(s) {', '.join(sorted(set(entry) - known))}")
-    subject = _text(entry, "subject", path, where)
-    obj = _text(entry, "object", path, where)
-    _check_concepts(path, where, concepts, subject, obj)
+    subject, obj = _subject_object(entry, path, where, known, concepts)
     predicate = _text(entry, "predicate", path, where)
     if predicate not in get_args(Predicate):
         raise InputError(f"{path}: {where}: unknown predicate {predicate!r}")
@@ -224,12 +220,9 @@ def _rejection(
     number: int,
 ) -> Rejection:
     where = f"reject {number}"
-    known = {"subject", "object", "quote", "reason"}
-    if set(entry) - known:
-        raise InputError(f"{path}: {where}: unknown key(s) {', '.join(sorted(set(entry) - known))}")
-    subject = _text(entry, "subject", path, where)
-    obj = _text(entry, "object", path, where)
-    _check_concepts(path, where, concepts, subject, obj)
+    subject, obj = _subject_object(
+        entry, path, where, {"subject", "object", "quote", "reason"}, concepts
+    )
     return Rejection(
         subject,
         obj,
@@ -238,10 +231,22 @@ def _rejection(
     )
 
 
-def _check_concepts(path: Path, where: str, concepts: Collection[str] | None, *keys: str) -> None:
-    for key in keys:
+def _subject_object(
+    entry: dict[str, Any],
+    path: Path,
+    where: str,
+    known: set[str],
+    concepts: Collection[str] | None,
+) -> tuple[str, str]:
+    """The concept keys an entry relates, once its keys are all ``known`` ones."""
+    if set(entry) - known:
+        raise InputError(f"{path}: {where}: unknown key(s) {', '.join(sorted(set(entry) - known))}")
+    subject = _text(entry, "subject", path, where)
+    obj = _text(entry, "object", path, where)
+    for key in (subject, obj):
         if concepts is not None and key not in concepts:
             raise InputError(f"{path}: {where}: unknown concept {key!r}")
+    return subject, obj
 
 
 def _quote(document: Document, quote: str, path: Path) -> Quote:

@@ -64,6 +64,10 @@ class Sentence:
                 position += len(joins[number])
         return self.end
 
+    def source_span(self, start: int, end: int) -> Span:
+        """The source range of ``text[start:end]`` (a non-empty run of the sentence's text)."""
+        return Span(self.source_offset(start), self.source_offset(end - 1) + 1)
+
 
 @dataclass(frozen=True)
 class Affiliation:

@@ -30,13 +30,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Literal, TypeVar
+from typing import Literal, TypedDict, TypeVar
 
 from kg.document import Document, Sentence, Span
 from kg.mentions import ConceptMention
 from kg.quantities import Comparator, Quantity, ReferenceRange, find_quantities, find_ranges
 from kg.sentences import LocalMention, ancestors, is_case_section, local_mentions
-from kg.timeline import TimelineEvent, current_examinations, extract_timeline
+from kg.timeline import (
+    TimelineEvent,
+    admission_setting,
+    current_examinations,
+    extract_timeline,
+)
 from kg.vocabulary import Concept, Vocabulary, default_vocabulary
 
 Flag = Literal["high", "low", "normal", "unknown"]
@@ -195,11 +200,6 @@ _PRESENTATION = re.compile(
     r"(?=\s+(?:and\s+)?(?:was|were|who|to|after|since|for)\b|[,.;]|$)",
     re.IGNORECASE,
 )
-_SETTING = re.compile(
-    r"\b(?:admitted|presented|transferred)\s+to\s+(?:the\s+|our\s+)?(?P<where>.+?)"
-    r"(?=\s+(?:with|for|because|due|on|after|in)\b|[,.;]|$)",
-    re.IGNORECASE,
-)
 _FEMALE = {"female", "woman", "girl", "lady"}
 
 
@@ -233,13 +233,12 @@ def _patient(document: Document, local: dict[int, list[LocalMention]]) -> Patien
                 if presentation.start("what") <= m.start < presentation.end("what")
             ]
             presented = inside or [Term(presentation.group("what"))]
-        setting = _SETTING.search(text)
         return Patient(
             age_years=int(age.group(1) or age.group(2)),
             sex=sex,
             comorbidities=tuple(comorbidities),
             presentation=tuple(presented),
-            admitted_to=setting.group("where") if setting else None,
+            admitted_to=admission_setting(text),
             sentence_index=sentence.index,
             span=Span(sentence.start, sentence.end),
         )
@@ -290,7 +289,7 @@ def _microbiology(document: Document, local: dict[int, list[LocalMention]]) -> l
                     organism=term,
                     specimen=specimen,
                     sentence_index=sentence.index,
-                    span=_source_span(sentence, start, end),
+                    span=sentence.source_span(start, end),
                 )
             )
     return found
@@ -455,10 +454,32 @@ def analyte_of_finding(vocabulary: Vocabulary, finding: Concept) -> Concept | No
 
 
 def _lab(sentence: Sentence, reading: _Reading) -> LabResult:
-    quantity, reference = reading.quantity, reading.reference
-    low, high = _comparable_range(quantity, reference)
     return LabResult(
         analyte=reading.name,
+        **_reported_value(reading.quantity, reading.reference),
+        qualifier=reading.qualifier,
+        sentence_index=sentence.index,
+        span=sentence.source_span(reading.start, reading.end),
+    )
+
+
+class _ReportedValue(TypedDict):
+    """The fields LabResult and Measurement share: a value, or a bound, against its range."""
+
+    comparator: Comparator
+    value: Decimal | None
+    lower_bound: Decimal | None
+    upper_bound: Decimal | None
+    unit: str
+    ucum: str
+    range_low: Decimal | None
+    range_high: Decimal | None
+    flag: Flag
+
+
+def _reported_value(quantity: Quantity, reference: ReferenceRange | None) -> _ReportedValue:
+    low, high = _comparable_range(quantity, reference)
+    return _ReportedValue(
         comparator=quantity.comparator,
         value=quantity.number if quantity.comparator == "=" else None,
         lower_bound=quantity.number if quantity.comparator in (">", ">=") else None,
@@ -468,9 +489,6 @@ def _lab(sentence: Sentence, reading: _Reading) -> LabResult:
         range_low=reference.low if reference else None,
         range_high=reference.high if reference else None,
         flag=abnormal_flag(quantity.number, quantity.comparator, low, high),
-        qualifier=reading.qualifier,
-        sentence_index=sentence.index,
-        span=_source_span(sentence, reading.start, reading.end),
     )
 
 
@@ -492,8 +510,6 @@ _LOCATION = re.compile(
 def _measurement(
     sentence: Sentence, reading: _Reading, modality: Term | None, vocabulary: Vocabulary
 ) -> Measurement:
-    quantity, reference = reading.quantity, reading.reference
-    low, high = _comparable_range(quantity, reference)
     name, described_as = reading.name, None
     if reading.mention is not None:
         measured = _measured_quantity(vocabulary, reading.mention.concept)
@@ -504,20 +520,12 @@ def _measurement(
     return Measurement(
         quantity=name,
         described_as=described_as,
-        comparator=quantity.comparator,
-        value=quantity.number if quantity.comparator == "=" else None,
-        lower_bound=quantity.number if quantity.comparator in (">", ">=") else None,
-        upper_bound=quantity.number if quantity.comparator in ("<", "<=") else None,
-        unit=quantity.unit.text,
-        ucum=quantity.unit.ucum,
-        range_low=reference.low if reference else None,
-        range_high=reference.high if reference else None,
-        flag=abnormal_flag(quantity.number, quantity.comparator, low, high),
+        **_reported_value(reading.quantity, reading.reference),
         qualifier=reading.qualifier,
         location=location.group("where").strip() if location else None,
         modality=modality,
         sentence_index=sentence.index,
-        span=_source_span(sentence, reading.start, reading.end),
+        span=sentence.source_span(reading.start, reading.end),
     )
 
 
@@ -551,13 +559,18 @@ def _modality(
     return None
 
 
+def quantified(fact: LabResult | Measurement) -> tuple[Term, Decimal | None]:
+    """What a fact quantifies and the number it states (its value, else the bound given)."""
+    name = fact.analyte if isinstance(fact, LabResult) else fact.quantity
+    return name, fact.value if fact.value is not None else fact.lower_bound or fact.upper_bound
+
+
 def _repeats(facts: Sequence[LabResult | Measurement]) -> dict[int, list[int]]:
     """Position of the first statement of each fact -> later sentences that say it again."""
     first: dict[tuple[object, ...], int] = {}
     repeats: dict[int, list[int]] = {}
     for position, fact in enumerate(facts):
-        name = fact.analyte if isinstance(fact, LabResult) else fact.quantity
-        number = fact.value if fact.value is not None else fact.lower_bound or fact.upper_bound
+        name, number = quantified(fact)
         key = (name.concept or name.text.lower(), fact.comparator, number, fact.ucum)
         if key not in first:
             first[key] = position
@@ -573,7 +586,3 @@ def _merge_repeats(facts: list[F]) -> list[F]:
         replace(facts[position], also_reported_in=tuple(later))
         for position, later in _repeats(facts).items()
     ]
-
-
-def _source_span(sentence: Sentence, start: int, end: int) -> Span:
-    return Span(sentence.source_offset(start), sentence.source_offset(end - 1) + 1)

@@ -982,11 +982,8 @@ def _markers(sentences: Sequence[Sentence], reference_count: int) -> tuple[Citat
         for match in _CITATION.finditer(sentence.text):
             numbers = _reference_numbers(match["content"], reference_count)
             if numbers:
-                start = sentence.source_offset(match.start())
-                end = sentence.source_offset(match.end() - 1) + 1
-                markers.append(
-                    CitationMarker(match.group(), numbers, sentence.index, Span(start, end))
-                )
+                span = sentence.source_span(match.start(), match.end())
+                markers.append(CitationMarker(match.group(), numbers, sentence.index, span))
     return tuple(markers)
 
 

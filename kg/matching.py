@@ -49,8 +49,6 @@ COVERAGE_MIN = 0.6
 COVERAGE_MIN_WITHOUT_TITLE = 0.9
 """... when its title is not found in the string (styles without titles, or another work
 by the same author): then only author, numbers and journal speak for it."""
-MIN_CORROBORATION = 1
-"""Independent fields (author, title, year, volume, first page, journal) that must agree."""
 
 # Fixed by construction, not calibrated: what counts as "found".
 TITLE_MATCH = 0.8
@@ -81,7 +79,6 @@ class Thresholds:
     candidate_min_score: float = CANDIDATE_MIN_SCORE
     coverage_min: float = COVERAGE_MIN
     coverage_min_without_title: float = COVERAGE_MIN_WITHOUT_TITLE
-    min_corroboration: int = MIN_CORROBORATION
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -444,16 +441,13 @@ class Evidence:
     author_credit: float | None = None
     title_credit: float | None = None
     coverage: float = 1.0
-    corroboration: int = 0
-    """How many independent fields agree outright (author, title, year, volume, page, journal)."""
     located: set[str] = field(default_factory=set)
     """Which of journal, volume and a distinctive first page the string gives."""
 
-    def add(self, weight: float, credit: float, reason: str, *, agrees: bool = False) -> None:
+    def add(self, weight: float, credit: float, reason: str) -> None:
         self.support += weight * credit
         self.total += weight
         self.reasons.append(reason)
-        self.corroboration += agrees
 
     @property
     def score(self) -> float:
@@ -472,8 +466,6 @@ class Evidence:
             return f"its title is not found and it explains {self.coverage:.0%} of the words"
         if self.kind in CHAPTER_TYPES and not title_found and "page" not in self.located:
             return "the string names the book, not this part of it"
-        if self.corroboration < thresholds.min_corroboration:
-            return f"only {self.corroboration} field(s) agree outright"
         return None
 
 
@@ -618,9 +610,7 @@ def validate(reference: ParsedReference, work: Work) -> Evidence:
         # (styles without titles): there is nothing to compare, so no credit and no cost.
         untitled = all(vocabulary.explains(w, with_title=False) for w in words)
         if credit >= TITLE_MATCH or not untitled:
-            evidence.add(
-                TITLE_WEIGHT, credit, f"title similarity {credit:.2f}", agrees=credit >= TITLE_MATCH
-            )
+            evidence.add(TITLE_WEIGHT, credit, f"title similarity {credit:.2f}")
         else:
             evidence.reasons.append("the string gives no title to compare")
     share, missing = coverage(vocabulary, words)
@@ -638,7 +628,6 @@ def validate(reference: ParsedReference, work: Work) -> Evidence:
             CONTAINER_WEIGHT,
             1.0 if found else 0.0,
             f"journal {name} {'matches' if found else 'not found'}",
-            agrees=found,
         )
         if found:
             evidence.located.add("journal")
@@ -656,9 +645,7 @@ def _check_author(evidence: Evidence, reference: ParsedReference, work: Work, fo
     credit = _author_credit(reference, family, folded)
     evidence.author_credit = credit
     verdict = "matches" if credit >= AUTHOR_MATCH else ("nearly matches" if credit else "not found")
-    evidence.add(
-        AUTHOR_WEIGHT, credit, f"first author {family} {verdict}", agrees=credit >= AUTHOR_MATCH
-    )
+    evidence.add(AUTHOR_WEIGHT, credit, f"first author {family} {verdict}")
 
 
 def _check_year(
@@ -679,7 +666,7 @@ def _check_year(
         reason = f"year {reference.year} differs: {shown}"
     else:
         reason = f"year {shown} not in string"
-    evidence.add(NUMBER_WEIGHT, credit, reason, agrees=credit == 1.0)
+    evidence.add(NUMBER_WEIGHT, credit, reason)
 
 
 def _check_numbers(
@@ -689,7 +676,7 @@ def _check_numbers(
     volume = str(work.get("volume") or "")
     if _numbers(fold(volume)):
         if all(_take(pool, t) for t in _numbers(fold(volume))):
-            evidence.add(NUMBER_WEIGHT, 1.0, f"volume {volume} matches", agrees=True)
+            evidence.add(NUMBER_WEIGHT, 1.0, f"volume {volume} matches")
             evidence.located.add("volume")
         elif reference.volume:
             evidence.add(NUMBER_WEIGHT, 0.0, f"volume {reference.volume} differs: {volume}")
@@ -702,7 +689,7 @@ def _check_numbers(
     first_page, last_page = _work_pages(work)
     if first_page:
         if _take(pool, first_page):
-            evidence.add(NUMBER_WEIGHT, 1.0, f"first page {first_page} matches", agrees=True)
+            evidence.add(NUMBER_WEIGHT, 1.0, f"first page {first_page} matches")
             if first_page != "1":
                 evidence.located.add("page")
         elif reference.first_page or reference.article_number:

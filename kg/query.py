@@ -22,7 +22,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
 from kg.errors import InputError
-from kg.rdf.namespaces import PREFIXES
+from kg.rdf.namespaces import PREFIXES, prefix_map
 from kg.store import GraphStore, QueryResult, QueryTimeout
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -68,10 +68,6 @@ class ParsedRequest:
 
     operation: Operation
     updates: tuple[str, ...] = ()
-
-
-def prefix_map() -> dict[str, str]:
-    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 def parse_request(text: str) -> ParsedRequest:

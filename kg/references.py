@@ -50,8 +50,16 @@ class ParsedReference:
 _NUMBER = re.compile(r"^\s*\[?(\d{1,4})[.\])]\s+")
 _DOI = re.compile(r"\s*(?:doi:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _TRAILER = re.compile(
-    r"\s*\b(?:Epub|PMID|PMCID|Available from|Accessed|Cited)\b.*$", re.IGNORECASE | re.DOTALL
+    r"""\s*(?:
+        \bEpub\b
+      | \bPMID:?\s*\d | \bPMCID:?\s*PMC\d
+      | \bAvailable\ from\b
+      | \[?\b(?i:accessed|cited)\b\s*:?\s*(?:\d|[A-Z][a-z]+\.?\s+\d)
+    ).*$""",
+    re.DOTALL | re.VERBOSE,
 )
+"""What follows the locator in NLM strings (e-pub date, PubMed ids, access dates); matched
+by its shape, so a surname such as "Pmid" or a title word such as "cited" stays."""
 _AUTHOR = re.compile(
     r"\s*(?P<family>[^\W\d_][^,.;:()]*?)\s+(?P<initials>[A-Z](?:-?[A-Z]){0,3})"
     r"(?:\s+(?P<suffix>Jr|Sr|II|III|IV|2nd|3rd)\.?)?\s*(?P<end>[,.]|$)"

@@ -2,7 +2,8 @@
 
 Mentions carry source offsets (what the graph points at); the fact and claim rules read a
 sentence's reflowed text, so they need the same mentions in sentence-text offsets, and the
-category (vocabulary scheme) of each concept to decide what role it can play.
+category (vocabulary scheme) of each concept to decide what role it can play, and to know
+whose voice a sentence is in (its section, the authors' "we").
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from kg.rdf.namespaces import CONCEPT
 from kg.vocabulary import Concept, Vocabulary
 
 SCHEME_PREFIX = str(CONCEPT["scheme/"])
+
+_AUTHORS_VOICE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -107,3 +110,8 @@ def is_case_section(title: str) -> bool:
     return bool(
         re.search(r"\bcase\b|\bclinical\b|\bpatient\b|\bhistory\b", title, re.IGNORECASE)
     ) and not re.search(r"\bdiscussion\b|\babstract\b", title, re.IGNORECASE)
+
+
+def is_authors_voice(text: str) -> bool:
+    """Sentences in which the authors speak ("We speculated ...") interpret the case."""
+    return bool(_AUTHORS_VOICE.search(text))

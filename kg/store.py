@@ -306,16 +306,8 @@ class OxigraphStore(GraphStore):
         store = self._reader()
         prefixes = _serialisation_prefixes(fmt)
         if graph is not None:
-            target = ox.NamedNode(graph)
-            if fmt in QUAD_FORMATS:
-                quads = store.quads_for_pattern(None, None, None, target)
-                return _serialise(quads, rdf_format, prefixes)
-            return _serialise(
-                store.quads_for_pattern(None, None, None, target),
-                rdf_format,
-                prefixes,
-                as_triples=True,
-            )
+            quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            return _serialise(quads, rdf_format, prefixes, as_triples=fmt not in QUAD_FORMATS)
         if fmt in QUAD_FORMATS:
             whole = store.dump(format=rdf_format, prefixes=prefixes)
             assert whole is not None
@@ -538,9 +530,9 @@ def _rdf_format(name: str) -> ox.RdfFormat:
 def _serialisation_prefixes(fmt: str) -> dict[str, str] | None:
     if fmt not in {"ttl", "trig", "rdfxml"}:
         return None
-    from kg.rdf.namespaces import PREFIXES
+    from kg.rdf.namespaces import prefix_map
 
-    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return prefix_map()
 
 
 def _serialise(

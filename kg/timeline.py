@@ -34,7 +34,7 @@ from itertools import pairwise
 from typing import Literal
 
 from kg.document import Document, Sentence, Span
-from kg.sentences import LocalMention, is_case_section, top_concept
+from kg.sentences import LocalMention, is_authors_voice, is_case_section, top_concept
 from kg.timeexpr import TimeExpression, find_time_expressions
 from kg.vocabulary import Vocabulary
 
@@ -42,7 +42,6 @@ FINDING_CATEGORIES = frozenset({"imaging-sign", "condition", "mechanism", "outco
 UNDATED = "day not stated in the report"
 
 _CLAUSE_SPLIT = re.compile(r";\s+|,\s*(?=which\b)")
-_AUTHORS_VOICE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"\bfollow[- ]?up\b", re.IGNORECASE)
 _NEGATED_CLAUSE = re.compile(r"^which\b.*\b(?:not|no|never)\b", re.IGNORECASE)
 _ELSEWHERE = re.compile(
@@ -155,7 +154,7 @@ def extract_timeline(
     follow_up: TimeExpression | None = None
     sectioned = any(is_case_section(s.section) for s in document.sentences)
     for sentence in case_sentences(document):
-        if _AUTHORS_VOICE.search(sentence.text):
+        if is_authors_voice(sentence.text):
             continue
         previous_findings: list[EventFinding] = []
         for start, end in _clauses(sentence.text):
@@ -172,7 +171,6 @@ def extract_timeline(
             ]
             modalities = _distinct([m for m in mentions if "modality" in m.categories])
             if _ADMITTED.search(clause) and not any(d.kind == "admission" for d in drafts):
-                setting = _SETTING.search(clause)
                 drafts.append(
                     _Draft(
                         "admission",
@@ -180,7 +178,7 @@ def extract_timeline(
                         None,
                         TimeExpression("admitted", start, end, 0, "P0D", False, False),
                         False,
-                        setting.group("where") if setting else None,
+                        admission_setting(clause),
                         sentence,
                         (start, end),
                         described_in=[sentence.index],
@@ -200,6 +198,12 @@ def extract_timeline(
             elif time is None and current is not None and _describes_imaging(mentions):
                 current.add(sentence, findings)
     return tuple(d.event() for d in drafts)
+
+
+def admission_setting(text: str) -> str | None:
+    """Where the patient was admitted ("the emergency department"), as the words give it."""
+    setting = _SETTING.search(text)
+    return setting.group("where") if setting else None
 
 
 def current_examinations(
@@ -236,7 +240,7 @@ def _findings(sentence: Sentence, mentions: list[LocalMention]) -> list[EventFin
             text=m.text,
             present=not m.negated,
             sentence_index=sentence.index,
-            span=Span(sentence.source_offset(m.start), sentence.source_offset(m.end - 1) + 1),
+            span=sentence.source_span(m.start, m.end),
         )
         for m in mentions
         if m.categories & FINDING_CATEGORIES and "modality" not in m.categories

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.errors import InputError, StoreError
-from kg.rdf.namespaces import PREFIXES, SH
+from kg.rdf.namespaces import SH, prefixed_graph
 from kg.settings import ONTOLOGY_DIR
 from kg.store import GraphStore
 
@@ -98,9 +98,7 @@ def validate_graph(
     )
     if not isinstance(results, Graph):
         raise TypeError("pySHACL returned no results graph")
-    names = Graph()
-    for prefix, namespace in PREFIXES.items():
-        names.bind(prefix, namespace)
+    names = prefixed_graph()
     found = results.subjects(RDF.type, SH.ValidationResult)
     violations = sorted(
         (_violation(results, result, names) for result in found),

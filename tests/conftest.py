@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled seed case report, ingested once per test session."""
+"""Shared fixtures: the bundled seed case report, ingested and built once per test session."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 from crossref_server import CrossrefServer, Limits, SearchIndex, load_records
+from rdflib import Dataset
+from seed_graph import SeedBuild, seed_dataset_of
 
+from kg.build import build
 from kg.document import Document
 from kg.ingest import ingest
 from kg.settings import CORPUS_DIR, Settings
@@ -23,6 +26,27 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def seed_document() -> Document:
     return ingest(SEED_PATH)
+
+
+@pytest.fixture(scope="session")
+def seed_dataset(seed_document: Document) -> Dataset:
+    """The seed's document graph and provenance, assembled without a build; tests only read
+    it (each puts it into a store of its own)."""
+    return seed_dataset_of(seed_document)
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
+    """One offline build of the bundled seed for the whole session: read-only for the tests
+    that use it (a test that writes to a store builds or fills its own)."""
+    root = tmp_path_factory.mktemp("seed-build")
+    settings = Settings.resolve(store=root / "store", cache_dir=root / "cache", offline=True)
+    return SeedBuild(settings, build([], settings))
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_build: SeedBuild) -> Path:
+    return seed_build.settings.store
 
 
 # Crossref: a local Crossref-compatible API (tests/crossref_server.py) serving the real

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import seed_graph
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF
 from rdflib.term import Node
@@ -16,7 +16,6 @@ from seed_graph import single_number
 
 from kg import __version__
 from kg.build import BuildReport, build
-from kg.document import Document
 from kg.errors import InputError
 from kg.rdf import is_build_graph
 from kg.rdf.namespaces import PREFIXES, graph_iri
@@ -150,10 +149,10 @@ def test_the_same_document_twice_is_refused(tmp_path: Path, seed_path: Path) -> 
 
 
 def test_imported_graphs_survive_a_rebuild(
-    tmp_path: Path, seed_path: Path, seed_document: Document
+    tmp_path: Path, seed_path: Path, seed_dataset: Dataset
 ) -> None:
     settings = offline_settings(tmp_path)
-    seed_graph.store_with(settings.store, seed_graph.seed_dataset(seed_document))
+    seed_graph.store_with(settings.store, seed_dataset)
     imported = str(graph_iri("import", "extra"))
     with open_store(settings.store) as store:
         store.load(b"<http://example.org/a> <http://example.org/b> 1 .", "ttl", graph=imported)

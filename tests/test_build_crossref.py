@@ -42,6 +42,13 @@ def report(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def built(report: Path, crossref_settings: Settings) -> Settings:
+    """The settings of a build of the short report against the local server."""
+    build([report], crossref_settings)
+    return crossref_settings
+
+
 def _rows(settings: Settings, query: str) -> list[tuple[str, ...]]:
     with open_store(settings.store) as store:
         result = run_query(store, query)
@@ -49,12 +56,9 @@ def _rows(settings: Settings, query: str) -> list[tuple[str, ...]]:
     return [tuple(str(term) for term in row) for row in result.rows]
 
 
-def test_a_resolved_reference_links_to_its_doi_work_with_crossref_metadata(
-    report: Path, crossref_settings: Settings
-) -> None:
-    build([report], crossref_settings)
+def test_a_resolved_reference_links_to_its_doi_work_with_crossref_metadata(built: Settings) -> None:
     rows = _rows(
-        crossref_settings,
+        built,
         "SELECT ?work ?title WHERE { ?ref a biro:BibliographicReference ; "
         "biro:references ?work . ?work prism:doi ?doi ; dcterms:title ?title }",
     )
@@ -68,22 +72,18 @@ def test_a_resolved_reference_links_to_its_doi_work_with_crossref_metadata(
 
 
 def test_the_resolved_work_brings_its_deposited_references_as_the_second_ring(
-    report: Path, crossref_settings: Settings
+    built: Settings,
 ) -> None:
-    build([report], crossref_settings)
     rows = _rows(
-        crossref_settings,
+        built,
         f"SELECT (COUNT(DISTINCT ?cited) AS ?n) WHERE {{ <{PLOS}> cito:cites ?cited }}",
     )
     assert rows == [("70",)]
 
 
-def test_a_pre_doi_reference_stays_unresolved_and_the_graph_says_why(
-    report: Path, crossref_settings: Settings
-) -> None:
-    build([report], crossref_settings)
+def test_a_pre_doi_reference_stays_unresolved_and_the_graph_says_why(built: Settings) -> None:
     rows = _rows(
-        crossref_settings,
+        built,
         "SELECT ?status WHERE { ?snapshot a ckg:ReferenceResolution ; "
         "prov:wasDerivedFrom ?ref ; ckg:matchStatus ?status . "
         "FILTER NOT EXISTS { ?ref biro:references ?work . ?work prism:doi ?doi } }",
@@ -92,11 +92,10 @@ def test_a_pre_doi_reference_stays_unresolved_and_the_graph_says_why(
 
 
 def test_resolution_provenance_names_the_api_url_it_came_from(
-    report: Path, crossref_settings: Settings, crossref_server: CrossrefServer
+    built: Settings, crossref_server: CrossrefServer
 ) -> None:
-    build([report], crossref_settings)
     rows = _rows(
-        crossref_settings,
+        built,
         f"SELECT ?source WHERE {{ ?snapshot prov:specializationOf <{PLOS}> ; "
         "prov:hadPrimarySource ?source }",
     )

@@ -13,7 +13,6 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from kg.cli import main
-from kg.document import Document
 from kg.rdf.namespaces import graph_iri, slug
 from kg.store import open_store
 
@@ -29,14 +28,9 @@ OX_FORMATS = {
 }
 
 
-@pytest.fixture(scope="module")
-def dataset(seed_document: Document) -> Dataset:
-    return seed_graph.seed_dataset(seed_document)
-
-
 @pytest.fixture
-def store(tmp_path: Path, dataset: Dataset) -> Path:
-    return seed_graph.store_with(tmp_path / "store", dataset)
+def store(tmp_path: Path, seed_dataset: Dataset) -> Path:
+    return seed_graph.store_with(tmp_path / "store", seed_dataset)
 
 
 def _counts(store: Path) -> dict[str, int]:

@@ -6,20 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
 from kg.query import run_query, saved_query
-from kg.settings import Settings
 from kg.store import open_store
 
 Row = tuple[str, str, set[str], set[str], int]
 
 
 @pytest.fixture(scope="module")
-def rows(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> dict[str, Row]:
-    root = tmp_path_factory.mktemp("concepts")
-    settings = Settings.resolve(store=root / "store", cache_dir=root / "cache", offline=True)
-    build([seed_path], settings)
-    with open_store(settings.store) as store:
+def rows(seed_store: Path) -> dict[str, Row]:
+    with open_store(seed_store) as store:
         result = run_query(store, saved_query("concepts_by_category").text)
     assert result is not None
     table: dict[str, Row] = {}

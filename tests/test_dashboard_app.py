@@ -7,18 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kg.build import build
-from kg.settings import PROJECT_ROOT, Settings
+from kg.settings import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "dashboards" / "app.py"
-
-
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("dashboard")
-    settings = Settings.resolve(store=root / "store", cache_dir=root / "cache", offline=True)
-    build([], settings)
-    return settings.store
 
 
 def _app(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
@@ -27,17 +18,17 @@ def _app(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def test_the_page_lists_triples_by_named_graph(
-    built_store: Path, monkeypatch: pytest.MonkeyPatch
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = _app(built_store, monkeypatch)
+    app = _app(seed_store, monkeypatch)
     graphs = app.dataframe[0].value
     assert "https://w3id.org/casekg/graph/document/10-3348-jksr-2021-0181" in set(graphs["graph"])
 
 
 def test_a_saved_query_runs_read_only_and_shows_its_rows(
-    built_store: Path, monkeypatch: pytest.MonkeyPatch
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = _app(built_store, monkeypatch)
+    app = _app(seed_store, monkeypatch)
     app.selectbox[0].set_value("labs_out_of_range").run()
     app.button[0].click().run()
     rows = app.dataframe[-1].value
@@ -46,9 +37,9 @@ def test_a_saved_query_runs_read_only_and_shows_its_rows(
 
 
 def test_an_update_typed_into_the_query_box_is_refused(
-    built_store: Path, monkeypatch: pytest.MonkeyPatch
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = _app(built_store, monkeypatch)
+    app = _app(seed_store, monkeypatch)
     app.text_area[0].set_value("INSERT DATA { <urn:a> <urn:b> <urn:c> }").run()
     app.button[0].click().run()
     assert "read-only" in app.error[0].value

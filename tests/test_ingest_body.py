@@ -7,6 +7,7 @@ import textwrap
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from section_text import section_texts
 
 from kg.document import Document, Sentence
 from kg.ingest import ingest_text
@@ -41,7 +42,7 @@ def test_section_spans_start_at_their_heading(seed_document: Document) -> None:
 
 
 def test_conclusion_section_is_the_in_conclusion_paragraph(seed_document: Document) -> None:
-    conclusion = [s.text for s in seed_document.sentences if s.section == "CONCLUSION"]
+    conclusion = section_texts(seed_document, "CONCLUSION")
     assert len(conclusion) == 1
     assert conclusion[0].startswith("In conclusion, we present a rare case")
 
@@ -87,7 +88,7 @@ def test_hyphen_at_a_line_break_is_kept_when_the_document_writes_the_word_hyphen
         report("The mid-\nwall was thin. The mid-wall was calcified. The pre-\nserved wall moved."),
         "hyphens",
     )
-    texts = [s.text for s in document.sentences if s.section == "INTRODUCTION"]
+    texts = section_texts(document, "INTRODUCTION")
     assert texts == [
         "The mid-wall was thin.",
         "The mid-wall was calcified.",
@@ -120,7 +121,7 @@ def test_sentences_do_not_break_after_abbreviations_or_initials() -> None:
         ),
         "abbreviations",
     )
-    texts = [s.text for s in document.sentences if s.section == "INTRODUCTION"]
+    texts = section_texts(document, "INTRODUCTION")
     assert texts == [
         "Calcification, e.g. in the LV wall, was seen.",
         "CT vs. MRI was compared by J. Smith and colleagues.",
@@ -135,7 +136,7 @@ def test_sentence_ending_in_a_unit_abbreviation_ends_there(seed_document: Docume
 
 
 def test_abstract_sentences_are_in_the_abstract_section(seed_document: Document) -> None:
-    abstract = [s.text for s in seed_document.sentences if s.section == "ABSTRACT"]
+    abstract = section_texts(seed_document, "ABSTRACT")
     assert abstract == [
         "Myocardial calcification can develop owing to several conditions.",
         "It is a rare complication following sepsis and renal failure.",

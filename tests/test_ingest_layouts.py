@@ -6,6 +6,7 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from section_text import section_texts
 
 from kg.document import Affiliation
 from kg.errors import InputError
@@ -108,7 +109,7 @@ def test_variant_furniture_in_the_body_gives_metadata() -> None:
 
 def test_variant_sentence_split_by_furniture_is_whole() -> None:
     document = ingest_text(VARIANT, "variant")
-    introduction = [s.text for s in document.sentences if s.section == "INTRODUCTION"]
+    introduction = section_texts(document, "INTRODUCTION")
     assert introduction == [
         "Cardiac sarcoidosis is rare (1).",
         "It may cause heart block and sudden death in young adults (1, 2).",
@@ -125,7 +126,7 @@ def test_variant_figure_panel_range_and_wrapped_panel_text() -> None:
 
 def test_variant_in_summary_paragraph_is_the_conclusion() -> None:
     document = ingest_text(VARIANT, "variant")
-    conclusion = [s.text for s in document.sentences if s.section == "CONCLUSION"]
+    conclusion = section_texts(document, "CONCLUSION")
     assert conclusion == [
         "In summary, cardiac sarcoidosis should be considered in young adults with heart block."
     ]
@@ -157,7 +158,7 @@ def test_prose_that_starts_with_a_furniture_keyword_stays_prose() -> None:
         "Accepted treatments include steroids.\n\n"
         "Phone follow-up was arranged.",
     )
-    discussion = [s.text for s in ingest_text(text, "prose").sentences if s.section == "DISCUSSION"]
+    discussion = section_texts(ingest_text(text, "prose"), "DISCUSSION")
     assert discussion == [
         "Correspondence between CT and MRI was good.",
         "Accepted treatments include steroids.",
@@ -228,7 +229,7 @@ def test_title_case_section_headings_are_recognised() -> None:
 
 def test_each_bulleted_list_item_is_its_own_sentence_without_its_bullet() -> None:
     document = ingest_text(TITLE_CASE, "title-case")
-    texts = [s.text for s in document.sentences if s.section == "Case Presentation"]
+    texts = section_texts(document, "Case Presentation")
     assert texts == [
         "Laboratory results on admission:",
         "Calcium: 2.85 mmol/L (reference 2.10-2.55 mmol/L)",

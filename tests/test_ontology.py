@@ -50,40 +50,42 @@ def test_every_term_has_an_english_label_and_a_definition(ontology: Graph) -> No
 
 
 def test_the_terms_the_facts_and_claims_need_are_declared(ontology: Graph) -> None:
-    for name in (
-        "Case",
-        "Patient",
-        "Finding",
-        "LabResult",
-        "ImagingFinding",
-        "Measurement",
-        "TimelineEvent",
-        "Claim",
-        "ConceptMention",
-        "ConceptCategory",
-    ):
-        assert (CKG[name], RDF.type, OWL.Class) in ontology, name
-    for name in (
-        "value",
-        "ucumUnit",
-        "referenceRangeLow",
-        "referenceRangeHigh",
-        "lowerBound",
-        "dayRelativeToAdmission",
-        "matchScore",
-        "matchReason",
-        "matchStatus",
-    ):
-        assert (CKG[name], RDF.type, OWL.DatatypeProperty) in ontology, name
-    for name in (
-        "abnormalFlag",
-        "claimSubject",
-        "claimPredicate",
-        "claimObject",
-        "evidenceSentence",
-        "assertionKind",
-    ):
-        assert (CKG[name], RDF.type, OWL.ObjectProperty) in ontology, name
+    needed = {
+        OWL.Class: (
+            "Case",
+            "Patient",
+            "Finding",
+            "LabResult",
+            "ImagingFinding",
+            "Measurement",
+            "TimelineEvent",
+            "Claim",
+            "ConceptMention",
+            "ConceptCategory",
+        ),
+        OWL.DatatypeProperty: (
+            "value",
+            "ucumUnit",
+            "referenceRangeLow",
+            "referenceRangeHigh",
+            "lowerBound",
+            "dayRelativeToAdmission",
+            "matchScore",
+            "matchReason",
+            "matchStatus",
+        ),
+        OWL.ObjectProperty: (
+            "abnormalFlag",
+            "claimSubject",
+            "claimPredicate",
+            "claimObject",
+            "evidenceSentence",
+            "assertionKind",
+        ),
+    }
+    for kind, names in needed.items():
+        for name in names:
+            assert (CKG[name], RDF.type, kind) in ontology, name
 
 
 def test_a_lab_result_is_a_measurement_is_a_schema_quantitative_value(ontology: Graph) -> None:

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 import seed_graph
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 from seed_graph import single_number
 
-from kg.document import Document
 from kg.errors import InputError
 from kg.query import (
     QUERIES_DIR,
@@ -31,10 +30,9 @@ INSERT = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> rd
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory, seed_document: Document) -> Path:
+def store_path(tmp_path_factory: pytest.TempPathFactory, seed_dataset: Dataset) -> Path:
     """A read-only store for this module (tests that write make their own)."""
-    path = tmp_path_factory.mktemp("query") / "store"
-    return seed_graph.store_with(path, seed_graph.seed_dataset(seed_document))
+    return seed_graph.store_with(tmp_path_factory.mktemp("query") / "store", seed_dataset)
 
 
 def test_common_prefixes_are_predeclared(store_path: Path) -> None:
@@ -76,8 +74,8 @@ def test_updates_are_refused_unless_allowed(store_path: Path) -> None:
         run_query(store, INSERT)
 
 
-def test_an_allowed_update_changes_the_graph(tmp_path: Path, seed_document: Document) -> None:
-    path = seed_graph.store_with(tmp_path / "store", seed_graph.seed_dataset(seed_document))
+def test_an_allowed_update_changes_the_graph(tmp_path: Path, seed_dataset: Dataset) -> None:
+    path = seed_graph.store_with(tmp_path / "store", seed_dataset)
     with open_store(path) as store:
         assert run_query(store, INSERT, allow_update=True) is None
         count = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s rdfs:label 'a' }")

@@ -296,3 +296,19 @@ def test_vancouver_fields_round_trip(
         locator.article_number,
     )
     assert parsed.doi == doi
+
+
+def test_a_surname_that_spells_a_trailer_label_is_kept_as_an_author() -> None:
+    parsed = parse_reference("Pmid A, Smith B. A title. J Foo 2010;1:2-3")
+    assert [author.family for author in parsed.authors] == ["Pmid", "Smith"]
+
+
+def test_pubmed_ids_and_access_dates_after_the_locator_are_dropped() -> None:
+    for trailer in ("Epub 2010 Jan 5. PMID: 12345", "[cited 2020 Jan 1]", "PMCID: PMC123"):
+        parsed = parse_reference(f"Smith B. Most cited papers. J Foo 2010;1:2-3. {trailer}")
+        assert (parsed.title, parsed.journal, parsed.first_page, parsed.last_page) == (
+            "Most cited papers",
+            "J Foo",
+            "2",
+            "3",
+        )

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from seed_graph import SeedBuild
 
-from kg.build import build
 from kg.query import run_query, saved_queries, saved_query
-from kg.settings import Settings
 from kg.store import GraphStore, open_store
 
 Rows = list[dict[str, str]]
@@ -26,13 +25,11 @@ MINE = (
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    root = tmp_path_factory.mktemp("saved")
-    settings = Settings.resolve(store=root / "store", cache_dir=root / "cache", offline=True)
-    report = build([], settings)
+def store(seed_build: SeedBuild) -> Iterator[GraphStore]:
+    report = seed_build.report
     assert report.validation is not None
     assert report.validation.conforms, report.validation.summary()
-    with open_store(settings.store) as opened:
+    with open_store(seed_build.settings.store) as opened:
         yield opened
 
 

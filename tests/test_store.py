@@ -14,7 +14,6 @@ import seed_graph
 from rdflib import Dataset, Graph, Literal, URIRef
 from seed_graph import single_number
 
-from kg.document import Document
 from kg.errors import InputError, StoreError
 from kg.rdf.namespaces import PREFIXES, graph_iri
 from kg.store import QueryTimeout, open_store
@@ -24,11 +23,6 @@ COUNT_REFERENCES = (
     "SELECT (COUNT(?r) AS ?n) WHERE { ?r a biro:BibliographicReference }"
 )
 EXAMPLE = "http://example.org/"
-
-
-@pytest.fixture(scope="module")
-def seed_dataset(seed_document: Document) -> Dataset:
-    return seed_graph.seed_dataset(seed_document)
 
 
 @pytest.fixture

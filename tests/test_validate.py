@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from seed_graph import SeedBuild
 
-from kg.build import BuildReport, build
 from kg.cli import main
-from kg.settings import Settings
 from kg.validate import ValidationReport, validate_graph
 
 PREFIXES = """
@@ -36,27 +35,17 @@ def _problems(report: ValidationReport) -> list[tuple[str, str | None]]:
     return [(v.focus, v.path) for v in report.violations]
 
 
-@pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("validate")
-    return Settings.resolve(store=root / "store", cache_dir=root / "cache", offline=True)
-
-
-@pytest.fixture(scope="module")
-def seed_build(settings: Settings) -> BuildReport:
-    return build([], settings)
-
-
-def test_the_build_of_the_bundled_case_reports_conforms(seed_build: BuildReport) -> None:
-    assert seed_build.validation is not None
-    assert seed_build.validation.violations == ()
-    assert seed_build.validation.conforms
+def test_the_build_of_the_bundled_case_reports_conforms(seed_build: SeedBuild) -> None:
+    validation = seed_build.report.validation
+    assert validation is not None
+    assert validation.violations == ()
+    assert validation.conforms
 
 
 def test_kg_validate_exits_0_on_the_bundled_build(
-    seed_build: BuildReport, settings: Settings, capsys: pytest.CaptureFixture[str]
+    seed_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["validate", "--store", str(settings.store)]) == 0
+    assert main(["validate", "--store", str(seed_store)]) == 0
     assert capsys.readouterr().out.startswith("conforms:")
 
 

@@ -13,14 +13,14 @@ gives the same graph.
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF
 
 from kg.annotate import Annotations
 from kg.document import Document
-from kg.mentions import ConceptMention, TextQuote
-from kg.rdf.document import document_key, sentence_iri, source_iri
+from kg.mentions import ConceptMention
+from kg.rdf.document import add_text_target, document_key, sentence_iri, source_iri
 from kg.rdf.facts import claims_graph, facts_graph
-from kg.rdf.namespaces import CKG, OA, PREFIXES, document_iri
+from kg.rdf.namespaces import CKG, OA, document_iri, prefixed_graph
 
 
 def mention_iri(key: str, mention: ConceptMention) -> URIRef:
@@ -29,9 +29,7 @@ def mention_iri(key: str, mention: ConceptMention) -> URIRef:
 
 def annotation_graph(document: Document, annotations: Annotations) -> Graph:
     """All triples annotation gives for one document."""
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+    graph = prefixed_graph()
     key = document_key(document)
     for mention in annotations.mentions:
         _add_mention(graph, key, mention)
@@ -54,20 +52,3 @@ def _add_mention(graph: Graph, key: str, mention: ConceptMention) -> None:
         graph.add((annotation, OA.hasTarget, target))
         add_text_target(graph, target, source_iri(key), quote)
         graph.add((target, OA.hasScope, sentence))
-
-
-def add_text_target(graph: Graph, target: URIRef, source: URIRef, quote: TextQuote) -> None:
-    """Make ``target`` the words of ``quote`` in ``source``, selected by quote and position."""
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, source))
-    by_quote = URIRef(f"{target}/quote")
-    graph.add((target, OA.hasSelector, by_quote))
-    graph.add((by_quote, RDF.type, OA.TextQuoteSelector))
-    graph.add((by_quote, OA.exact, Literal(quote.exact)))
-    graph.add((by_quote, OA.prefix, Literal(quote.prefix)))
-    graph.add((by_quote, OA.suffix, Literal(quote.suffix)))
-    by_position = URIRef(f"{target}/position")
-    graph.add((target, OA.hasSelector, by_position))
-    graph.add((by_position, RDF.type, OA.TextPositionSelector))
-    graph.add((by_position, OA.start, Literal(quote.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((by_position, OA.end, Literal(quote.end, datatype=XSD.nonNegativeInteger)))

@@ -50,10 +50,10 @@ from kg.rdf.namespaces import (
     FRBR,
     ID,
     ORCID,
-    PREFIXES,
     PRISM,
     document_iri,
     doi_iri,
+    prefixed_graph,
     slug,
 )
 from kg.references import ParsedReference
@@ -112,9 +112,7 @@ def crossref_graph(
     """The crossref named graph of one document: one resolution per reference, in order."""
     if len(references) != len(resolutions):
         raise ValueError(f"{len(references)} references but {len(resolutions)} resolutions")
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+    graph = prefixed_graph()
     key = document_key(document)
     article = article_iri(document)
     for position, (reference, resolution) in enumerate(

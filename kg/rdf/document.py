@@ -40,6 +40,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO, XSD
 
 from kg.document import Author, Document, Span
+from kg.mentions import TextQuote
 from kg.rdf.namespaces import (
     BIBO,
     BIRO,
@@ -51,10 +52,10 @@ from kg.rdf.namespaces import (
     FRBR,
     OA,
     ORCID,
-    PREFIXES,
     PRISM,
     document_iri,
     doi_iri,
+    prefixed_graph,
     slug,
 )
 from kg.references import ParsedReference
@@ -135,9 +136,7 @@ def affiliation_iri(key: str, marker: str) -> URIRef:
 
 def document_graph(document: Document, references: Sequence[ParsedReference]) -> Graph:
     """All triples the document itself gives: metadata, authors, text, references, pointers."""
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+    graph = prefixed_graph()
     key = document_key(document)
     article = article_iri(document)
     _add_article(graph, document, key, article)
@@ -229,6 +228,23 @@ def _add_selector(graph: Graph, resource: URIRef, source: URIRef, span: Span) ->
     graph.add((selector, RDF.type, OA.TextPositionSelector))
     graph.add((selector, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
     graph.add((selector, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+
+
+def add_text_target(graph: Graph, target: URIRef, source: URIRef, quote: TextQuote) -> None:
+    """Make ``target`` the words of ``quote`` in ``source``, selected by quote and position."""
+    graph.add((target, RDF.type, OA.SpecificResource))
+    graph.add((target, OA.hasSource, source))
+    by_quote = URIRef(f"{target}/quote")
+    graph.add((target, OA.hasSelector, by_quote))
+    graph.add((by_quote, RDF.type, OA.TextQuoteSelector))
+    graph.add((by_quote, OA.exact, Literal(quote.exact)))
+    graph.add((by_quote, OA.prefix, Literal(quote.prefix)))
+    graph.add((by_quote, OA.suffix, Literal(quote.suffix)))
+    by_position = URIRef(f"{target}/position")
+    graph.add((target, OA.hasSelector, by_position))
+    graph.add((by_position, RDF.type, OA.TextPositionSelector))
+    graph.add((by_position, OA.start, Literal(quote.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((by_position, OA.end, Literal(quote.end, datatype=XSD.nonNegativeInteger)))
 
 
 def _add_text(graph: Graph, document: Document, key: str, article: URIRef) -> None:

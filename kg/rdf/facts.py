@@ -33,9 +33,10 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, XSD
 from kg.claims import Claim
 from kg.curation import curation_path
 from kg.document import Document, Sentence, Span
-from kg.facts import CaseFacts, LabResult, Measurement, Microbiology, Patient, Term
-from kg.mentions import TextQuote, text_quotes
+from kg.facts import CaseFacts, LabResult, Measurement, Microbiology, Patient, Term, quantified
+from kg.mentions import text_quotes
 from kg.rdf.document import (
+    add_text_target,
     article_iri,
     cited_work_iri,
     document_key,
@@ -133,25 +134,8 @@ def _add_evidence(
             number += 1
             target = URIRef(f"{annotation}/target/{number}")
             graph.add((annotation, OA.hasTarget, target))
-            _add_target(graph, target, source_iri(key), quote)
+            add_text_target(graph, target, source_iri(key), quote)
             graph.add((target, OA.hasScope, sentence_iri(key, index)))
-
-
-def _add_target(graph: Graph, target: URIRef, source: URIRef, quote: TextQuote) -> None:
-    """The words of ``quote`` in ``source``, by quote and by position (as mentions do;
-    kept here so that kg.rdf.annotations can import this module without a cycle)."""
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, source))
-    by_quote, by_position = URIRef(f"{target}/quote"), URIRef(f"{target}/position")
-    graph.add((target, OA.hasSelector, by_quote))
-    graph.add((by_quote, RDF.type, OA.TextQuoteSelector))
-    graph.add((by_quote, OA.exact, Literal(quote.exact)))
-    graph.add((by_quote, OA.prefix, Literal(quote.prefix)))
-    graph.add((by_quote, OA.suffix, Literal(quote.suffix)))
-    graph.add((target, OA.hasSelector, by_position))
-    graph.add((by_position, RDF.type, OA.TextPositionSelector))
-    graph.add((by_position, OA.start, Literal(quote.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((by_position, OA.end, Literal(quote.end, datatype=XSD.nonNegativeInteger)))
 
 
 def _kept(sentence: Sentence, offset: int) -> int:
@@ -213,8 +197,7 @@ def _add_quantity(
     graph: Graph, document: Document, key: str, case: URIRef, fact: LabResult | Measurement
 ) -> None:
     lab = isinstance(fact, LabResult)
-    name = fact.analyte if isinstance(fact, LabResult) else fact.quantity
-    number = fact.value if fact.value is not None else fact.lower_bound or fact.upper_bound
+    name, number = quantified(fact)
     resource = document_iri(
         key, "lab" if lab else "measurement", f"{fact.sentence_index}-{slug(name.text)}-{number}"
     )

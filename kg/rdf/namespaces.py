@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 CITO = Namespace("http://purl.org/spar/cito/")
@@ -32,7 +32,6 @@ UNIT = Namespace("http://qudt.org/vocab/unit/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 # The project's own namespaces.
-CASEKG = Namespace("https://w3id.org/casekg/")
 CKG = Namespace("https://w3id.org/casekg/ontology#")
 CONCEPT = Namespace("https://w3id.org/casekg/concept/")
 ID = Namespace("https://w3id.org/casekg/id/")
@@ -74,9 +73,17 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
-def sparql_prefixes() -> str:
-    """PREFIX lines predeclared for every user query."""
-    return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in PREFIXES.items())
+def prefix_map() -> dict[str, str]:
+    """The prefixes as plain strings, for the triple store's parser and serialiser."""
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+def prefixed_graph() -> Graph:
+    """An empty graph that serialises with the prefixes above, so Turtle output reads short."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
 
 
 def slug(text: str) -> str:

@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, XSD
 
 from kg import __version__
-from kg.rdf.namespaces import ID, PREFIXES
+from kg.rdf.namespaces import ID, prefixed_graph
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,7 @@ def _timestamp(moment: dt.datetime) -> Literal:
 
 def provenance_graph(activity: BuildActivity, graphs: Sequence[NamedGraph]) -> Graph:
     """The PROV record of one build that wrote ``graphs``."""
-    record = Graph()
-    for prefix, namespace in PREFIXES.items():
-        record.bind(prefix, namespace)
+    record = prefixed_graph()
     build = activity.iri
     record.add((build, RDF.type, PROV.Activity))
     record.add((build, RDFS.label, Literal("kg build")))
