@@ -43,6 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from kg.concepts import Concept, Vocabulary
 from kg.curation import AssertionKind, CuratedClaim, Curation, Predicate, load_curation
 from kg.document import CitationMarker, Document, Sentence, Span
 from kg.mentions import ConceptMention
@@ -53,7 +54,7 @@ from kg.sentences import (
     is_case_section,
     local_mentions,
 )
-from kg.vocabulary import Concept, Vocabulary, default_vocabulary
+from kg.vocabulary import default_vocabulary
 
 RANKS = {"etiology": 0, "mechanism": 1, "condition": 2, "imaging-sign": 3, "outcome": 3}
 CueKind = Literal["causal", "forward", "association", "risk", "evidential", "temporal"]

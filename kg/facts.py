@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal, TypedDict, TypeVar
 
+from kg.concepts import Concept, Vocabulary
 from kg.document import Document, Sentence, Span
 from kg.mentions import ConceptMention
 from kg.quantities import Comparator, Quantity, ReferenceRange, find_quantities, find_ranges
@@ -42,7 +43,7 @@ from kg.timeline import (
     current_examinations,
     extract_timeline,
 )
-from kg.vocabulary import Concept, Vocabulary, default_vocabulary
+from kg.vocabulary import default_vocabulary
 
 Flag = Literal["high", "low", "normal", "unknown"]
 Sex = Literal["male", "female"]

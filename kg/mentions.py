@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.concepts import Vocabulary
 from kg.document import Document, Sentence
-from kg.vocabulary import ConceptMatcher, Vocabulary, default_matcher, default_vocabulary
+from kg.vocabulary import ConceptMatcher, default_matcher, default_vocabulary
 
 QUOTE_CONTEXT = 32
 NEGATION_WINDOW = 5

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kg.concepts import Concept, Vocabulary
 from kg.document import Document, Sentence
 from kg.mentions import ConceptMention
 from kg.rdf.namespaces import CONCEPT
-from kg.vocabulary import Concept, Vocabulary
 
 SCHEME_PREFIX = str(CONCEPT["scheme/"])
 

@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
+from kg.concepts import Vocabulary
 from kg.document import Document, Sentence, Span
 from kg.sentences import LocalMention, is_authors_voice, is_case_section, top_concept
 from kg.timeexpr import TimeExpression, find_time_expressions
-from kg.vocabulary import Vocabulary
 
 FINDING_CATEGORIES = frozenset({"imaging-sign", "condition", "mechanism", "outcome"})
 UNDATED = "day not stated in the report"

@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import ahocorasick
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
 
-from kg.errors import InputError
-from kg.rdf.namespaces import CONCEPT
+from kg.concepts import Vocabulary
+from kg.rdf.vocabulary import read_vocabulary
 from kg.settings import ONTOLOGY_DIR
 
 VOCABULARY_PATH = ONTOLOGY_DIR / "vocabulary.ttl"
@@ -45,87 +42,10 @@ _SPELLING_VARIANTS = (
 )
 
 
-@dataclass(frozen=True)
-class Concept:
-    """One vocabulary concept with what the matcher and the queries need of it."""
-
-    iri: str
-    pref_label: str
-    schemes: tuple[str, ...]
-    labels: tuple[str, ...]
-    broader: tuple[str, ...] = ()
-    exact_matches: tuple[str, ...] = ()
-    close_matches: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> str:
-        """The concept's local name in the concept namespace ("sepsis", "lvef")."""
-        return self.iri.removeprefix(str(CONCEPT))
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    concepts: Mapping[str, Concept]
-    schemes: Mapping[str, str]
-
-    def concept(self, key_or_iri: str) -> Concept:
-        """A concept by its key ("sepsis") or full IRI; raises InputError naming it if unknown."""
-        iri = key_or_iri if key_or_iri.startswith(str(CONCEPT)) else str(CONCEPT[key_or_iri])
-        try:
-            return self.concepts[iri]
-        except KeyError:
-            raise InputError(f"no concept {key_or_iri!r} in the vocabulary") from None
-
-    def in_scheme(self, scheme_key: str) -> tuple[Concept, ...]:
-        """The concepts of one category ("etiology", "mechanism", "imaging-sign", ...)."""
-        iri = str(CONCEPT[f"scheme/{scheme_key}"])
-        return tuple(c for c in self.concepts.values() if iri in c.schemes)
-
-
-def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
-    """Read the concepts of a SKOS Turtle file; a broken file is an InputError naming it."""
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises many parser error types; all mean bad Turtle
-        raise InputError(f"cannot read vocabulary {path}: {exc}") from exc
-    concepts: dict[str, Concept] = {}
-    for subject in sorted(set(graph.subjects(RDF.type, SKOS.Concept)), key=str):
-        pref = [str(o) for o in graph.objects(subject, SKOS.prefLabel)]
-        english = [
-            str(o)
-            for o in graph.objects(subject, SKOS.prefLabel)
-            if getattr(o, "language", None) == "en"
-        ]
-        labels = [
-            *pref,
-            *(str(o) for o in graph.objects(subject, SKOS.altLabel)),
-            *(str(o) for o in graph.objects(subject, SKOS.hiddenLabel)),
-        ]
-        concepts[str(subject)] = Concept(
-            iri=str(subject),
-            pref_label=(english or pref or [str(subject)])[0],
-            schemes=_sorted_iris(graph.objects(subject, SKOS.inScheme)),
-            labels=tuple(sorted(set(labels))),
-            broader=_sorted_iris(graph.objects(subject, SKOS.broader)),
-            exact_matches=_sorted_iris(graph.objects(subject, SKOS.exactMatch)),
-            close_matches=_sorted_iris(graph.objects(subject, SKOS.closeMatch)),
-        )
-    schemes = {
-        str(s): str(graph.value(s, SKOS.prefLabel) or s)
-        for s in graph.subjects(RDF.type, SKOS.ConceptScheme)
-    }
-    return Vocabulary(concepts=concepts, schemes=schemes)
-
-
-def _sorted_iris(nodes: Iterable[object]) -> tuple[str, ...]:
-    return tuple(sorted(str(n) for n in nodes if isinstance(n, URIRef)))
-
-
 @functools.cache
 def default_vocabulary() -> Vocabulary:
-    """The bundled vocabulary, read once per process."""
-    return load_vocabulary()
+    """The bundled vocabulary (ontology/vocabulary.ttl), read once per process."""
+    return read_vocabulary(VOCABULARY_PATH)
 
 
 @dataclass(frozen=True)

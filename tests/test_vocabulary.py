@@ -9,11 +9,13 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from kg.concepts import Vocabulary
 from kg.document import Document
 from kg.errors import InputError
 from kg.rdf.namespaces import CKG, CONCEPT, MESH, OBO, SNOMED
+from kg.rdf.vocabulary import read_vocabulary
 from kg.settings import ONTOLOGY_DIR, SHARED_DIR
-from kg.vocabulary import Vocabulary, load_vocabulary
+from kg.vocabulary import VOCABULARY_PATH
 
 # The verified identifier notes; CI lays shared/ beside the clone, as on developer machines.
 VERIFIED_NOTES = SHARED_DIR / "reference" / "vocabularies.md"
@@ -26,7 +28,7 @@ def graph() -> Graph:
 
 @pytest.fixture(scope="module")
 def vocabulary() -> Vocabulary:
-    return load_vocabulary()
+    return read_vocabulary(VOCABULARY_PATH)
 
 
 def _concepts(graph: Graph) -> set[URIRef]:
@@ -156,4 +158,4 @@ def test_a_broken_vocabulary_file_is_an_input_error_naming_the_file(tmp_path: Pa
     broken = tmp_path / "vocabulary.ttl"
     broken.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<a> skos:x", "utf-8")
     with pytest.raises(InputError, match=r"vocabulary\.ttl"):
-        load_vocabulary(broken)
+        read_vocabulary(broken)
