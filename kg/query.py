@@ -22,10 +22,10 @@ from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
 from kg.errors import InputError
+from kg.queries import QUERIES_DIR
 from kg.rdf.namespaces import PREFIXES, prefix_map
 from kg.store import GraphStore, QueryResult, QueryTimeout
 
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")

@@ -52,6 +52,7 @@ from rdflib.term import Node
 from kg import oxigraph_worker as worker
 from kg.errors import InputError, KgError, StoreError
 from kg.oxigraph_worker import Payload, Plain
+from kg.queries import store_query
 
 CURRENT = "CURRENT"
 VERSIONS = "versions"
@@ -187,22 +188,17 @@ class GraphStore(ABC):
         self.close()
 
     def named_graphs(self) -> list[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        result = self.query(store_query("named_graphs"))
         return [str(row[0]) for row in result.rows]
 
     def count_by_graph(self) -> dict[str, int]:
         """Triples per named graph."""
-        result = self.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-        )
+        result = self.query(store_query("triples_by_graph"))
         return {str(g): _integer(n) for g, n in result.rows}
 
     def count_by_class(self) -> dict[str, int]:
         """Distinct instances per rdf:type over all graphs, most frequent first."""
-        result = self.query(
-            "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } } "
-            "GROUP BY ?class ORDER BY DESC(?n) ?class"
-        )
+        result = self.query(store_query("instances_by_class"))
         return {str(c): _integer(n) for c, n in result.rows}
 
     def read_graph(self, *graphs: str) -> Graph:
@@ -312,10 +308,7 @@ class OxigraphStore(GraphStore):
             whole = store.dump(format=rdf_format, prefixes=prefixes)
             assert whole is not None
             return whole
-        union = store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
-            "{ GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } } }"
-        )
+        union = store.query(store_query("union_of_graphs"))
         assert isinstance(union, ox.QueryTriples)
         return _serialise(union, rdf_format, prefixes)
 
