@@ -17,8 +17,9 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph
 from timing import median_seconds
 
-from kg.build import default_documents, document_stages, ontology_stages
+from kg.build import default_documents, document_stages
 from kg.crossref import CrossrefClient
+from kg.rdf.ontology import ontology_graphs
 from kg.settings import Settings
 from kg.validate import ONTOLOGY_PATH, SHAPES_PATH, validate_graph
 
@@ -28,7 +29,7 @@ def seed_graph() -> Graph:
     with CrossrefClient.from_settings(settings) as crossref:
         stages = document_stages(default_documents()[0], crossref, settings)
     graph = Graph()
-    for named in [*stages.graphs, *ontology_stages()]:
+    for named in [*stages.graphs, *ontology_graphs()]:
         graph += named.graph
     return graph
 

@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
-
 from kg.annotate import annotate
 from kg.crossref import CrossrefClient
 from kg.errors import InputError
@@ -24,15 +22,13 @@ from kg.rdf import BuildActivity, InputFile, NamedGraph, assemble, is_build_grap
 from kg.rdf.annotations import annotation_graph
 from kg.rdf.crossref import crossref_graph
 from kg.rdf.document import document_graph, document_key, source_iri
-from kg.rdf.namespaces import ID, graph_iri
+from kg.rdf.namespaces import graph_iri
+from kg.rdf.ontology import ontology_graphs
 from kg.references import parse_reference
 from kg.resolve import resolve_batch
-from kg.settings import CORPUS_DIR, ONTOLOGY_DIR, Settings
+from kg.settings import CORPUS_DIR, Settings
 from kg.store import open_store
-from kg.validate import ValidationReport, validate_graph
-
-# ontology/<stem>.ttl goes into graph/<kind>; any other .ttl file into graph/ontology.
-ONTOLOGY_GRAPHS = {"vocabulary": "vocabulary", "shapes": "shapes"}
+from kg.validate import ValidationReport, validate_named_graphs
 
 
 @dataclass(frozen=True)
@@ -91,21 +87,6 @@ def document_stages(path: Path, crossref: CrossrefClient, settings: Settings) ->
     )
 
 
-def ontology_stages(directory: Path = ONTOLOGY_DIR) -> list[NamedGraph]:
-    """The project's ontology, vocabulary and shapes files, one named graph per kind."""
-    graphs: dict[str, NamedGraph] = {}
-    for path in sorted(directory.glob("*.ttl")):
-        kind = ONTOLOGY_GRAPHS.get(path.stem, "ontology")
-        source = InputFile.read(ID[f"source/ontology/{path.name}"], path)
-        named = graphs.get(kind) or NamedGraph(graph_iri(kind), Graph(), ())
-        try:
-            named.graph.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises many parser types; all mean bad Turtle
-            raise InputError(f"{path}: not valid Turtle: {exc}") from exc
-        graphs[kind] = NamedGraph(named.iri, named.graph, (*named.derived_from, source))
-    return list(graphs.values())
-
-
 def build(paths: Sequence[Path], settings: Settings) -> BuildReport:
     """Build the graph of ``paths`` (default: the bundled corpus) and publish it."""
     documents = list(paths) or default_documents()
@@ -130,15 +111,9 @@ def build(paths: Sequence[Path], settings: Settings) -> BuildReport:
                 )
             origins[named.iri] = path
             graphs.append(named)
-    graphs.extend(ontology_stages())
+    graphs.extend(ontology_graphs())
     clock.lap("ontology files")
-    data, shapes = Graph(), Graph()
-    for named in graphs:
-        if named.iri == graph_iri("shapes"):
-            shapes = named.graph
-        else:
-            data += named.graph
-    validation = validate_graph(data, shapes, add_ontology=False)
+    validation = validate_named_graphs(graphs)
     clock.lap("SHACL validation")
     with open_store(settings.store, create=True) as store:
         existing = store.named_graphs() if store.has_graph() else []

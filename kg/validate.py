@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.errors import InputError, StoreError
-from kg.rdf.namespaces import SH, prefixed_graph
+from kg.rdf.namespaces import SH, graph_iri, prefixed_graph
+from kg.rdf.provenance import NamedGraph
 from kg.settings import ONTOLOGY_DIR
 from kg.store import GraphStore
 
@@ -110,6 +112,17 @@ def validate_graph(
         triples=len(data),
         seconds=time.perf_counter() - started,
     )
+
+
+def validate_named_graphs(graphs: Sequence[NamedGraph]) -> ValidationReport:
+    """Check a build's graphs together against its own shapes graph (``graph/shapes``)."""
+    data, shapes = Graph(), Graph()
+    for named in graphs:
+        if named.iri == graph_iri("shapes"):
+            shapes = named.graph
+        else:
+            data += named.graph
+    return validate_graph(data, shapes, add_ontology=False)
 
 
 def validate_store(store: GraphStore) -> ValidationReport:

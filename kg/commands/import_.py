@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import hashlib
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
-
 from kg.commands.options import add_store_option
-from kg.errors import InputError
-from kg.rdf import InputFile
-from kg.rdf.namespaces import ID, graph_iri, slug
-from kg.rdf.provenance import import_activity_graph
+from kg.importing import import_rdf
 from kg.settings import Settings
-from kg.store import EXTENSIONS, RDF_FORMATS, format_for_path, open_store
+from kg.store import EXTENSIONS, RDF_FORMATS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,24 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    path: Path = args.file
-    fmt = args.format or format_for_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
-    target = args.graph or str(graph_iri("import", slug(path.stem)))
-    if not target.startswith(("http://", "https://", "urn:")):
-        raise InputError(f"--graph must be an absolute IRI, got {target!r}")
-    source = InputFile(
-        ID[f"source/import/{slug(path.name)}"], path.name, hashlib.sha256(data).hexdigest()
-    )
-    metadata = Dataset()
-    record = metadata.graph(graph_iri("provenance", f"import/{slug(target)}"))
-    for triple in import_activity_graph(URIRef(target), source, dt.datetime.now(dt.UTC)):
-        record.add(triple)
     settings = Settings.resolve(store=args.store)
-    with open_store(settings.store, create=True) as store:
-        count = store.load(data, fmt, graph=target, metadata=metadata)
-    print(f"imported {count} statements from {path} into {target}")
+    report = import_rdf(args.file, settings, graph=args.graph, fmt=args.format)
+    print(f"imported {report.statements} statements from {args.file} into {report.graph}")
     return 0

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, XSD
 
 from kg import __version__
-from kg.rdf.namespaces import ID, prefixed_graph
+from kg.rdf.namespaces import ID, graph_iri, prefixed_graph, slug
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,15 @@ def provenance_graph(activity: BuildActivity, graphs: Sequence[NamedGraph]) -> G
 
 def _unique(files: Iterable[InputFile]) -> list[InputFile]:
     return list(dict.fromkeys(files))
+
+
+def import_record(target: URIRef, source: InputFile, moment: dt.datetime) -> Dataset:
+    """The provenance graph a ``kg import`` adds beside the graph it loads."""
+    record = Dataset()
+    named = record.graph(graph_iri("provenance", f"import/{slug(target)}"))
+    for triple in import_activity_graph(target, source, moment):
+        named.add(triple)
+    return record
 
 
 def import_activity_graph(target: URIRef, source: InputFile, moment: dt.datetime) -> Graph:
