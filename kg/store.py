@@ -52,7 +52,7 @@ from rdflib.term import Node
 from kg import oxigraph_worker as worker
 from kg.errors import InputError, KgError, StoreError
 from kg.oxigraph_worker import Payload, Plain
-from kg.queries import store_query
+from kg.queries import internal_query
 
 CURRENT = "CURRENT"
 VERSIONS = "versions"
@@ -188,17 +188,17 @@ class GraphStore(ABC):
         self.close()
 
     def named_graphs(self) -> list[str]:
-        result = self.query(store_query("named_graphs"))
+        result = self.query(internal_query("store/named_graphs"))
         return [str(row[0]) for row in result.rows]
 
     def count_by_graph(self) -> dict[str, int]:
         """Triples per named graph."""
-        result = self.query(store_query("triples_by_graph"))
+        result = self.query(internal_query("store/triples_by_graph"))
         return {str(g): _integer(n) for g, n in result.rows}
 
     def count_by_class(self) -> dict[str, int]:
         """Distinct instances per rdf:type over all graphs, most frequent first."""
-        result = self.query(store_query("instances_by_class"))
+        result = self.query(internal_query("store/instances_by_class"))
         return {str(c): _integer(n) for c, n in result.rows}
 
     def read_graph(self, *graphs: str) -> Graph:
@@ -308,7 +308,7 @@ class OxigraphStore(GraphStore):
             whole = store.dump(format=rdf_format, prefixes=prefixes)
             assert whole is not None
             return whole
-        union = store.query(store_query("union_of_graphs"))
+        union = store.query(internal_query("store/union_of_graphs"))
         assert isinstance(union, ox.QueryTriples)
         return _serialise(union, rdf_format, prefixes)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from kg.citeformats import to_bibtex, to_csljson, to_ris
 from kg.commands.options import add_store_option
 from kg.errors import InputError
+from kg.network import citation_network, to_graphml
 from kg.rdf.bibliography import cited_works
 from kg.rdf.namespaces import graph_iri
 from kg.settings import Settings
@@ -18,17 +19,20 @@ from kg.store import RDF_FORMATS, GraphStore, open_store
 
 RDF_EXPORT_FORMATS = tuple(RDF_FORMATS)
 CITATION_FORMATS = {"bibtex": to_bibtex, "ris": to_ris, "csljson": to_csljson}
-EXPORT_FORMATS = RDF_EXPORT_FORMATS + tuple(CITATION_FORMATS)
+NETWORK_FORMATS = ("graphml",)
+EXPORT_FORMATS = RDF_EXPORT_FORMATS + tuple(CITATION_FORMATS) + NETWORK_FORMATS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="serialise the graph (ttl, nt, trig, nq, jsonld, rdfxml, bibtex, ris, csljson)",
+        help="serialise the graph (ttl, nt, trig, nq, jsonld, rdfxml, bibtex, ris, csljson, "
+        "graphml)",
         description="Serialise the graph. Dataset formats (trig, nq, jsonld) keep the named "
         "graphs; triple formats (ttl, nt, rdfxml) get their union, or one graph with --graph. "
         "Citation formats (bibtex, ris, csljson) list the works the references resolved to, "
-        "from the crossref graphs (or the one given with --graph).",
+        "from the crossref graphs (or the one given with --graph). graphml is the citation "
+        "network (works and cito:cites links, with each work's ring around the case reports).",
     )
     parser.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="output format")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="file (default: stdout)")
@@ -46,6 +50,10 @@ def render(store: GraphStore, fmt: str, graph: str | None) -> bytes:
         graphs = [graph] if graph else [g for g in store.named_graphs() if g.startswith(crossref)]
         works = cited_works(store.read_graph(*graphs)) if graphs else []
         return CITATION_FORMATS[fmt](works).encode()
+    if fmt in NETWORK_FORMATS:
+        if graph is not None:
+            raise InputError("--graph does not apply to graphml: the network spans all graphs")
+        return to_graphml(citation_network(store))
     raise InputError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
 
 
