@@ -380,7 +380,7 @@ def test_base_url_must_be_http(tmp_path: Path) -> None:
 
 def test_mailto_must_be_an_address(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not an e-mail address"):
-        CrossrefClient("https://api.crossref.org", tmp_path / "c.sqlite", mailto="nobody")
+        CrossrefClient("http://127.0.0.1:9", tmp_path / "c.sqlite", mailto="nobody")
 
 
 def test_search_404_means_a_wrong_api_url(

@@ -146,7 +146,7 @@ def test_a_vancouver_citation_of_a_served_work_is_matched_with_its_reasons(
 
 
 def test_a_match_carries_the_work_and_where_it_came_from(records: dict[str, Work]) -> None:
-    url = "https://api.crossref.org/works?query.bibliographic=x&rows=5"
+    url = "http://127.0.0.1:8765/works?query.bibliographic=x&rows=5"
     when = datetime(2026, 6, 16, 13, 34, tzinfo=UTC)
     resolution = choose(
         ref(PLOS_VANCOUVER), works(records, PLOS), source_url=url, retrieved_at=when

@@ -22,7 +22,7 @@ from kg.settings import SHARED_DIR
 FIXTURES = SHARED_DIR / "fixtures"
 PLOS = "10.1371/journal.pone.0033693"
 PLOS_IRI = URIRef("https://doi.org/10.1371/journal.pone.0033693")
-API = "https://api.crossref.org/works/10.1371%2Fjournal.pone.0033693"
+API = "http://127.0.0.1:8765/works/10.1371%2Fjournal.pone.0033693"
 WHEN = datetime(2026, 6, 16, 13, 34, 19, tzinfo=UTC)
 Work = dict[str, Any]
 
@@ -148,7 +148,7 @@ def test_the_crossref_citation_count_is_a_dated_observation(graph: Graph) -> Non
     assert graph.value(count, C4O.hasGlobalCountValue) == Literal(
         72, datatype=namespace.XSD.nonNegativeInteger
     )
-    assert graph.value(count, C4O.hasGlobalCountSource) == URIRef("https://api.crossref.org")
+    assert graph.value(count, C4O.hasGlobalCountSource) == URIRef("http://127.0.0.1:8765")
     assert graph.value(count, C4O.hasGlobalCountDate) == Literal(
         "2026-06-16", datatype=namespace.XSD.date
     )
