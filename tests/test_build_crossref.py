@@ -10,6 +10,7 @@ from crossref_server import CrossrefServer
 from kg.build import build
 from kg.cli import main
 from kg.query import run_query
+from kg.rdf.namespaces import DOI
 from kg.settings import Settings
 from kg.store import open_store
 
@@ -32,7 +33,7 @@ REFERENCES
 2. Gore I, Arons W. Calcification of the myocardium; a pathologic study of 13 cases. Arch Pathol (Chic) 1949;48:1-12
 """  # noqa: E501
 
-PLOS = "https://doi.org/10.1371/journal.pone.0033693"
+PLOS = str(DOI["10.1371/journal.pone.0033693"])
 
 
 @pytest.fixture

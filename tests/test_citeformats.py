@@ -15,6 +15,7 @@ from citeproc.source.json import CiteProcJSON
 from crossref_server import SearchIndex
 
 from kg.citeformats import csl_item, to_bibtex, to_csljson, to_ris
+from kg.rdf.namespaces import DOI
 
 PLOS = "10.1371/journal.pone.0033693"
 ITALIC_TITLE = "10.1001/jama.2014.11667"  # "<i>Abstraction: Windows</i>"
@@ -40,7 +41,7 @@ def test_csl_item_carries_the_bibliographic_fields(items: list[dict[str, Any]]) 
     assert plos["author"][0] == {"family": "Sadasivan", "given": "Shankar"}
     assert plos["issued"] == {"date-parts": [[2012, 3, 21]]}
     assert (plos["volume"], plos["issue"], plos["page"]) == ("7", "3", "e33693")
-    assert plos["URL"] == f"https://doi.org/{PLOS}"
+    assert plos["URL"] == f"{DOI}{PLOS}"
 
 
 def test_csl_item_strips_markup_from_titles(items: list[dict[str, Any]]) -> None:

@@ -25,6 +25,7 @@ from kg.matching import (
     normalize_doi,
     strip_markup,
 )
+from kg.rdf.namespaces import DOI
 from kg.references import ParsedReference, parse_reference
 from kg.settings import SHARED_DIR
 
@@ -99,7 +100,7 @@ def test_mathml_in_titles_becomes_its_text() -> None:
     [
         "10.1371/journal.pone.0033693",
         "doi:10.1371/JOURNAL.PONE.0033693.",
-        "https://doi.org/10.1371/journal.pone.0033693",
+        f"{DOI}10.1371/journal.pone.0033693",
         "Sadasivan S. PLoS One. 2012. doi: 10.1371/journal.pone.0033693",
     ],
 )

@@ -11,11 +11,12 @@ import pytest
 from kg.build import build
 from kg.cli import main
 from kg.network import citation_network, to_graphml
+from kg.rdf.namespaces import DOI
 from kg.settings import Settings
 from kg.store import open_store
 
-ARTICLE = "https://doi.org/10.3348/jksr.2021.0181"
-PLOS = "https://doi.org/10.1371/journal.pone.0033693"
+ARTICLE = str(DOI["10.3348/jksr.2021.0181"])
+PLOS = str(DOI["10.1371/journal.pone.0033693"])
 REPORT = """\
 Methylphenidate and Calcification: A Case Report
 

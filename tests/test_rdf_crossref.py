@@ -15,13 +15,13 @@ from kg.document import Document
 from kg.matching import Resolution, choose, confirm_doi
 from kg.rdf.crossref import crossref_graph, resolution_iri
 from kg.rdf.document import article_iri, document_key, reference_iri
-from kg.rdf.namespaces import BIBO, BIRO, C4O, CITO, CKG, FABIO, FRBR, ORCID, PRISM, doi_iri
+from kg.rdf.namespaces import BIBO, BIRO, C4O, CITO, CKG, DOI, FABIO, FRBR, ORCID, PRISM, doi_iri
 from kg.references import ParsedReference, parse_reference
 from kg.settings import SHARED_DIR
 
 FIXTURES = SHARED_DIR / "fixtures"
 PLOS = "10.1371/journal.pone.0033693"
-PLOS_IRI = URIRef("https://doi.org/10.1371/journal.pone.0033693")
+PLOS_IRI = DOI["10.1371/journal.pone.0033693"]
 API = "http://127.0.0.1:8765/works/10.1371%2Fjournal.pone.0033693"
 WHEN = datetime(2026, 6, 16, 13, 34, 19, tzinfo=UTC)
 Work = dict[str, Any]
@@ -159,8 +159,8 @@ def test_deposited_references_are_cited_with_their_dois_where_given(
 ) -> None:
     cited = set(graph.objects(PLOS_IRI, CITO.cites))
     assert len(cited) == 70
-    assert URIRef("https://doi.org/10.1038/sj.npp.1301164") in cited  # ref1, with a DOI
-    without_doi = [c for c in cited if not str(c).startswith("https://doi.org/")]
+    assert DOI["10.1038/sj.npp.1301164"] in cited  # ref1, with a DOI
+    without_doi = [c for c in cited if not str(c).startswith(str(DOI))]
     assert len(without_doi) == sum(1 for r in plos_work["reference"] if not r.get("DOI"))
 
 
@@ -231,7 +231,7 @@ def test_old_dois_with_angle_brackets_become_valid_iris(
     graph = one_work_graph(seed_document, records["10.1002/qj.3512"])
     reparsed = Graph().parse(data=graph.serialize(format="nt"), format="nt")
     assert len(reparsed) == len(graph)
-    assert URIRef("https://doi.org/10.1175/1520-0469(1976)033%3C2031:pwihav%3E2.0.co;2") in set(
+    assert DOI["10.1175/1520-0469(1976)033%3C2031:pwihav%3E2.0.co;2"] in set(
         reparsed.objects(doi_iri("10.1002/qj.3512"), CITO.cites)
     )
 

@@ -31,6 +31,7 @@ from kg.rdf.namespaces import (
     CITO,
     CKG,
     DOCO,
+    DOI,
     FABIO,
     FRBR,
     OA,
@@ -80,7 +81,7 @@ def _items(graph: Graph, subject: Node, predicate: URIRef) -> list[Node]:
 
 def test_document_key_and_article_iri_come_from_the_doi(seed_document: Document) -> None:
     assert document_key(seed_document) == KEY
-    assert article_iri(seed_document) == URIRef("https://doi.org/10.3348/jksr.2021.0181")
+    assert article_iri(seed_document) == DOI["10.3348/jksr.2021.0181"]
 
 
 def test_without_a_doi_the_key_is_the_file_name_stem(seed_document: Document) -> None:

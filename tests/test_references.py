@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.document import Document
+from kg.rdf.namespaces import DOI
 from kg.references import ParsedReference, PersonName, parse_reference
 
 
@@ -122,7 +123,7 @@ def test_doi_prefix_forms_are_normalised_to_lower_case() -> None:
         "Pejic M. Title. J Clin Imaging Sci 2019;9:47. doi:10.25259/JCIS_1_2019"
     )
     by_url = parse_reference(
-        "Pejic M. Title. J Clin Imaging Sci 2019;9:47. https://doi.org/10.25259/JCIS_1_2019."
+        f"Pejic M. Title. J Clin Imaging Sci 2019;9:47. {DOI}10.25259/JCIS_1_2019."
     )
     assert by_prefix.doi == by_url.doi == "10.25259/jcis_1_2019"
     assert by_url.article_number == "47"
