@@ -34,7 +34,8 @@ from typing import Any, Literal
 
 from rapidfuzz.fuzz import partial_ratio
 
-from kg.matching import fold, normalize_doi, strip_markup, work_year
+from kg.doi import find_doi
+from kg.matching import fold, strip_markup, work_year
 from kg.settings import SHARED_DIR
 
 RECORDS = SHARED_DIR / "fixtures" / "crossref-records" / "records.jsonl"
@@ -528,7 +529,7 @@ def deposited_citations(
             text = deposited_string(ref)
             if not text:
                 continue
-            doi = normalize_doi(ref.get("DOI"))
+            doi = find_doi(ref.get("DOI"))
             variant = (
                 "deposited-unstructured" if ref.get("unstructured") else "deposited-structured"
             )

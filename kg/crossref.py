@@ -34,22 +34,15 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
 from kg import __version__
+from kg.doi import normalize_doi
 from kg.errors import InputError, NetworkError
 from kg.settings import Settings
 
 Work = dict[str, Any]
 
-# Crossref's pattern for modern DOIs, widened to any non-space suffix: old Wiley SICI
-# DOIs carry <, > and # (crossref.org blog "DOIs and matching regular expressions").
-_DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
-_DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\s*:?\s*|urn:doi:)", re.IGNORECASE)
 _MAILTO = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$", re.IGNORECASE)
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-
-
-class InvalidDoi(InputError):
-    """A string meant as a DOI that is not one."""
 
 
 class CrossrefError(NetworkError):
@@ -58,23 +51,6 @@ class CrossrefError(NetworkError):
 
 class CrossrefUnavailable(NetworkError):
     """The answer is not in the cache and Crossref is not to be asked (offline, unreachable)."""
-
-
-def normalize_doi(text: str) -> str:
-    """The DOI in canonical form (no resolver prefix, lower case), or InvalidDoi saying why.
-
-    DOIs are case-insensitive, so the lower-case form is the one key for IRIs and the cache.
-    """
-    doi = _DOI_PREFIXES.sub("", text.strip())
-    doi = urllib.parse.unquote(doi).rstrip(".,;")
-    if doi.endswith(")") and doi.count(")") > doi.count("("):
-        doi = doi[:-1]
-    if not _DOI.match(doi):
-        raise InvalidDoi(
-            f"{text.strip()!r} is not a DOI (expected 10.<registrant>/<suffix>, "
-            "e.g. 10.1371/journal.pone.0033693)"
-        )
-    return doi.lower()
 
 
 class Clock(Protocol):

@@ -58,6 +58,7 @@ from kg.document import (
     Sentence,
     Span,
 )
+from kg.doi import ANNOUNCED_DOI, find_doi
 from kg.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -140,7 +141,6 @@ _AFFILIATION_START = re.compile(
     r"|Faculty|Faculties|Colleges?|Laborator(?:y|ies)|Units?)\b)"
 )
 _CONCLUSION_START = re.compile(r"^(?:In conclusion|In summary|To conclude|In short)\b")
-_DOI = re.compile(r"(?:doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s<>\"]+)", re.IGNORECASE)
 _REFERENCE_ENTRY = re.compile(r"^(?P<number>\d{1,4})\.\s+")
 _CITATION = re.compile(
     r"[(\[](?P<content>\d{1,4}(?:\s*[-\u2013]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-\u2013]\s*\d{1,4})?)*)[)\]]"
@@ -682,9 +682,9 @@ def _dated(line: str) -> tuple[str, dt.date] | None:
 
 def _article_doi(blocks: Iterable[_Block]) -> str | None:
     for block in blocks:
-        match = _DOI.search(block.text)
+        match = ANNOUNCED_DOI.search(block.text)
         if match:
-            return match.group(1).rstrip(".,;)>").lower()
+            return find_doi(match.group(1))
     return None
 
 

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
+from kg.doi import DOI_IN_TEXT, find_doi
 from kg.references import ParsedReference
 
 Status = Literal["matched", "ambiguous", "unmatched", "error"]
@@ -149,8 +150,6 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())
 
 
-_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
-_DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _ARXIV = re.compile(r"\barxiv:\s*\S+", re.IGNORECASE)
 _BRACKETED = re.compile(r"\[[^\]]*\]")
@@ -158,17 +157,6 @@ _ENUMERATION = re.compile(r"^\s*[\[(]?\d{1,4}[\])\].:]?\s+(?=\D)")
 _RANGE = re.compile(
     r"(?<![\w.])([a-z]?)(\d+)\s*[-\u2010-\u2015\u2212]+\s*([a-z]?)(\d+)(?!\w)", re.IGNORECASE
 )
-
-
-def normalize_doi(text: str | None) -> str | None:
-    """The bare DOI in ``text`` (``doi:``, ``https://doi.org/`` and trailing punctuation
-    removed), lower-cased, or None when there is none."""
-    if not text:
-        return None
-    found = _DOI.search(_DOI_PREFIX.sub("", text.strip()))
-    if not found:
-        return None
-    return found.group(0).rstrip(".,;:)]}>'\"").lower()
 
 
 def _expand_range(match: re.Match[str]) -> str:
@@ -183,7 +171,7 @@ def clean_reference(raw: str) -> str:
     """The string as evidence: DOIs, URLs, arXiv ids, [bracketed] parts and the list number
     removed (SBMV does the same), abbreviated page ranges expanded."""
     text = _URL.sub(" ", raw)
-    text = _DOI.sub(" ", text)
+    text = DOI_IN_TEXT.sub(" ", text)
     text = re.sub(r"\bdoi\s*:?\s*", " ", text, flags=re.IGNORECASE)
     text = _ARXIV.sub(" ", text)
     text = _BRACKETED.sub(" ", text)
@@ -840,7 +828,7 @@ def confirm_doi(
     title contradict the string is flagged ``ambiguous`` with no DOI: a mistyped DOI usually
     lands on some other real work, and a wrong DOI is worse than none.
     """
-    written = normalize_doi(doi or reference.doi or reference.raw)
+    written = find_doi(doi or reference.doi or reference.raw)
     raw = reference.raw
     if work is None:
         return Resolution(

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.doi import ANNOUNCED_DOI, find_doi
+
 
 @dataclass(frozen=True)
 class PersonName:
@@ -48,7 +50,6 @@ class ParsedReference:
 
 
 _NUMBER = re.compile(r"^\s*\[?(\d{1,4})[.\])]\s+")
-_DOI = re.compile(r"\s*(?:doi:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _TRAILER = re.compile(
     r"""\s*(?:
         \bEpub\b
@@ -84,8 +85,8 @@ def parse_reference(raw: str, number: int | None = None) -> ParsedReference:
         number = number if number is not None else int(leading.group(1))
         text = text[leading.end() :]
 
-    doi_match = _DOI.search(text)
-    doi = doi_match.group(1).rstrip(".,;)>]").lower() if doi_match else None
+    doi_match = ANNOUNCED_DOI.search(text)
+    doi = find_doi(doi_match.group(1)) if doi_match else None
     if doi_match:
         text = (text[: doi_match.start()] + text[doi_match.end() :]).strip()
     text = _TRAILER.sub("", text).strip()

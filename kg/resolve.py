@@ -10,19 +10,13 @@ were left unresolved.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 
 from kg import matching
-from kg.crossref import (
-    CrossrefClient,
-    CrossrefError,
-    CrossrefUnavailable,
-    InvalidDoi,
-    normalize_doi,
-)
+from kg.crossref import CrossrefClient, CrossrefError, CrossrefUnavailable
+from kg.doi import InvalidDoi, normalize_doi, written_doi
 from kg.matching import Resolution
 from kg.references import ParsedReference, parse_reference
 from kg.settings import Settings
@@ -33,8 +27,6 @@ SEARCH_ROWS = 5
 """Candidates per search: Crossref suggests two (a tie between them means ambiguous); a few
 more let the matcher see a close second behind a lower-ranked right answer."""
 
-# A DOI the string announces ("doi:", "DOI :", a doi.org link), whatever follows it.
-_ANNOUNCED_DOI = re.compile(r"(?:\bdoi\s*:\s*|\bdoi\.org/)(\S+)", re.IGNORECASE)
 
 Progress = Callable[[], object]
 
@@ -141,15 +133,11 @@ def _key(reference: ParsedReference) -> str:
     return " ".join(reference.raw.split())
 
 
-def written_doi(reference: ParsedReference) -> str | None:
+def reference_doi(reference: ParsedReference) -> str | None:
     """The DOI the reference gives, normalised; InvalidDoi when it announces a malformed one."""
     if reference.doi:
         return normalize_doi(reference.doi)
-    announced = _ANNOUNCED_DOI.search(reference.raw)
-    if announced:
-        return normalize_doi(announced[1])
-    bare = matching.normalize_doi(reference.raw)
-    return normalize_doi(bare) if bare else None
+    return written_doi(reference.raw)
 
 
 def _resolve_one(client: CrossrefClient, reference: ParsedReference) -> tuple[Resolution, bool]:
@@ -166,7 +154,7 @@ def _resolve_one(client: CrossrefClient, reference: ParsedReference) -> tuple[Re
 def _lookup(client: CrossrefClient, reference: ParsedReference) -> Resolution:
     if not reference.raw.strip():
         return _error(reference, "empty citation")
-    doi = written_doi(reference)
+    doi = reference_doi(reference)
     if doi is not None:
         reply = client.get_work(doi)
         if reply.message is not None:

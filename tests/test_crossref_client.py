@@ -20,12 +20,9 @@ from kg.crossref import (
     CrossrefError,
     CrossrefUnavailable,
     Governor,
-    InvalidDoi,
     RetryPolicy,
-    normalize_doi,
 )
 from kg.errors import InputError
-from kg.rdf.namespaces import DOI
 
 PLOS_DOI = "10.1371/journal.pone.0033693"
 MAILTO = "casekg-tests@example.org"
@@ -351,27 +348,6 @@ def test_unreachable_host_is_not_asked_again(tmp_path: Path, clock: FakeClock) -
 
 
 # Input
-
-
-@pytest.mark.parametrize(
-    ("written", "doi"),
-    [
-        ("10.1371/JOURNAL.PONE.0033693", PLOS_DOI),
-        ("doi:10.1371/journal.pone.0033693.", PLOS_DOI),
-        (f"{DOI}10.1371/journal.pone.0033693", PLOS_DOI),
-        ("http://dx.doi.org/10.1371%2Fjournal.pone.0033693", PLOS_DOI),
-        ("DOI: 10.1016/S0140-6736(20)30183-5", "10.1016/s0140-6736(20)30183-5"),
-        ("doi:10.1000/xyz123)", "10.1000/xyz123"),
-    ],
-)
-def test_doi_is_normalised(written: str, doi: str) -> None:
-    assert normalize_doi(written) == doi
-
-
-@pytest.mark.parametrize("written", ["10.12/abc", "doi:10.1371", "11.1234/x", "banana", ""])
-def test_malformed_doi_is_rejected(written: str) -> None:
-    with pytest.raises(InvalidDoi, match="is not a DOI"):
-        normalize_doi(written)
 
 
 def test_base_url_must_be_http(tmp_path: Path) -> None:

@@ -22,10 +22,8 @@ from kg.matching import (
     choose,
     clean_reference,
     confirm_doi,
-    normalize_doi,
     strip_markup,
 )
-from kg.rdf.namespaces import DOI
 from kg.references import ParsedReference, parse_reference
 from kg.settings import SHARED_DIR
 
@@ -93,19 +91,6 @@ def test_mathml_in_titles_becomes_its_text() -> None:
         "</mml:mi><mml:mn>4</mml:mn></mml:msub></mml:math>: A candidate"
     )
     assert strip_markup(title) == "LaSrVO4: A candidate"
-
-
-@pytest.mark.parametrize(
-    "written",
-    [
-        "10.1371/journal.pone.0033693",
-        "doi:10.1371/JOURNAL.PONE.0033693.",
-        f"{DOI}10.1371/journal.pone.0033693",
-        "Sadasivan S. PLoS One. 2012. doi: 10.1371/journal.pone.0033693",
-    ],
-)
-def test_written_dois_are_normalised(written: str) -> None:
-    assert normalize_doi(written) == PLOS
 
 
 def test_abbreviated_page_ranges_are_expanded() -> None:
