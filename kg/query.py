@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -148,8 +148,15 @@ def run_query(
     timeout: float | None = DEFAULT_TIMEOUT,
     limit: int | None = DEFAULT_LIMIT,
     allow_update: bool = False,
+    bindings: Mapping[str, Node] | None = None,
 ) -> QueryResult | None:
-    """Run a query (or, with ``allow_update``, an update: returns None) against the store."""
+    """Run a query (or, with ``allow_update``, an update: returns None) against the store.
+
+    ``bindings`` fix variables before the query runs (a saved query's ``?work``, say) as a
+    trailing ``VALUES`` clause, so a parameter is a term, never pasted query text.
+    """
+    if bindings:
+        text = with_bindings(text, bindings)
     request = parse_request(text)
     if request.operation == "update":
         if not allow_update:
@@ -166,6 +173,16 @@ def run_query(
         return store.query(text, prefixes=prefix_map(), timeout=timeout, limit=limit)
     except QueryTimeout as exc:
         raise QueryTimeout(f"query {exc} (see --timeout)") from exc
+
+
+def with_bindings(text: str, bindings: Mapping[str, Node]) -> str:
+    """The query with its variables fixed by a trailing ``VALUES`` clause."""
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise InputError(f"not a SPARQL variable name: {name!r}")
+    variables = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
 
 
 def saved_queries(directory: Path = QUERIES_DIR) -> list[SavedQuery]:

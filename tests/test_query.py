@@ -40,6 +40,31 @@ def test_common_prefixes_are_predeclared(store_path: Path) -> None:
         assert single_number(run_query(store, COUNT_REFERENCES)) == 9
 
 
+def test_bindings_fix_a_variable_to_a_term(store_path: Path) -> None:
+    query = "SELECT ?r WHERE { ?r a biro:BibliographicReference }"
+    with open_store(store_path) as store:
+        every = run_query(store, query)
+        assert every is not None
+        first = every.rows[0][0]
+        assert first is not None
+        bound = run_query(store, query, bindings={"r": first})
+    assert bound is not None
+    assert [row[0] for row in bound.rows] == [first]
+
+
+def test_a_binding_is_a_term_not_query_text(store_path: Path) -> None:
+    hostile = Literal('x" } } DROP ALL #')
+    with open_store(store_path) as store:
+        result = run_query(store, "SELECT ?s WHERE { ?s rdfs:label ?x }", bindings={"x": hostile})
+    assert result is not None
+    assert result.rows == ()
+
+
+def test_a_binding_name_must_be_a_variable_name(store_path: Path) -> None:
+    with open_store(store_path) as store, pytest.raises(InputError, match="variable name"):
+        run_query(store, "SELECT * WHERE { ?s ?p ?o }", bindings={"s }": URIRef("urn:x")})
+
+
 def test_a_query_may_redeclare_a_predeclared_prefix(store_path: Path) -> None:
     query = "PREFIX biro: <http://purl.org/spar/biro/> " + COUNT_REFERENCES
     with open_store(store_path) as store:
