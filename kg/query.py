@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,29 +71,38 @@ class ParsedRequest:
     updates: tuple[str, ...] = ()
 
 
+_PARSER_LOCK = threading.Lock()
+"""rdflib's SPARQL grammar (pyparsing) is not thread-safe: two threads parsing at once
+corrupt its parse actions for the rest of the process. Every parse takes this lock."""
+
+
 def parse_request(text: str) -> ParsedRequest:
     """Classify a query or update; InputError for a syntax error or a refused operation."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
     if not text.strip():
         raise InputError("empty query")
-    try:
-        tree: Any = parseQuery(text)
-    except ParseException as query_error:
-        try:
-            tree = parseUpdate(text)
-        except ParseException as update_error:
-            error = update_error if update_error.loc > query_error.loc else query_error
-            raise InputError(_syntax_message(error)) from None
-        request = _classify_update(tree)
-    else:
-        request = ParsedRequest(_QUERY_FORMS[tree[1].name])
+    tree, is_update = _parse(text)
+    request = _classify_update(tree) if is_update else ParsedRequest(_QUERY_FORMS[tree[1].name])
     nodes = list(_walk(tree))
     if any(_name(node) == "ServiceGraphPattern" for node in nodes):
         raise InputError("SERVICE is not allowed: casekg never fetches a URL a query names")
     _check_prefixes(nodes)
     return request
+
+
+def _parse(text: str) -> tuple[Any, bool]:
+    """The syntax tree of a query, else of an update (and whether it is one)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    with _PARSER_LOCK:
+        try:
+            return parseQuery(text), False
+        except ParseException as query_error:
+            try:
+                return parseUpdate(text), True
+            except ParseException as update_error:
+                error = update_error if update_error.loc > query_error.loc else query_error
+                raise InputError(_syntax_message(error)) from None
 
 
 def _classify_update(tree: Any) -> ParsedRequest:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,22 @@ def test_a_binding_is_a_term_not_query_text(store_path: Path) -> None:
 def test_a_binding_name_must_be_a_variable_name(store_path: Path) -> None:
     with open_store(store_path) as store, pytest.raises(InputError, match="variable name"):
         run_query(store, "SELECT * WHERE { ?s ?p ?o }", bindings={"s }": URIRef("urn:x")})
+
+
+def test_queries_parsed_from_many_threads_at_once_all_parse() -> None:
+    queries = [
+        f"SELECT ?s{n} WHERE {{ ?s{n} ?p ?o FILTER(?o > {n}) }} LIMIT {n + 1}" for n in range(16)
+    ]
+    barrier = threading.Barrier(len(queries))
+
+    def parse(query: str) -> str:
+        barrier.wait()
+        return parse_request(query).operation
+
+    with ThreadPoolExecutor(len(queries)) as pool:
+        operations = list(pool.map(parse, queries))
+    assert operations == ["select"] * len(queries)
+    assert parse_request(queries[0]).operation == "select"
 
 
 def test_a_query_may_redeclare_a_predeclared_prefix(store_path: Path) -> None:
