@@ -1,24 +1,47 @@
 """The build pipeline: documents in, one dataset of named graphs out, published atomically.
 
-``document_stages`` is the one place that lists what happens to a document, in order;
-each stage adds the named graph of its source. Vocabulary and ontology files from
-``ontology/`` join as graphs of their own. The store gets the whole dataset at once, so
-a build that fails at any stage leaves the previous graph as it was.
+Three commands write the graphs a build owns (README, "Many documents, one graph"):
+``build`` makes them all from the documents given (any document built before goes);
+``add`` builds the documents given, replacing those the graph holds under the same key, and
+keeps every other document's graphs as stored; ``remove`` drops one document's graphs and
+keeps the others. Graphs loaded with `kg import` survive all three.
+
+``document_stages`` is the one place that lists what happens to a document, in order; each
+stage adds the named graph of its source. ``whole_graph_stages`` lists what is made once for
+the whole graph after the documents, on every build, add and remove alike: the ontology
+files, and analyses across documents. The store gets the new graphs and the kept ones in
+one switch, so a command that fails at any stage leaves the previous graph as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+
 from kg.annotate import annotate
+from kg.catalogue import find_document, stored_documents
 from kg.crossref import CrossrefClient
-from kg.errors import InputError
+from kg.document import Document
+from kg.errors import InputError, StoreError
 from kg.ingest import ingest
-from kg.rdf import BuildActivity, InputFile, NamedGraph, assemble, is_build_graph
+from kg.progress import Progress
+from kg.rdf import (
+    BuildActivity,
+    InputFile,
+    NamedGraph,
+    assemble,
+    document_graph_iris,
+    document_keys,
+    document_record_iri,
+    is_build_graph,
+)
 from kg.rdf.annotations import annotation_graph
 from kg.rdf.crossref import crossref_graph
 from kg.rdf.document import document_graph, document_key, source_iri
@@ -27,29 +50,85 @@ from kg.rdf.ontology import ontology_graphs
 from kg.references import parse_reference
 from kg.resolve import resolve_batch
 from kg.settings import CORPUS_DIR, Settings
-from kg.store import open_store
-from kg.validate import ValidationReport, validate_named_graphs
+from kg.store import GraphStore, open_store
+from kg.validate import ValidationReport, validate_dataset
+
+CASE_REPORT_SUFFIXES = (".txt", ".xml")
+"""The files a directory argument stands for: plain-text and JATS XML case reports."""
 
 
 @dataclass(frozen=True)
 class BuildReport:
     store: Path
     documents: tuple[Path, ...]
+    """The documents this command built (none for ``remove``)."""
     triples_per_graph: dict[str, int]
     started: dt.datetime
     ended: dt.datetime
     kept_graphs: tuple[str, ...] = ()
+    """Graphs loaded with `kg import`, kept as they were."""
     validation: ValidationReport | None = None
-    """SHACL report of the built graphs: a build that violates the shapes is still stored,
-    and `kg build` prints the violations and exits 1."""
+    """SHACL report of the graphs this command wrote: a build that violates the shapes is
+    still stored, and `kg build` prints the violations and exits 1."""
     crossref_notices: tuple[str, ...] = ()
     """What Crossref could not be asked about (offline or unreachable), one line each."""
     stage_seconds: tuple[tuple[str, float], ...] = ()
     """Where the build spent its time, stage by stage (bench/bench_build.py prints it)."""
+    command: str = "build"
+    keys: tuple[str, ...] = ()
+    """The key of each document built, in the order of ``documents``."""
+    document_notices: tuple[str, ...] = ()
+    """What ingest had to say about a document (no reference list...), one line each."""
+    skipped: tuple[Path, ...] = ()
+    """Files in directory arguments that are not case reports (not .txt or .xml)."""
+    replaced: tuple[str, ...] = ()
+    """Keys of documents the graph held before and this command built again."""
+    kept_documents: tuple[str, ...] = ()
+    """Keys of documents kept as stored (``add`` and ``remove``)."""
+    removed: tuple[str, ...] = ()
 
     @property
     def total_triples(self) -> int:
+        """The store's count: a triple in two named graphs counts twice."""
         return sum(self.triples_per_graph.values())
+
+
+@dataclass(frozen=True)
+class DocumentGraphs:
+    """One document's graphs as the document stages made them, and what they had to say."""
+
+    path: Path
+    key: str
+    graphs: list[NamedGraph]
+    crossref_notice: str | None = None
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Every document the graph holds once a command is done, for the whole-graph stages:
+    those built now (in memory) and those kept as stored (read from the store on demand)."""
+
+    built: tuple[DocumentGraphs, ...]
+    kept: tuple[str, ...]
+    store: GraphStore
+
+    @property
+    def keys(self) -> list[str]:
+        return sorted([*(document.key for document in self.built), *self.kept])
+
+    def graphs(self, kind: str) -> list[NamedGraph]:
+        """Each document's graph of ``kind`` ("document", "crossref"...), in key order."""
+        made = {
+            str(named.iri): named
+            for document in self.built
+            for named in document.graphs
+            if named.iri == graph_iri(kind, document.key)
+        }
+        for key in self.kept:
+            iri = graph_iri(kind, key)
+            made[str(iri)] = NamedGraph(iri, self.store.read_graph(str(iri)))
+        return [made[iri] for iri in sorted(made)]
 
 
 def default_documents() -> list[Path]:
@@ -57,10 +136,24 @@ def default_documents() -> list[Path]:
     return sorted(CORPUS_DIR.glob("*.txt"))
 
 
-@dataclass(frozen=True)
-class DocumentGraphs:
-    graphs: list[NamedGraph]
-    crossref_notice: str | None
+def case_report_files(arguments: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The documents the arguments name, and the files skipped: a file stands for itself, a
+    directory for its case-report files (``*.txt``, ``*.xml``, not its subdirectories)."""
+    documents: dict[Path, Path] = {}
+    skipped: list[Path] = []
+    for argument in arguments:
+        if not argument.is_dir():
+            documents.setdefault(argument.resolve(), argument)
+            continue
+        entries = sorted(entry for entry in argument.iterdir() if entry.is_file())
+        found = [entry for entry in entries if entry.suffix.lower() in CASE_REPORT_SUFFIXES]
+        if not found:
+            kinds = " or ".join(f"*{suffix}" for suffix in CASE_REPORT_SUFFIXES)
+            raise InputError(f"{argument}: no case report files ({kinds}) in this directory")
+        skipped += [entry for entry in entries if entry not in found]
+        for entry in found:
+            documents.setdefault(entry.resolve(), entry)
+    return list(documents.values()), skipped
 
 
 def document_stages(path: Path, crossref: CrossrefClient, settings: Settings) -> DocumentGraphs:
@@ -69,71 +162,183 @@ def document_stages(path: Path, crossref: CrossrefClient, settings: Settings) ->
     references = [parse_reference(raw.text, raw.number) for raw in document.references]
     key = document_key(document)
     source = InputFile(source_iri(key), path.name, document.sha256)
+
+    def named(kind: str, graph: Graph) -> NamedGraph:
+        return NamedGraph(graph_iri(kind, key), graph, (source,), record=document_record_iri(key))
+
     annotations = annotate(document, references)
     resolution = resolve_batch(references, settings, client=crossref)
     return DocumentGraphs(
+        path,
+        key,
         [
-            NamedGraph(graph_iri("document", key), document_graph(document, references), (source,)),
-            NamedGraph(
-                graph_iri("annotations", key), annotation_graph(document, annotations), (source,)
-            ),
-            NamedGraph(
-                graph_iri("crossref", key),
-                crossref_graph(document, references, resolution.resolutions),
-                (source,),
-            ),
+            named("document", document_graph(document, references)),
+            named("annotations", annotation_graph(document, annotations)),
+            named("crossref", crossref_graph(document, references, resolution.resolutions)),
         ],
         resolution.notice,
+        _notices(document),
     )
 
 
-def build(paths: Sequence[Path], settings: Settings) -> BuildReport:
-    """Build the graph of ``paths`` (default: the bundled corpus) and publish it."""
-    documents = list(paths) or default_documents()
+def whole_graph_stages(corpus: Corpus) -> list[NamedGraph]:
+    """What is made once for the whole graph, after the documents (on build, add, remove)."""
+    return [*ontology_graphs()]
+
+
+def build(
+    paths: Sequence[Path], settings: Settings, *, progress: Progress | None = None
+) -> BuildReport:
+    """Build the graph of ``paths`` (files, or directories of them; default: the bundled
+    corpus) and publish it in place of every document the store held."""
+    documents, skipped = case_report_files(paths) if paths else (default_documents(), [])
     if not documents:
         raise InputError(f"no documents given and none bundled in {CORPUS_DIR}")
+    return _publish(_Command("build", documents, skipped), settings, progress)
+
+
+def add(
+    paths: Sequence[Path], settings: Settings, *, progress: Progress | None = None
+) -> BuildReport:
+    """Build ``paths`` into the stored graph: a document the graph holds under the same key
+    (DOI, else file name) is replaced, every other one is kept as stored."""
+    documents, skipped = case_report_files(paths)
+    if not documents:
+        raise InputError("name at least one case report to add")
+    return _publish(_Command("add", documents, skipped, keep_others=True), settings, progress)
+
+
+def remove(document: str, settings: Settings, *, progress: Progress | None = None) -> BuildReport:
+    """Take one document (by key, DOI or source file name) out of the stored graph."""
+    command = _Command("remove", [], [], keep_others=True, remove=document)
+    return _publish(command, settings, progress)
+
+
+@dataclass(frozen=True)
+class _Command:
+    name: str
+    documents: list[Path]
+    skipped: list[Path]
+    keep_others: bool = False
+    remove: str | None = None
+
+
+@dataclass
+class _Outcome:
+    built: list[DocumentGraphs] = field(default_factory=list)
+    crossref_notices: list[str] = field(default_factory=list)
+    document_notices: list[str] = field(default_factory=list)
+
+
+def _publish(command: _Command, settings: Settings, progress: Progress | None) -> BuildReport:
     started = dt.datetime.now(dt.UTC)
     clock = _StageClock()
-    graphs: list[NamedGraph] = []
-    origins: dict[str, Path] = {}
-    notices: list[str] = []
-    with CrossrefClient.from_settings(settings) as crossref:
-        staged = [(path, document_stages(path, crossref, settings)) for path in documents]
-    clock.lap("documents")
-    for path, stages in staged:
-        if stages.crossref_notice:
-            notices.append(f"{path.name}: {stages.crossref_notice}")
-        for named in stages.graphs:
-            if named.iri in origins:
-                raise InputError(
-                    f"{path} and {origins[named.iri]} both give the graph {named.iri}: "
-                    "the same document twice?"
-                )
-            origins[named.iri] = path
-            graphs.append(named)
-    graphs.extend(ontology_graphs())
-    clock.lap("ontology files")
-    validation = validate_named_graphs(graphs)
-    clock.lap("SHACL validation")
-    with open_store(settings.store, create=True) as store:
-        existing = store.named_graphs() if store.has_graph() else []
-        kept = tuple(iri for iri in existing if not is_build_graph(iri))
-        dataset = assemble(graphs, BuildActivity(started, dt.datetime.now(dt.UTC)))
+    steps = len(command.documents) + 3
+    with (
+        _collector_paused(),
+        open_store(settings.store, create=True) as store,
+        (progress or Progress.silent()).start(steps, f"kg {command.name}") as bar,
+    ):
+        stored = store.named_graphs() if store.has_graph() else []
+        present = document_keys(stored)
+        if command.remove is not None and not stored:
+            raise StoreError(f"no graph built yet at {settings.store}: nothing to remove")
+        removed = [_stored_key(command.remove, present, store)] if command.remove else []
+        outcome = _document_stages_of(command.documents, settings, bar)
+        clock.lap("documents")
+        built_keys = {document.key for document in outcome.built}
+        kept_documents = tuple(
+            key
+            for key in (present if command.keep_others else [])
+            if key not in built_keys and key not in removed
+        )
+        kept_graphs = tuple(iri for iri in stored if not is_build_graph(iri))
+        bar.step("whole-graph stages")
+        shared = whole_graph_stages(Corpus(tuple(outcome.built), kept_documents, store))
+        clock.lap("whole-graph stages")
+        bar.step("checking the shapes")
+        graphs = [named for document in outcome.built for named in document.graphs]
+        activity = BuildActivity(started, dt.datetime.now(dt.UTC), command=command.name)
+        dataset = assemble([*graphs, *shared], activity)
         clock.lap("assemble dataset")
-        store.replace(dataset, keep=kept)
+        validation = validate_dataset(dataset, scope=f"the graphs this {command.name} wrote")
+        clock.lap("SHACL validation")
+        bar.step("writing the store")
+        kept = {iri for key in kept_documents for iri in document_graph_iris(key)}
+        store.replace(dataset, keep=[*kept_graphs, *(iri for iri in stored if iri in kept)])
         counts = store.count_by_graph()
         clock.lap("store")
     return BuildReport(
         store=settings.store,
-        documents=tuple(documents),
+        documents=tuple(document.path for document in outcome.built),
         triples_per_graph=counts,
         started=started,
         ended=dt.datetime.now(dt.UTC),
-        kept_graphs=kept,
+        kept_graphs=kept_graphs,
         validation=validation,
-        crossref_notices=tuple(notices),
+        crossref_notices=tuple(outcome.crossref_notices),
         stage_seconds=tuple(clock.laps),
+        command=command.name,
+        keys=tuple(document.key for document in outcome.built),
+        document_notices=tuple(outcome.document_notices),
+        skipped=tuple(command.skipped),
+        replaced=tuple(sorted(built_keys & set(present))) if command.keep_others else (),
+        kept_documents=kept_documents,
+        removed=tuple(removed),
     )
+
+
+def _document_stages_of(documents: Sequence[Path], settings: Settings, bar: Progress) -> _Outcome:
+    """Every document through its stages; two documents with one key stop the command."""
+    outcome = _Outcome()
+    origins: dict[str, Path] = {}
+    with CrossrefClient.from_settings(settings) as crossref:
+        for path in documents:
+            bar.step(path.name)
+            staged = document_stages(path, crossref, settings)
+            if staged.key in origins:
+                raise InputError(
+                    f"{origins[staged.key]} and {path} have the same key {staged.key} (from "
+                    "the DOI, else the file name), which names their graphs: the same "
+                    "document twice? Give each document once"
+                )
+            origins[staged.key] = path
+            outcome.built.append(staged)
+            if staged.crossref_notice:
+                outcome.crossref_notices.append(f"{path.name}: {staged.crossref_notice}")
+            outcome.document_notices += [f"{path.name}: {notice}" for notice in staged.notices]
+    return outcome
+
+
+def _stored_key(name: str, present: Sequence[str], store: GraphStore) -> str:
+    """The key of the stored document ``name`` stands for: its key, DOI or source file name."""
+    if name in present:
+        return name
+    return find_document(name, stored_documents(store)).key
+
+
+def _notices(document: Document) -> tuple[str, ...]:
+    """What ingest says the user should know about a document (``Document.notices``)."""
+    notices: tuple[str, ...] = getattr(document, "notices", ())
+    return notices
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a build holds its graphs in memory.
+
+    A large document gives hundreds of thousands of rdflib terms and index tuples, all alive
+    until the store has them; every full collection walks them all again, which made a 1 MB
+    build a third slower than the same work without (bench/RESULTS.md). Reference counting
+    still frees what the stages drop; the collector runs again afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _StageClock:

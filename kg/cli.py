@@ -2,6 +2,11 @@
 
 A command module defines ``register(subparsers)``, which adds its parser and sets
 ``func`` to a callable taking the parsed arguments and returning the exit code.
+
+Errors reach the user here as one line naming the problem, with the exit code of its kind
+(kg.errors). A reader that stops reading (``kg stats | head``) ends the command quietly with
+141, what a shell reports for a program stopped by SIGPIPE; any other exception is a bug
+and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -18,6 +24,9 @@ from kg.errors import KgError
 
 COMMANDS = (
     "build",
+    "add",
+    "remove",
+    "documents",
     "import_",
     "query",
     "resolve",
@@ -52,12 +61,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     try:
         code: int = args.func(args)
+        sys.stdout.flush()
     except KgError as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        _discard_stdout()
+        return BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
     return code
+
+
+BROKEN_PIPE = 128 + 13
+"""The exit code of a command whose reader went away (128 + SIGPIPE, as shells report)."""
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so flushing what is left at exit raises nothing more."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (tests capture it): nothing will be flushed to a pipe
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
 
 
 def run() -> NoReturn:

@@ -17,14 +17,16 @@ from seed_graph import single_number
 from kg import __version__
 from kg.build import BuildReport, build
 from kg.errors import InputError
-from kg.rdf import is_build_graph
+from kg.rdf import document_record_iri, is_build_graph
 from kg.rdf.namespaces import PREFIXES, graph_iri
 from kg.settings import Settings
 from kg.store import open_store
 
 SDO = PREFIXES["schema"]
-DOCUMENT_GRAPH = str(graph_iri("document", "10-3348-jksr-2021-0181"))
+SEED_KEY = "10-3348-jksr-2021-0181"
+DOCUMENT_GRAPH = str(graph_iri("document", SEED_KEY))
 PROVENANCE_GRAPH = str(graph_iri("provenance"))
+SEED_RECORD = str(document_record_iri(SEED_KEY))
 COUNT_REFERENCES = (
     "PREFIX biro: <http://purl.org/spar/biro/> "
     "SELECT (COUNT(?r) AS ?n) WHERE { ?r a biro:BibliographicReference }"
@@ -48,7 +50,7 @@ def build_and_read(directory: Path, documents: list[Path]) -> Built:
     report = build(documents, settings)
     with open_store(settings.store) as store:
         document = store.read_graph(DOCUMENT_GRAPH)
-        provenance = store.read_graph(PROVENANCE_GRAPH)
+        provenance = store.read_graph(PROVENANCE_GRAPH, SEED_RECORD)
     return Built(settings, report, document, provenance)
 
 
@@ -125,7 +127,18 @@ def test_provenance_names_the_software_version_the_input_hash_and_the_times(
 
 def test_every_named_graph_of_the_build_has_a_provenance_record(first: Built) -> None:
     generated = {str(g) for g in first.provenance.subjects(PROV.wasGeneratedBy, None)}
-    assert generated == set(first.report.triples_per_graph) - {PROVENANCE_GRAPH}
+    assert generated == set(first.report.triples_per_graph) - {PROVENANCE_GRAPH, SEED_RECORD}
+
+
+def test_a_documents_provenance_is_recorded_in_a_graph_of_its_own(first: Built) -> None:
+    with open_store(first.settings.store) as store:
+        record = store.read_graph(SEED_RECORD)
+        shared = store.read_graph(PROVENANCE_GRAPH)
+    assert {str(g) for g in record.subjects(PROV.wasGeneratedBy, None)} == {
+        str(graph_iri(kind, SEED_KEY)) for kind in ("document", "annotations", "crossref")
+    }
+    assert (URIRef(DOCUMENT_GRAPH), None, None) not in shared
+    assert (URIRef(str(graph_iri("ontology"))), PROV.wasGeneratedBy, None) in shared
 
 
 def test_a_build_that_fails_half_way_leaves_the_previous_graph(
@@ -167,6 +180,7 @@ def test_build_graphs_are_told_apart_from_imported_ones() -> None:
     assert is_build_graph(str(graph_iri("crossref", "k")))
     assert is_build_graph(str(graph_iri("vocabulary")))
     assert is_build_graph(PROVENANCE_GRAPH)
+    assert is_build_graph(SEED_RECORD)
     assert not is_build_graph(str(graph_iri("import", "extra")))
     assert not is_build_graph(str(graph_iri("provenance", "import/extra")))
     assert not is_build_graph(str(graph_iri("documentation")))

@@ -35,7 +35,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]
 
 def test_build_prints_the_triples_of_each_graph(built: tuple[Path, str]) -> None:
     _, output = built
-    assert "built 000_a1de3a5e3bf7a0c8.txt into" in output
+    assert "built 000_a1de3a5e3bf7a0c8.txt (10-3348-jksr-2021-0181) into" in output
     assert "graph:document/10-3348-jksr-2021-0181" in output
     assert "graph:provenance" in output
     assert "total" in output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -42,13 +43,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def render(store: GraphStore, fmt: str, graph: str | None) -> bytes:
-    """The export in ``fmt``: RDF, or a bibliography of the works the references resolved to."""
+    """The export in ``fmt``: RDF, or a bibliography of the works the references resolved to
+    (saying so on stderr when there are none)."""
     if fmt in RDF_EXPORT_FORMATS:
         return store.dump(fmt, graph=graph)
     if fmt in CITATION_FORMATS:
         crossref = f"{graph_iri('crossref')}/"
         graphs = [graph] if graph else [g for g in store.named_graphs() if g.startswith(crossref)]
         works = cited_works(store.read_graph(*graphs)) if graphs else []
+        if not works:
+            print(
+                f"kg export: no works to export as {fmt}: no reference in the graph has been "
+                "resolved to a DOI yet (build online, or with a cache that knows them)",
+                file=sys.stderr,
+            )
         return CITATION_FORMATS[fmt](works).encode()
     if fmt in NETWORK_FORMATS:
         if graph is not None:
@@ -73,17 +81,39 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
+    """Write to a temporary file beside ``path``, then rename it over ``path``.
+
+    The file gets the mode a plain ``open`` would give it (0666 less the umask), or keeps
+    the mode of the file it replaces; a directory that is missing or not writable is bad
+    usage (exit 2), named with the system's reason.
+    """
     directory = path.resolve().parent
     if not directory.is_dir():
         raise InputError(f"cannot write {path}: no directory {directory}")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    mode = _mode_for(path)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror} ({directory})") from exc
     try:
         with os.fdopen(handle, "wb") as output:
             output.write(data)
             output.flush()
+            os.fchmod(output.fileno(), mode)
             os.fsync(output.fileno())
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror}") from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -1,10 +1,16 @@
-"""PROV-O records of how each named graph came to be: which build, which input files, when.
+"""PROV-O records of how each named graph came to be: which command, which input files, when.
 
-A build is a ``prov:Activity`` associated with the casekg ``prov:SoftwareAgent`` of this
-version; it ``prov:used`` every input file (a ``prov:Entity`` named by its SHA-256, given as
-``dcterms:identifier "sha256:<hex>"``); every named graph it wrote is a ``prov:Entity``
-``prov:wasGeneratedBy`` the build and ``prov:wasDerivedFrom`` the files it was made from.
-Only this graph carries times, so two builds of the same input differ only here.
+A ``kg build``, ``kg add`` or ``kg remove`` is a ``prov:Activity`` associated with the casekg
+``prov:SoftwareAgent`` of this version; it ``prov:used`` every input file (a ``prov:Entity``
+named by its SHA-256, given as ``dcterms:identifier "sha256:<hex>"``); every named graph it
+wrote is a ``prov:Entity`` ``prov:wasGeneratedBy`` the activity and ``prov:wasDerivedFrom``
+the files (or graphs) it was made from.
+
+Each document's record is a named graph of its own (``graph/provenance/document/<key>``),
+kept with the document's graphs: after ``kg add`` of another document it still names the
+activity that really built it. ``graph/provenance`` records the graphs made for the whole
+graph (ontology files, analyses across documents) by the latest command. Only the records
+carry times, so two builds of the same input differ only there.
 """
 
 from __future__ import annotations
@@ -20,6 +26,14 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, XSD
 
 from kg import __version__
 from kg.rdf.namespaces import ID, graph_iri, prefixed_graph, slug
+
+PROVENANCE_GRAPH = graph_iri("provenance")
+"""The record of the graphs made for the whole graph, by the latest build, add or remove."""
+
+
+def document_record_iri(key: str) -> URIRef:
+    """The named graph recording how the graphs of document ``key`` were built."""
+    return graph_iri("provenance/document", key)
 
 
 @dataclass(frozen=True)
@@ -37,22 +51,32 @@ class InputFile:
 
 @dataclass(frozen=True)
 class NamedGraph:
-    """One named graph of a build and the input files it was derived from."""
+    """One named graph of a build, what it was derived from, and where that is recorded.
+
+    ``derived_from`` are input files; ``derived_from_graphs`` other named graphs (an analysis
+    across documents is derived from their graphs); ``record`` is the provenance graph that
+    tells this graph's story (a document's own record, or the shared one).
+    """
 
     iri: URIRef
     graph: Graph
     derived_from: tuple[InputFile, ...] = ()
+    derived_from_graphs: tuple[URIRef, ...] = ()
+    record: URIRef = PROVENANCE_GRAPH
 
 
 @dataclass(frozen=True)
 class BuildActivity:
+    """One run of a command that writes build graphs: ``build``, ``add`` or ``remove``."""
+
     started: dt.datetime
     ended: dt.datetime
     software_version: str = __version__
+    command: str = "build"
 
     @property
     def iri(self) -> URIRef:
-        return ID[f"build/{_compact(self.started)}"]
+        return ID[f"{self.command}/{_compact(self.started)}"]
 
     @property
     def agent(self) -> URIRef:
@@ -72,7 +96,7 @@ def provenance_graph(activity: BuildActivity, graphs: Sequence[NamedGraph]) -> G
     record = prefixed_graph()
     build = activity.iri
     record.add((build, RDF.type, PROV.Activity))
-    record.add((build, RDFS.label, Literal("kg build")))
+    record.add((build, RDFS.label, Literal(f"kg {activity.command}")))
     record.add((build, PROV.startedAtTime, _timestamp(activity.started)))
     record.add((build, PROV.endedAtTime, _timestamp(activity.ended)))
     record.add((build, PROV.wasAssociatedWith, activity.agent))
@@ -90,6 +114,8 @@ def provenance_graph(activity: BuildActivity, graphs: Sequence[NamedGraph]) -> G
         record.add((named.iri, PROV.generatedAtTime, _timestamp(activity.ended)))
         for source in named.derived_from:
             record.add((named.iri, PROV.wasDerivedFrom, source.iri))
+        for graph in named.derived_from_graphs:
+            record.add((named.iri, PROV.wasDerivedFrom, graph))
     return record
 
 
