@@ -2,8 +2,10 @@
 
 Exit codes (documented in the README):
 0 success · 1 the command ran and found problems (e.g. SHACL violations) · 2 bad input or
-usage (unreadable document, SPARQL syntax error, empty input) · 3 store problem (no graph
-built yet, store locked or corrupt) · 4 network problem (Crossref unreachable and nothing cached).
+usage (unreadable document, SPARQL syntax error, empty input, an output file that cannot be
+written) · 3 store problem (no graph built yet, store locked or corrupt) · 4 network problem
+(Crossref unreachable and nothing cached) · 5 finished, but some references or works could
+not be checked · 141 the reader of the output went away (kg.cli, no error line).
 """
 
 from __future__ import annotations
