@@ -181,8 +181,9 @@ def document_stages(path: Path, crossref: CrossrefClient, settings: Settings) ->
     )
 
 
-def whole_graph_stages(corpus: Corpus) -> list[NamedGraph]:
-    """What is made once for the whole graph, after the documents (on build, add, remove)."""
+def whole_graph_stages(corpus: Corpus, settings: Settings) -> list[NamedGraph]:
+    """What is made once for the whole graph, after the documents (on build, add, remove):
+    the ontology files, and analyses across every document the graph will hold."""
     return [*ontology_graphs()]
 
 
@@ -253,8 +254,9 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
             if key not in built_keys and key not in removed
         )
         kept_graphs = tuple(iri for iri in stored if not is_build_graph(iri))
-        bar.step("whole-graph stages")
-        shared = whole_graph_stages(Corpus(tuple(outcome.built), kept_documents, store))
+        bar.step("shared graphs")
+        corpus = Corpus(tuple(outcome.built), kept_documents, store)
+        shared = whole_graph_stages(corpus, settings)
         clock.lap("whole-graph stages")
         bar.step("checking the shapes")
         graphs = [named for document in outcome.built for named in document.graphs]
@@ -292,6 +294,8 @@ def _document_stages_of(documents: Sequence[Path], settings: Settings, bar: Prog
     """Every document through its stages; two documents with one key stop the command."""
     outcome = _Outcome()
     origins: dict[str, Path] = {}
+    if not documents:
+        return outcome
     with CrossrefClient.from_settings(settings) as crossref:
         for path in documents:
             bar.step(path.name)

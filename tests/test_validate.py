@@ -9,7 +9,8 @@ from rdflib import Graph
 from seed_graph import SeedBuild
 
 from kg.cli import main
-from kg.validate import ValidationReport, validate_graph
+from kg.store import open_store
+from kg.validate import ValidationReport, validate_graph, validate_store
 
 PREFIXES = """
 @prefix ckg: <https://w3id.org/casekg/ontology#> .
@@ -140,3 +141,15 @@ def test_a_mapping_outside_the_verified_identifier_forms_violates() -> None:
             skos:inScheme scheme:etiology ; skos:exactMatch <http://www.radlex.org/RID/RID10321> .
         scheme:etiology a ckg:ConceptCategory .""")
     assert _problems(report) == [("concept:x", "skos:exactMatch | skos:closeMatch")]
+
+
+def test_build_and_validate_check_the_same_triples_after_a_fresh_build(
+    seed_build: SeedBuild, seed_store: Path
+) -> None:
+    built = seed_build.report.validation
+    assert built is not None
+    with open_store(seed_store) as store:
+        stored = validate_store(store)
+    assert stored.triples == built.triples
+    assert "the graphs this build wrote" in built.summary()
+    assert "every named graph in the store" in stored.summary()
