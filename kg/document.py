@@ -125,6 +125,9 @@ class CitationMarker:
     reference_numbers: tuple[int, ...]
     sentence_index: int
     span: Span
+    ambiguous: bool = False
+    """Whether the words could also be something else (``patients,3 of whom``) or the
+    citation fits more than one reference (``Lee 2020`` with a 2020a and a 2020b)."""
 
 
 @dataclass(frozen=True)
@@ -164,3 +167,6 @@ class Document:
     figures: tuple[Figure, ...] = ()
     markers: tuple[CitationMarker, ...] = ()
     references: tuple[RawReference, ...] = field(default=())
+    notices: tuple[str, ...] = ()
+    """What a reader should know about how the document was read, one line each
+    ("no reference list found: the citation layer is empty")."""

@@ -257,9 +257,6 @@ def test_what_ingest_says_about_a_document_is_one_warning_line_each(
     assert f"warning: {notice}\n" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a case without references builds once ingest gives Document.notices"
-)
 def test_a_case_text_without_references_builds_with_one_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

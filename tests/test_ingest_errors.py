@@ -57,19 +57,25 @@ def test_too_large_text_is_rejected() -> None:
         ingest_text("a" * (MAX_BYTES + 1), "huge")
 
 
-def test_document_without_reference_list_is_rejected(tmp_path: Path, seed_path: Path) -> None:
+def test_document_without_reference_list_is_read_with_one_notice(
+    tmp_path: Path, seed_path: Path
+) -> None:
     text = seed_path.read_text(encoding="utf-8")
     path = tmp_path / "no-references.txt"
     path.write_text(text[: text.index("REFERENCES")], encoding="utf-8")
-    with pytest.raises(InputError, match="no reference list"):
-        ingest(path)
+    document = ingest(path)
+    assert document.notices == ("no reference list found: the citation layer is empty",)
+    assert document.references == () and document.markers == ()
+    assert document.metadata.title.startswith("Rapid Development of Diffuse Myocardial")
+    assert any("metastatic calcification" in s.text for s in document.sentences)
 
 
-def test_reference_heading_without_entries_is_rejected(seed_path: Path) -> None:
+def test_reference_heading_without_entries_gives_the_same_notice(seed_path: Path) -> None:
     text = seed_path.read_text(encoding="utf-8")
     cut = text.index("1. Nance")
-    with pytest.raises(InputError, match="not followed by numbered entries"):
-        ingest_text(text[:cut] + "See the online version.\n", "headless")
+    document = ingest_text(text[:cut] + "See the online version.\n", "headless")
+    assert document.notices == ("no reference list found: the citation layer is empty",)
+    assert document.markers == ()
 
 
 def test_directory_is_not_a_document(tmp_path: Path) -> None:

@@ -36,33 +36,28 @@ Reflow rules:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-from bisect import bisect_right
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from kg.document import (
     Affiliation,
     ArticleMetadata,
     Author,
-    CitationMarker,
     CorrespondingAuthor,
     Document,
     Figure,
     FigurePanel,
-    RawReference,
     Section,
     Sentence,
     Span,
 )
 from kg.doi import ANNOUNCED_DOI, find_doi
 from kg.errors import InputError
-
-MAX_BYTES = 5 * 1024 * 1024
-"""Case reports are tens of kilobytes; anything this large is not one."""
+from kg.ingest.layout import Block, Flow, Lexicon, join_lines, read_blocks, terminated
+from kg.ingest.markers import citation_markers
+from kg.ingest.reflist import HEADING, read_reference_list
+from kg.ingest.sentences import sentence_ranges
 
 ABSTRACT = "ABSTRACT"
 CONCLUSION = "CONCLUSION"
@@ -71,7 +66,8 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _MARKER = re.compile(r"\^\{([^}]*)\}|([⁰¹²³⁴⁵⁶⁷⁸⁹*†‡§]+)")
 _DEGREE = re.compile(r"^(?:[A-Z]{2,6}|PhD|MSc|BSc|DPhil|MBChB|DrPH|MMed|MHSc|Ph\.D\.|M\.D\.)$")
 _HEADING = re.compile(r"^[A-Z][A-Z0-9 &,/()\-]*[A-Z)]$")
-_REFERENCES_HEADING = re.compile(r"^(?:REFERENCES|References|Bibliography|BIBLIOGRAPHY)$")
+_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+")
+_ABSTRACT_HEADINGS = frozenset({"abstract", "summary"})
 _TITLE_CASE_HEADINGS = frozenset(
     {
         "abstract",
@@ -79,18 +75,37 @@ _TITLE_CASE_HEADINGS = frozenset(
         "background",
         "introduction",
         "case report",
+        "case reports",
         "case presentation",
+        "case presentations",
         "case description",
         "case history",
+        "case summary",
         "case",
+        "clinical presentation",
+        "presentation of case",
+        "report of a case",
+        "patient and methods",
+        "patients and methods",
+        "materials and methods",
         "methods",
         "results",
+        "investigations",
+        "differential diagnosis",
+        "treatment",
+        "outcome and follow-up",
+        "outcome",
         "discussion",
+        "literature review",
+        "review of the literature",
         "conclusion",
         "conclusions",
+        "learning points",
+        "teaching points",
+        "key clinical message",
     }
 )
-"""Body headings journals set in title case; all-caps lines are headings whatever they say."""
+"""Body headings in any capitalisation; all-caps lines are headings whatever they say."""
 _BACK_MATTER_HEADINGS = frozenset(
     {
         "supplementary materials",
@@ -108,8 +123,35 @@ _BACK_MATTER_HEADINGS = frozenset(
         "data availability",
         "data availability statement",
         "ethics statement",
+        "ethics approval",
+        "ethics approval and consent to participate",
+        "consent",
+        "consent for publication",
+        "patient consent",
+        "competing interests",
+        "declaration of competing interest",
+        "disclosure",
+        "disclosures",
+        "abbreviations",
+        "footnotes",
+        "notes",
+        "author information",
+        "publisher's note",
+        "availability of data and materials",
     }
 )
+_PUBLICATION_NOTE = re.compile(
+    r"^(?:PMCID|PMID|Published online|Published|Copyright|©|\(c\)\s|Cite this article|"
+    r"Citation|How to cite|Open Access|Article history|Academic Editor|Edited by|Reviewed by|"
+    r"Case Reports? in\b|Available online)",
+    re.IGNORECASE,
+)
+"""Lines a journal or a repository puts around an article ("Published online 2020 Jan 5")."""
+_LOCATOR_LINE = re.compile(
+    r"\b(?:1[89]|20)\d{2}\s*[;,]\s*\d+\s*(?:\([\w\s-]+\))?\s*:\s*[eE]?\d+"
+    r"|\bVol(?:ume)?\.?\s*\d+\b.*\b(?:pp?\.|No\.|Issue)\s*\d+",
+)
+"""A journal locator ("2020;12(3):34-40", "Vol. 12, No. 3")."""
 _DATE_LINE = re.compile(r"^(Received|Revised|Accepted)\b[:\s]*(.*)$", re.IGNORECASE)
 _CORRESPONDENCE = re.compile(
     r"^\*?\s*(?:Corresponding author|Address for correspondence|Correspondence)\s*(?::|$)\s*",
@@ -141,42 +183,6 @@ _AFFILIATION_START = re.compile(
     r"|Faculty|Faculties|Colleges?|Laborator(?:y|ies)|Units?)\b)"
 )
 _CONCLUSION_START = re.compile(r"^(?:In conclusion|In summary|To conclude|In short)\b")
-_REFERENCE_ENTRY = re.compile(r"^(?P<number>\d{1,4})\.\s+")
-_CITATION = re.compile(
-    r"[(\[](?P<content>\d{1,4}(?:\s*[-\u2013]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-\u2013]\s*\d{1,4})?)*)[)\]]"
-)
-_WORD = re.compile(r"[^\W\d_]+")
-_HYPHENATED = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
-_NEXT_CHARACTER = re.compile(r"\s*(\S)")
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s+\S)")
-_NOT_SENTENCE_ENDS = frozenset(
-    {
-        "fig",
-        "figs",
-        "e.g",
-        "i.e",
-        "vs",
-        "al",
-        "cf",
-        "dr",
-        "approx",
-        "ca",
-        "resp",
-        "eq",
-        "ref",
-        "refs",
-        "vol",
-        "pp",
-        "jr",
-        "sr",
-        "st",
-        "etc",
-        "suppl",
-        "min",
-        "max",
-    }
-)
-_BEFORE_NUMBER = frozenset({"no", "nos", "p"})
 _DATE_FORMATS = (
     "%B %d, %Y",
     "%B %d %Y",
@@ -189,247 +195,6 @@ _DATE_FORMATS = (
 )
 
 
-# --- reading the input ------------------------------------------------------------------
-
-
-def ingest(path: Path) -> Document:
-    """Read a case report from a UTF-8 text file; ``InputError`` says what is wrong with it.
-
-    ``Document.sha256`` is the hash of the file's bytes (what provenance records).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(
-            f"{path}: file is too large ({size:,} bytes; a case report must be at most "
-            f"{MAX_BYTES:,} bytes)"
-        )
-    data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{path}: file is too large (more than {MAX_BYTES:,} bytes)")
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(
-            f"{path}: binary file (NUL byte at byte offset {nul}); expected UTF-8 text"
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{path}: not valid UTF-8 (byte 0x{data[error.start]:02x} at byte offset {error.start})"
-        ) from None
-    return _parse(_normalise(text), path.stem, hashlib.sha256(data).hexdigest(), str(path))
-
-
-def ingest_text(text: str, name: str) -> Document:
-    """Parse a case report given as text; ``sha256`` is the hash of its UTF-8 encoding."""
-    encoded = text.encode("utf-8", errors="surrogatepass")
-    if len(encoded) > MAX_BYTES:
-        raise InputError(f"{name}: text is too large ({len(encoded):,} bytes)")
-    if "\x00" in text:
-        raise InputError(f"{name}: binary data (NUL character at offset {text.index(chr(0))})")
-    return _parse(_normalise(text), name, hashlib.sha256(encoded).hexdigest(), name)
-
-
-def _normalise(text: str) -> str:
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-# --- blocks and flows ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Line:
-    span: Span
-    text: str
-
-
-@dataclass(frozen=True)
-class _Block:
-    lines: tuple[_Line, ...]
-
-    @property
-    def span(self) -> Span:
-        return Span(self.lines[0].span.start, self.lines[-1].span.end)
-
-    @property
-    def first(self) -> str:
-        return self.lines[0].text
-
-    @property
-    def text(self) -> str:
-        return _join_lines(line.text for line in self.lines)
-
-
-def _join_lines(lines: Iterable[str]) -> str:
-    """Lines of a metadata block as one string; a line ending in "-" or "/" runs on."""
-    joined = ""
-    for line in lines:
-        joined += line if not joined or joined.endswith(("-", "/")) else " " + line
-    return joined
-
-
-def _blocks(source: str) -> list[_Block]:
-    """Runs of non-blank lines, each line trimmed (a line of spaces counts as blank)."""
-    blocks: list[_Block] = []
-    current: list[_Line] = []
-    position = 0
-    for raw in source.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            start = position + len(raw) - len(raw.lstrip())
-            current.append(_Line(Span(start, start + len(stripped)), stripped))
-        elif current:
-            blocks.append(_Block(tuple(current)))
-            current = []
-        position += len(raw) + 1
-    if current:
-        blocks.append(_Block(tuple(current)))
-    return blocks
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    """How the document writes its words: the evidence for telling soft hyphens apart."""
-
-    hyphenated: frozenset[str]
-    counts: Counter[str]
-
-    @classmethod
-    def of(cls, source: str) -> _Lexicon:
-        return cls(
-            frozenset(f"{a}-{b}".lower() for a, b in _HYPHENATED.findall(source)),
-            Counter(word.lower() for word in _WORD.findall(source)),
-        )
-
-    def soft_hyphen(self, before: str, after: str) -> bool:
-        """Whether ``before`` (ending in "-") and ``after`` are one word split at a line end."""
-        left = re.search(r"([^\W\d_]+)-$", before)
-        right = _WORD.match(after)
-        if left is None or right is None or not right.group()[0].islower():
-            return False
-        first, second = left.group(1).lower(), right.group().lower()
-        if f"{first}-{second}" in self.hyphenated:
-            return False
-        if self.counts[first + second]:
-            return True
-        return self.counts[second] < 2
-
-
-@dataclass
-class _Flow:
-    """Text assembled from source spans, with what was put between them."""
-
-    source: str
-    lexicon: _Lexicon
-    spans: list[Span] = field(default_factory=list)
-    joins: list[str] = field(default_factory=list)
-
-    def extend(self, span: Span) -> None:
-        if not self.spans:
-            self.spans.append(span)
-            return
-        previous = self.spans[-1]
-        before = self.source[previous.start : previous.end]
-        after = self.source[span.start : span.end]
-        if len(before) > 1 and before.endswith("-") and before[-2].isalpha():
-            if self.lexicon.soft_hyphen(before, after):
-                self.spans[-1] = Span(previous.start, previous.end - 1)
-            self.joins.append("")
-        else:
-            self.joins.append(" ")
-        self.spans.append(span)
-
-    @property
-    def text(self) -> str:
-        return self.layout()[0]
-
-    def layout(self) -> tuple[str, list[int]]:
-        """The assembled text and the text offset where each span starts."""
-        parts: list[str] = []
-        starts: list[int] = []
-        position = 0
-        for number, span in enumerate(self.spans):
-            if number:
-                parts.append(self.joins[number - 1])
-                position += len(self.joins[number - 1])
-            starts.append(position)
-            parts.append(self.source[span.start : span.end])
-            position += span.end - span.start
-        return "".join(parts), starts
-
-    def cut(
-        self, starts: Sequence[int], start: int, end: int
-    ) -> tuple[tuple[Span, ...], tuple[str, ...]]:
-        """Source segments and joins of the text range ``[start, end)``."""
-        segments: list[Span] = []
-        joins: list[str] = []
-        number = max(bisect_right(starts, start) - 1, 0)
-        while number < len(self.spans) and starts[number] < end:
-            span = self.spans[number]
-            position = starts[number]
-            low, high = max(start, position), min(end, position + span.end - span.start)
-            if low < high:
-                if segments:
-                    joins.append(self.joins[number - 1])
-                segments.append(Span(span.start + low - position, span.start + high - position))
-            number += 1
-        return tuple(segments), tuple(joins)
-
-    @property
-    def span(self) -> Span:
-        return Span(self.spans[0].start, self.spans[-1].end)
-
-    @property
-    def last(self) -> str:
-        """The text of the last piece: enough to tell whether the flow ends a sentence."""
-        return self.source[self.spans[-1].start : self.spans[-1].end]
-
-
-def _terminated(text: str) -> bool:
-    return re.search(r"[.!?][\"'\u201d\u2019)\]]*$", text) is not None
-
-
-def _sentence_ranges(text: str) -> Iterator[tuple[int, int]]:
-    """Sentence ranges in reflowed text, not breaking after abbreviations or initials."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        following = _NEXT_CHARACTER.match(text, match.end())
-        next_char = following.group(1) if following else ""
-        if next_char.islower():
-            continue
-        if text[match.start()] == "." and not _ends_sentence(text, match.start(), next_char):
-            continue
-        yield from _trimmed(text, start, match.end())
-        start = match.end()
-    yield from _trimmed(text, start, len(text))
-
-
-def _ends_sentence(text: str, period: int, next_char: str) -> bool:
-    word_start = period
-    while word_start > 0 and not text[word_start - 1].isspace():
-        word_start -= 1
-    word = text[word_start:period].lstrip("([\"'\u201c\u2018")
-    if word.lower() in _NOT_SENTENCE_ENDS:
-        return False
-    if word.lower() in _BEFORE_NUMBER and next_char.isdigit():
-        return False
-    return not (len(word) == 1 and word.isupper())
-
-
-def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        yield start, end
-
-
 # --- classification --------------------------------------------------------------------------
 
 
@@ -439,23 +204,52 @@ def _is_hangul(text: str) -> bool:
     return bool(letters) and len(hangul) * 2 > len(letters)
 
 
-def _is_heading(block: _Block) -> bool:
-    if len(block.lines) != 1:
-        return False
-    text = block.first
+def _heading_name(text: str) -> str:
+    """A heading line as a name to look up: no numbering ("2.", "II."), colon or case."""
+    return _NUMBERING.sub("", text).rstrip(" :.").lower()
+
+
+def _is_heading_line(text: str) -> bool:
     letters = sum(char.isalpha() for char in text)
+    name = _heading_name(text)
     return (
         (_HEADING.match(text) is not None and letters >= 4)
-        or bool(_REFERENCES_HEADING.match(text))
-        or (text[:1].isupper() and text.rstrip(":").lower() in _TITLE_CASE_HEADINGS)
-    )
+        or bool(HEADING.match(text))
+        or name in _TITLE_CASE_HEADINGS
+    ) and len(text) <= 80
 
 
-def _is_back_matter_heading(block: _Block) -> bool:
-    return len(block.lines) == 1 and block.first.rstrip(":").lower() in _BACK_MATTER_HEADINGS
+def _is_heading(block: Block) -> bool:
+    return len(block.lines) == 1 and _is_heading_line(block.first)
 
 
-def _is_furniture_start(block: _Block) -> bool:
+def _is_abstract_heading(block: Block) -> bool:
+    return _is_heading(block) and _heading_name(block.first) in _ABSTRACT_HEADINGS
+
+
+def _split_headings(blocks: Sequence[Block]) -> list[Block]:
+    """A heading line with its paragraph right under it (no blank line between, as text
+    copied from a web page has it) becomes a heading block and a paragraph block."""
+    split: list[Block] = []
+    for block in blocks:
+        first = block.first
+        if len(block.lines) > 1 and (
+            _heading_name(first) in _TITLE_CASE_HEADINGS
+            or _heading_name(first) in _BACK_MATTER_HEADINGS
+            or HEADING.match(first)
+        ):
+            split.append(Block(block.lines[:1]))
+            split.append(Block(block.lines[1:]))
+        else:
+            split.append(block)
+    return split
+
+
+def _is_back_matter_heading(block: Block) -> bool:
+    return len(block.lines) == 1 and _heading_name(block.first) in _BACK_MATTER_HEADINGS
+
+
+def _is_furniture_start(block: Block) -> bool:
     first = block.first
     return bool(
         _dated(first)
@@ -465,7 +259,21 @@ def _is_furniture_start(block: _Block) -> bool:
         or _orcid_entries(first)
         or _CONTACT.match(first)
         or _INDEX_TERMS.match(first)
+        or _PUBLICATION_NOTE.match(first)
+        or _is_citation_line(block)
     )
+
+
+def _is_citation_line(block: Block) -> bool:
+    """A short block that says where the article is published ("Journal. 2020;12:34.
+    https://doi.org/…", "doi: 10.…"): front matter wherever the layout put it."""
+    if len(block.lines) > 3:
+        return False
+    text = block.text
+    doi = ANNOUNCED_DOI.search(text)
+    if doi:
+        return len((text[: doi.start()] + text[doi.end() :]).split()) <= 25
+    return _LOCATOR_LINE.search(text) is not None and len(text.split()) <= 25
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -474,7 +282,7 @@ def _is_furniture_start(block: _Block) -> bool:
 @dataclass
 class _Paragraph:
     section: str
-    flow: _Flow
+    flow: Flow
     closed: bool = False
     """A list item ends where it ends: the next block never continues it."""
 
@@ -484,55 +292,51 @@ class _State:
     """What the parse has gathered so far."""
 
     source: str
-    lexicon: _Lexicon
+    lexicon: Lexicon
     dates: dict[str, dt.date] = field(default_factory=dict)
     orcids: dict[str, str] = field(default_factory=dict)
     corresponding: CorrespondingAuthor | None = None
     licence: str | None = None
     index_terms: tuple[str, ...] = ()
-    figures: list[tuple[Figure, list[_Flow]]] = field(default_factory=list)
-    metadata_blocks: list[_Block] = field(default_factory=list)
+    figures: list[tuple[Figure, list[Flow]]] = field(default_factory=list)
+    metadata_blocks: list[Block] = field(default_factory=list)
 
-    def flow(self, spans: Iterable[Span] = ()) -> _Flow:
-        flow = _Flow(self.source, self.lexicon)
+    def flow(self, spans: Iterable[Span] = ()) -> Flow:
+        flow = Flow(self.source, self.lexicon)
         for span in spans:
             flow.extend(span)
         return flow
 
 
-def _parse(source: str, name: str, sha256: str, label: str) -> Document:
+NO_REFERENCE_LIST = "no reference list found: the citation layer is empty"
+BODY = "BODY"
+"""The section of a text with no headings at all (a case presentation on its own)."""
+
+
+def parse_text(source: str, name: str, sha256: str, label: str) -> Document:
+    """The Document of a normalised plain text (see the module docstring)."""
     if not source.strip():
         raise InputError(f"{label}: the document is empty")
-    blocks = _blocks(source)
-    state = _State(source, _Lexicon.of(source))
+    blocks = _split_headings(read_blocks(source))
+    state = _State(source, Lexicon.of(source))
 
     references_at = next(
-        (
-            i
-            for i, block in enumerate(blocks)
-            if _is_heading(block) and _REFERENCES_HEADING.match(block.first)
-        ),
-        None,
+        (i for i, block in enumerate(blocks) if _is_heading(block) and HEADING.match(block.first)),
+        len(blocks),
     )
-    if references_at is None:
-        raise InputError(
-            f"{label}: no reference list found (expected a 'REFERENCES' heading followed by "
-            "numbered entries)"
-        )
-    references, after_references = _read_references(blocks, references_at + 1, state)
-    if not references:
-        raise InputError(
-            f"{label}: the 'REFERENCES' heading is not followed by numbered entries "
-            "('1. Author A, ...')"
-        )
+    reference_list = read_reference_list(
+        blocks, references_at + 1, state.flow, _ends_unnumbered_list
+    )
+    references = reference_list.entries
+    notices = () if references else (NO_REFERENCE_LIST,)
 
-    first_heading = next(
-        (i for i, block in enumerate(blocks[:references_at]) if _is_heading(block)),
-        references_at,
+    body_at = _body_start(blocks, references_at)
+    has_headings = body_at < references_at
+    front = _read_front_matter(
+        blocks[:body_at], state, prose_section=ABSTRACT if has_headings else BODY
     )
-    front = _read_front_matter(blocks[:first_heading], state)
-    body = _read_body(blocks[first_heading:references_at], state)
-    back_hangul = [b for b in blocks[after_references:] if _is_hangul(b.text)]
+    body = _read_body(blocks[body_at:references_at], state)
+    back_hangul = [b for b in blocks[reference_list.end :] if _is_hangul(b.text)]
 
     sentences: list[Sentence] = []
     for paragraph in front.abstract + body:
@@ -541,11 +345,12 @@ def _parse(source: str, name: str, sha256: str, label: str) -> Document:
         for flow in flows:
             sentences.extend(_sentences(flow, figure.label, len(sentences)))
 
-    markers = _markers(sentences, len(references))
-    sections = _sections(front.abstract, body, blocks[first_heading:references_at])
+    markers = citation_markers(sentences, references, numbered=reference_list.numbered)
+    sections = _sections(front.abstract, body, blocks[body_at:references_at])
     title_ko = front.title_ko or (back_hangul[0].text if back_hangul else None)
     abstract_ko_blocks = [b for b in back_hangul if b.text != title_ko and "·" not in b.text]
     abstract_ko = max((b.text for b in abstract_ko_blocks), key=len, default=None)
+    abstract = [p for p in front.abstract if p.section == ABSTRACT]
 
     authors = tuple(_with_orcid(author, state.orcids) for author in front.authors)
     metadata = ArticleMetadata(
@@ -560,7 +365,7 @@ def _parse(source: str, name: str, sha256: str, label: str) -> Document:
         doi=_article_doi(state.metadata_blocks),
         index_terms=state.index_terms,
         licence=state.licence,
-        abstract="\n\n".join(p.flow.text for p in front.abstract) or None,
+        abstract="\n\n".join(p.flow.text for p in abstract) or None,
         abstract_ko=abstract_ko,
     )
     return Document(
@@ -572,14 +377,37 @@ def _parse(source: str, name: str, sha256: str, label: str) -> Document:
         sentences=tuple(sentences),
         figures=tuple(figure for figure, _ in state.figures),
         markers=markers,
-        references=tuple(references),
+        references=references,
+        notices=notices,
     )
+
+
+def _body_start(blocks: Sequence[Block], end: int) -> int:
+    """Where the body starts: at the first heading that is not the abstract's; when the
+    abstract is structured ("Background", "Case presentation", "Conclusions" under
+    "Abstract"), at the second time its first sub-heading is printed."""
+    headings = [i for i in range(end) if _is_heading(blocks[i])]
+    abstract = next((i for i in headings if _is_abstract_heading(blocks[i])), None)
+    after = [i for i in headings if not _is_abstract_heading(blocks[i])]
+    if not after:
+        return end
+    first = after[0]
+    if abstract is not None and abstract < first:
+        name = _heading_name(blocks[first].first)
+        again = [i for i in after[1:] if _heading_name(blocks[i].first) == name]
+        if again:
+            return again[0]
+    return first
+
+
+def _ends_unnumbered_list(block: Block) -> bool:
+    return _is_heading(block) or _is_back_matter_heading(block) or _is_hangul(block.text)
 
 
 # --- furniture ---------------------------------------------------------------------------------
 
 
-def _read_furniture(blocks: Sequence[_Block], at: int, state: _State) -> int:
+def _read_furniture(blocks: Sequence[Block], at: int, state: _State) -> int:
     """Consume one furniture item starting at ``blocks[at]``; return the next index."""
     block = blocks[at]
     state.metadata_blocks.append(block)
@@ -612,7 +440,7 @@ def _read_furniture(blocks: Sequence[_Block], at: int, state: _State) -> int:
     return at + 1
 
 
-def _read_correspondence(blocks: Sequence[_Block], at: int, state: _State) -> int:
+def _read_correspondence(blocks: Sequence[Block], at: int, state: _State) -> int:
     """The heading, then name and address lines, up to the block with the contact lines."""
     header = _CORRESPONDENCE.sub("", blocks[at].first)
     lines = [header] if header else []
@@ -680,7 +508,7 @@ def _dated(line: str) -> tuple[str, dt.date] | None:
     return None
 
 
-def _article_doi(blocks: Iterable[_Block]) -> str | None:
+def _article_doi(blocks: Iterable[Block]) -> str | None:
     for block in blocks:
         match = ANNOUNCED_DOI.search(block.text)
         if match:
@@ -700,8 +528,15 @@ class _FrontMatter:
     abstract: list[_Paragraph] = field(default_factory=list)
 
 
-def _read_front_matter(blocks: Sequence[_Block], state: _State) -> _FrontMatter:
+def _read_front_matter(
+    blocks: Sequence[Block], state: _State, *, prose_section: str
+) -> _FrontMatter:
+    """Title, byline, affiliations and the abstract; with an "Abstract" heading, the prose
+    before it (journal lines, notes) is front matter and the sub-headings of a structured
+    abstract are dropped from its text."""
     front = _FrontMatter()
+    abstract_at = next((i for i, b in enumerate(blocks) if _is_abstract_heading(b)), None)
+    title_done = False
     at = 0
     while at < len(blocks):
         block = blocks[at]
@@ -713,10 +548,16 @@ def _read_front_matter(blocks: Sequence[_Block], state: _State) -> _FrontMatter:
             state.metadata_blocks.append(block)
             front.title_ko = front.title_ko or block.text
             continue
-        if not front.title:
-            state.metadata_blocks.append(block)
-            front.title = state.flow(line.span for line in block.lines).text
+        if abstract_at is not None and at - 1 >= abstract_at:
+            if not _is_heading(block):
+                front.abstract.append(_Paragraph(ABSTRACT, state.flow(_spans(block))))
             continue
+        if not title_done:
+            title_done = True
+            if _is_title_like(block):
+                state.metadata_blocks.append(block)
+                front.title = state.flow(_spans(block)).text
+                continue
         if not front.authors:
             authors = _parse_authors(block.text)
             if authors:
@@ -727,8 +568,23 @@ def _read_front_matter(blocks: Sequence[_Block], state: _State) -> _FrontMatter:
             state.metadata_blocks.append(block)
             front.affiliations += _parse_affiliations(block)
             continue
-        front.abstract.append(_Paragraph(ABSTRACT, state.flow(line.span for line in block.lines)))
+        if abstract_at is not None or _is_heading(block):
+            state.metadata_blocks.append(block)
+            continue
+        front.abstract.append(_Paragraph(prose_section, state.flow(_spans(block))))
     return front
+
+
+def _spans(block: Block) -> list[Span]:
+    return [line.span for line in block.lines]
+
+
+def _is_title_like(block: Block) -> bool:
+    """A title is a line or two, not a paragraph: at most 400 characters, not two
+    sentences, not starting in lower case."""
+    text = block.text
+    sentence_ends = len(re.findall(r"[.!?](?:\s|$)", text))
+    return len(text) <= 400 and sentence_ends <= 1 and not text[:1].islower()
 
 
 def _markers_in(text: str) -> tuple[str, list[str]]:
@@ -798,7 +654,7 @@ def _with_orcid(author: Author, orcids: dict[str, str]) -> Author:
     return author if orcid is None else replace(author, orcid=orcid)
 
 
-def _parse_affiliations(block: _Block) -> tuple[Affiliation, ...]:
+def _parse_affiliations(block: Block) -> tuple[Affiliation, ...]:
     """Either one entry per marked affiliation, or ``Departments of ¹A and ²B, Institution``.
 
     When the block starts with a marker, each line that starts with one starts an entry and
@@ -814,7 +670,7 @@ def _parse_affiliations(block: _Block) -> tuple[Affiliation, ...]:
             entries.append((marker, [line.text[leading.end() :]]))
         else:
             entries[-1][1].append(line.text)
-    return tuple(Affiliation(marker, _join_lines(lines).strip()) for marker, lines in entries)
+    return tuple(Affiliation(marker, join_lines(lines).strip()) for marker, lines in entries)
 
 
 def _shared_institution(text: str) -> list[Affiliation]:
@@ -841,7 +697,7 @@ def _shared_institution(text: str) -> list[Affiliation]:
 # --- body ------------------------------------------------------------------------------------
 
 
-def _read_body(blocks: Sequence[_Block], state: _State) -> list[_Paragraph]:
+def _read_body(blocks: Sequence[Block], state: _State) -> list[_Paragraph]:
     paragraphs: list[_Paragraph] = []
     section = ""
     in_back_matter = False
@@ -849,7 +705,7 @@ def _read_body(blocks: Sequence[_Block], state: _State) -> list[_Paragraph]:
     while at < len(blocks):
         block = blocks[at]
         if _is_heading(block):
-            section, in_back_matter = block.first, False
+            section, in_back_matter = _heading_title(block.first), False
             at += 1
             continue
         if _is_back_matter_heading(block) or in_back_matter:
@@ -873,7 +729,7 @@ def _read_body(blocks: Sequence[_Block], state: _State) -> list[_Paragraph]:
             previous
             and previous.section == section
             and not previous.closed
-            and not _terminated(previous.flow.last)
+            and not terminated(previous.flow.last)
             and not _BULLET.match(block.first)
         ):
             for span in lead:
@@ -887,7 +743,7 @@ def _read_body(blocks: Sequence[_Block], state: _State) -> list[_Paragraph]:
     return paragraphs
 
 
-def _list_items(block: _Block) -> list[list[Span]]:
+def _list_items(block: Block) -> list[list[Span]]:
     """Spans of the lead-in lines, then of each bulleted item ("- ", "• ") without its bullet."""
     groups: list[list[Span]] = [[]]
     for line in block.lines:
@@ -901,17 +757,17 @@ def _list_items(block: _Block) -> list[list[Span]]:
     return groups
 
 
-def _read_figure(block: _Block, head: re.Match[str], state: _State) -> tuple[Figure, list[_Flow]]:
+def _read_figure(block: Block, head: re.Match[str], state: _State) -> tuple[Figure, list[Flow]]:
     """Title, panels ("A.", "D, E.", "A-C.") and the closing abbreviation list of a caption."""
     label = re.sub(r"\s+", " ", head["label"])
     first = block.lines[0]
     title = state.flow([Span(first.span.start + head.end(), first.span.end)])
-    parts: list[tuple[tuple[str, ...], _Flow]] = []
+    parts: list[tuple[tuple[str, ...], Flow]] = []
     abbreviations = ""
     for number, line in enumerate(block.lines[1:], start=1):
         panel = _PANEL.match(line.text)
         if panel is None and _ABBREVIATION_START.match(line.text):
-            rest = _join_lines(later.text for later in block.lines[number:])
+            rest = join_lines(later.text for later in block.lines[number:])
             if _ABBREVIATION_LIST.match(rest):
                 abbreviations = rest
                 break
@@ -944,10 +800,10 @@ def _panel_labels(text: str) -> tuple[str, ...]:
     return tuple(letters)
 
 
-def _sentences(flow: _Flow, section: str, first_index: int) -> list[Sentence]:
+def _sentences(flow: Flow, section: str, first_index: int) -> list[Sentence]:
     text, starts = flow.layout()
     sentences: list[Sentence] = []
-    for start, end in _sentence_ranges(text):
+    for start, end in sentence_ranges(text):
         segments, joins = flow.cut(starts, start, end)
         sentences.append(
             Sentence(
@@ -962,62 +818,31 @@ def _sentences(flow: _Flow, section: str, first_index: int) -> list[Sentence]:
 
 
 def _sections(
-    abstract: Sequence[_Paragraph], body: Sequence[_Paragraph], blocks: Sequence[_Block]
+    abstract: Sequence[_Paragraph], body: Sequence[_Paragraph], blocks: Sequence[Block]
 ) -> tuple[Section, ...]:
     """One Section per heading (plus ABSTRACT and CONCLUSION), from heading to last paragraph."""
-    starts = {block.first: block.span.start for block in blocks if _is_heading(block)}
-    extents: dict[str, Span] = {}
+    starts: dict[str, int] = {}
+    for block in blocks:
+        if _is_heading(block):
+            starts.setdefault(_heading_title(block.first), block.span.start)
+    extents: dict[str, tuple[str, Span]] = {}
     for paragraph in [*abstract, *body]:
         span = paragraph.flow.span
         title = paragraph.section
         begin = starts.get(title, span.start)
-        known = extents.get(title)
-        extents[title] = Span(min(begin, known.start if known else begin), span.end)
-    return tuple(Section(title, span) for title, span in extents.items() if title)
+        key = _section_key(title)
+        known = extents.get(key)
+        if known:
+            title, begin = known[0], min(begin, known[1].start)
+        extents[key] = (title, Span(begin, max(span.end, known[1].end if known else 0)))
+    return tuple(Section(title, span) for title, span in extents.values() if title)
 
 
-def _markers(sentences: Sequence[Sentence], reference_count: int) -> tuple[CitationMarker, ...]:
-    markers = []
-    for sentence in sentences:
-        for match in _CITATION.finditer(sentence.text):
-            numbers = _reference_numbers(match["content"], reference_count)
-            if numbers:
-                span = sentence.source_span(match.start(), match.end())
-                markers.append(CitationMarker(match.group(), numbers, sentence.index, span))
-    return tuple(markers)
+def _section_key(title: str) -> str:
+    """Titles that name one section whatever their case or punctuation ("Case Report" and
+    "CASE REPORT:") are one section with one title."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or title
 
 
-def _reference_numbers(content: str, reference_count: int) -> tuple[int, ...]:
-    numbers: list[int] = []
-    for part in content.split(","):
-        bounds = [int(value) for value in re.split(r"[-\u2013]", part.strip())]
-        low, high = bounds[0], bounds[-1]
-        if not 1 <= low <= high <= reference_count:
-            return ()
-        numbers.extend(range(low, high + 1))
-    return tuple(numbers)
-
-
-# --- reference list ----------------------------------------------------------------------------
-
-
-def _read_references(
-    blocks: Sequence[_Block], at: int, state: _State
-) -> tuple[list[RawReference], int]:
-    """Numbered entries after the heading; continuation lines join the entry above."""
-    entries: list[tuple[int, _Flow]] = []
-    while at < len(blocks):
-        block = blocks[at]
-        head = _REFERENCE_ENTRY.match(block.first)
-        expected = entries[-1][0] + 1 if entries else None
-        if head is None or (expected is not None and int(head["number"]) != expected):
-            break
-        for line in block.lines:
-            entry = _REFERENCE_ENTRY.match(line.text)
-            if entry and (not entries or int(entry["number"]) == entries[-1][0] + 1):
-                span = Span(line.span.start + entry.end(), line.span.end)
-                entries.append((int(entry["number"]), state.flow([span])))
-            else:
-                entries[-1][1].extend(line.span)
-        at += 1
-    return [RawReference(number, flow.text, flow.span) for number, flow in entries], at
+def _heading_title(text: str) -> str:
+    return text.rstrip(" :")
