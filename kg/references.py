@@ -18,7 +18,7 @@ whatever fields it did find.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.doi import ANNOUNCED_DOI, find_doi
 
@@ -47,6 +47,15 @@ class ParsedReference:
     last_page: str | None = None
     article_number: str | None = None
     doi: str | None = None
+    kind: str = "article"
+    """What the string cites: "article" (in a journal), "chapter" (in a book), "book",
+    "conference" (a paper in proceedings) or "web" (a page with a link)."""
+    container: str | None = None
+    """The book a chapter is in, or the proceedings a conference paper is in (never the
+    reference's own title)."""
+    editors: tuple[PersonName, ...] = ()
+    publisher: str | None = None
+    url: str | None = None
 
 
 _NUMBER = re.compile(r"^\s*\[?(\d{1,4})[.\])]\s+")
@@ -85,12 +94,20 @@ def parse_reference(raw: str, number: int | None = None) -> ParsedReference:
         number = number if number is not None else int(leading.group(1))
         text = text[leading.end() :]
 
+    text = _unglued(text)
+    url_match = _URL.search(text)
+    url = url_match.group().rstrip(".,;") if url_match else None
     doi_match = ANNOUNCED_DOI.search(text)
     doi = find_doi(doi_match.group(1)) if doi_match else None
     if doi_match:
         text = (text[: doi_match.start()] + text[doi_match.end() :]).strip()
     text = _TRAILER.sub("", text).strip()
+    if url:
+        text = text.replace(url, "").strip()
 
+    author_year = _author_year(text)
+    if author_year is not None:
+        return _with_kind(replace(author_year, raw=raw, number=number, doi=doi), text, url)
     authors, et_al, rest = _authors(text)
     locator = _LOCATOR.search(rest)
     fields: dict[str, str | None] = {}
@@ -103,7 +120,7 @@ def parse_reference(raw: str, number: int | None = None) -> ParsedReference:
     if year_text is None:
         found = _YEAR.search(text)
         year_text = found.group() if found else None
-    return ParsedReference(
+    parsed = ParsedReference(
         raw=raw,
         number=number,
         authors=authors,
@@ -118,6 +135,187 @@ def parse_reference(raw: str, number: int | None = None) -> ParsedReference:
         article_number=fields.get("article_number"),
         doi=doi,
     )
+    return _with_kind(parsed, text, url)
+
+
+_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+_GLUED_YEAR = re.compile(r"(?<=\b(?:1[89]|20)\d{2})(?=[A-Z][a-z])")
+_GLUED_VOLUME = re.compile(r"(?<=[a-z])(?=\d{1,4}\s*(?:\(\w+\))?\s*:\s*[A-Za-z]?\d)")
+
+
+def _unglued(text: str) -> str:
+    """Years and volumes some publishers print against the next or previous word
+    ("Falush D. 2007Inference of …", "Genetics175:1251-1266") set apart."""
+    return _GLUED_VOLUME.sub(" ", _GLUED_YEAR.sub(" ", text))
+
+
+_AUTHOR_YEAR = re.compile(
+    r"^(?P<authors>[^()]{2,800}?)[\s.,]*"
+    r"(?:\((?P<paren>(?:1[5-9]|20)\d{2})[a-z]?(?:,[^)]*)?\)|(?P<bare>(?:1[5-9]|20)\d{2})[a-z]?(?=\.?\s))"
+    r"[.,:]?\s*(?P<rest>.*)$"
+)
+_APA_AUTHOR = re.compile(
+    r"\s*(?:&\s*|and\s+)?(?P<family>[^\W\d_][\w'\u2019\- ]*?),\s*"
+    r"(?P<initials>(?:[A-Z]\.?\s?-?\s?){1,4})(?:\s*(?P<suffix>Jr|Sr|II|III|IV)\.?)?\s*(?P<end>,|&|and\b|$)"
+)
+_CONTAINER_LOCATOR = re.compile(
+    r"^(?P<journal>.+?)[,.]?\s+(?P<volume>\d{1,5})\s*(?:\((?P<issue>[^()]*)\))?\s*[,:]\s*"
+    rf"(?:pp?\.?\s*)?(?P<pages>{_PAGE}(?:\s*[-\u2013]\s*{_PAGE})?)\.?$"
+)
+_IN_BOOK = re.compile(
+    r"^In:?\s+(?P<editors>.*?)(?:,?\s*\(?\b(?:eds?|editors?)\b\.?\)?[.,]?)\s+(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _author_year(text: str) -> ParsedReference | None:
+    """Harvard/APA strings: authors, then the year ("(2019)." or "2019."), then the title,
+    then the journal with its locator or "In: editors, eds. Book. Place: Publisher"."""
+    match = _AUTHOR_YEAR.match(text)
+    if match is None:
+        return None
+    authors, et_al = _author_list(match["authors"])
+    if not authors:
+        return None
+    year = int(match["paren"] or match["bare"])
+    rest = match["rest"].strip()
+    quoted = re.match(
+        r"^[\"'\u2018\u201c](?P<title>.+?)[\"'\u2019\u201d][.,]?\s*(?P<rest>.*)$", rest
+    )
+    if quoted:
+        title, tail = quoted["title"], quoted["rest"]
+    else:
+        cut = re.search(r"[.?!](?:\s+|$)", rest)
+        title, tail = (
+            (rest[: cut.start() + (cut.group()[0] != ".")], rest[cut.end() :])
+            if cut
+            else (rest, "")
+        )
+    fields: dict[str, str | None] = {}
+    journal = None
+    tail = tail.strip()
+    located = _CONTAINER_LOCATOR.match(tail.rstrip(" ."))
+    if located and not _IN_BOOK.match(tail):
+        journal = located["journal"].replace("*", "").strip(" ,.")
+        fields = _locator_fields(located)
+    elif tail and not _IN_BOOK.match(tail) and not re.search(r"\bpp?\.?\s*\d", tail):
+        journal = tail.split(". ")[0].replace("*", "").strip(" ,.") or None
+    return ParsedReference(
+        raw=text,
+        authors=authors,
+        et_al=et_al,
+        title=_clean_title(title),
+        journal=journal,
+        year=year,
+        volume=fields.get("volume"),
+        issue=fields.get("issue"),
+        first_page=fields.get("first_page"),
+        last_page=fields.get("last_page"),
+        article_number=fields.get("article_number"),
+    )
+
+
+def _author_list(text: str) -> tuple[tuple[PersonName, ...], bool]:
+    """ "Smith, J., & Lee, K." (APA/Harvard) or "Smith J, Lee K" (Vancouver), all of it."""
+    text = text.strip().rstrip(",")
+    et_al = bool(re.search(r"\bet\s+al\b\.?$", text))
+    text = re.sub(r",?\s*\bet\s+al\b\.?$", "", text).strip()
+    for pattern in (_APA_AUTHOR, _AUTHOR):
+        names: list[PersonName] = []
+        position = 0
+        while position < len(text):
+            found = pattern.match(text, position)
+            if found is None or found.end() == position:
+                break
+            names.append(
+                PersonName(
+                    found["family"].strip(),
+                    re.sub(r"[\s.\-]", "", found["initials"]),
+                    found["suffix"] or "",
+                )
+            )
+            position = found.end()
+            position += len(text[position:]) - len(text[position:].lstrip(" ,&"))
+            if text.startswith("and ", position):
+                position += 4
+        if names and position >= len(text.rstrip(". ")):
+            return tuple(names), et_al
+    return (), False
+
+
+def _with_kind(parsed: ParsedReference, text: str, url: str | None) -> ParsedReference:
+    """Book chapters, books, conference papers and web pages, from the words they print."""
+    after_title = text
+    if parsed.title and parsed.title in text:
+        after_title = text[text.index(parsed.title) + len(parsed.title) :].lstrip(" .,")
+    pages = _BOOK_PAGES.search(after_title)
+    if pages:
+        parsed = replace(
+            parsed,
+            first_page=parsed.first_page or pages["first"],
+            last_page=parsed.last_page or _expand_last_page(pages["first"], pages["last"]),
+        )
+    in_book = _IN_BOOK.match(after_title)
+    if in_book or after_title.startswith(("In:", "In ")):
+        rest = in_book["rest"] if in_book else re.sub(r"^In:?\s+", "", after_title)
+        container = re.split(r"\.\s|;", rest)[0].strip(" .")
+        conference = _CONFERENCE.search(container) is not None
+        return replace(
+            parsed,
+            kind="conference" if conference else "chapter",
+            journal=None,
+            container=container or None,
+            editors=_author_list(in_book["editors"])[0] if in_book else (),
+            publisher=_publisher(rest[len(container) :]),
+            url=url,
+        )
+    if _CONFERENCE.search(after_title):
+        return replace(parsed, kind="conference", container=parsed.journal, journal=None, url=url)
+    if url and (parsed.journal is None or _WEB.search(text)):
+        return _web_page(parsed, after_title, url)
+    publisher = _publisher(after_title)
+    if publisher and parsed.volume is None:
+        return replace(parsed, kind="book", journal=None, publisher=publisher, url=url)
+    return replace(parsed, url=url)
+
+
+def _web_page(parsed: ParsedReference, after_title: str, url: str) -> ParsedReference:
+    """A page with a link; an organisation printed where the authors go is its author."""
+    title, authors = parsed.title, parsed.authors
+    if not authors and title and ". " in title:
+        organisation, title = title.split(". ", 1)
+        if not re.search(r"\d", organisation) and len(organisation.split()) <= 8:
+            authors = (PersonName(organisation),)
+        else:
+            title = parsed.title
+    title = re.sub(r"\s*\[Internet\]", "", title or "").strip() or None
+    return replace(
+        parsed,
+        kind="web",
+        authors=authors,
+        title=title,
+        journal=None,
+        publisher=_publisher(after_title),
+        url=url,
+    )
+
+
+_CONFERENCE = re.compile(
+    r"\b(?:Proceedings|Proc\.|Conference|Symposium|Congress|Meeting|Workshop)\b"
+)
+_WEB = re.compile(r"\[Internet\]|Available (?:from|at)|accessed|cited", re.IGNORECASE)
+_BOOK_PAGES = re.compile(r"\bpp?\.?\s*(?P<first>\d+)\s*[-\u2013]\s*(?P<last>\d+)")
+
+
+_PUBLISHER = re.compile(
+    r"(?:^|[.]\s+)(?P<place>[A-Z][\w .,'-]{1,60}?):\s*"
+    r"(?P<name>[A-Z][^;:.]{1,80}?)(?:[;,.]|\s+(?:1[5-9]|20)\d{2})"
+)
+
+
+def _publisher(text: str) -> str | None:
+    match = _PUBLISHER.search(text)
+    return match["name"].strip() if match else None
 
 
 def _authors(text: str) -> tuple[tuple[PersonName, ...], bool, str]:

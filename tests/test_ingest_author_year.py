@@ -1,0 +1,71 @@
+"""An author-year report as copied from a PDF: Abstract heading, the citation line with the
+article DOI after the abstract, "(Smith et al., 2019; Lee 2020a)" citations, an unnumbered
+reference list."""
+
+from __future__ import annotations
+
+from kg.ingest import ingest_text
+
+REPORT = """\
+Metastatic calcification of the myocardium after septic shock
+
+Jana Novak, MD¹, Piotr Zielinski, PhD²
+
+¹Department of Radiology, Example University Hospital, Brno
+²Department of Cardiology, Example University Hospital, Brno
+
+Abstract
+
+Myocardial calcification is rare after sepsis. We report one case.
+
+Cardiol Cases. 2021;14(2):101\u2013104. https://doi.org/10.5555/EXAMPLE.2021.0101
+
+Keywords: calcification; sepsis
+
+Introduction
+
+Calcification follows renal failure (Smith et al., 2019; Lee 2020a). Dystrophic deposits
+are described by Brown and Green (2018). Both forms are known (Lee, 2020).
+
+Case presentation
+
+A 51-year-old man was admitted with septic shock in 2019 (day 1).
+
+REFERENCES
+
+Brown, A. and Green, B. (2018) 'Dystrophic calcification', Heart, 104(2), pp. 88-95.
+Lee, K. (2020a). Calcium and the kidney. Kidney International, 97(1), 10\u201318.
+Lee, K. (2020b). Phosphate in sepsis. Critical Care, 24, 55\u201360.
+Smith, J., Jones, M., & Park, S. (2019). Myocardial calcification after sepsis. Journal
+of Cardiology, 12(3), 45\u201367.
+"""
+
+
+def test_an_author_year_report_links_citations_by_author_and_year() -> None:
+    document = ingest_text(REPORT, "author-year")
+    assert [r.text.split(" (")[0].split(", ")[0] for r in document.references] == [
+        "Brown",
+        "Lee",
+        "Lee",
+        "Smith",
+    ]
+    assert [(m.content, m.reference_numbers, m.ambiguous) for m in document.markers] == [
+        ("Smith et al., 2019", (4,), False),
+        ("Lee 2020a", (2,), False),
+        ("Brown and Green (2018)", (1,), False),
+        ("Lee, 2020", (2, 3), True),
+    ]
+    assert document.notices == ()
+
+
+def test_the_abstract_heading_and_the_citation_line_are_front_matter() -> None:
+    document = ingest_text(REPORT, "author-year")
+    assert (
+        document.metadata.title == "Metastatic calcification of the myocardium after septic shock"
+    )
+    assert document.metadata.abstract == (
+        "Myocardial calcification is rare after sepsis. We report one case."
+    )
+    assert document.metadata.doi == "10.5555/example.2021.0101"
+    assert [s.title for s in document.sections] == ["ABSTRACT", "Introduction", "Case presentation"]
+    assert not any("doi.org" in s.text or "Cardiol Cases" in s.text for s in document.sentences)

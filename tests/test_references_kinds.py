@@ -1,0 +1,99 @@
+"""Reference kinds beyond journal articles, author-year styles, glued years and volumes."""
+
+from __future__ import annotations
+
+from kg.references import PersonName, parse_reference
+
+
+def test_a_vancouver_book_chapter_keeps_chapter_and_book_apart() -> None:
+    chapter = parse_reference(
+        "Kumar V. Cellular responses to stress. In: Abbas AK, Aster JC, editors. Robbins "
+        "Basic Pathology. 10th ed. Philadelphia: Elsevier; 2018. p. 31-56."
+    )
+    assert chapter.kind == "chapter"
+    assert chapter.title == "Cellular responses to stress"
+    assert chapter.container == "Robbins Basic Pathology"
+    assert chapter.journal is None
+    assert chapter.editors == (PersonName("Abbas", "AK"), PersonName("Aster", "JC"))
+    assert (chapter.publisher, chapter.year) == ("Elsevier", 2018)
+    assert (chapter.first_page, chapter.last_page) == ("31", "56")
+
+
+def test_a_harvard_chapter_with_eds() -> None:
+    chapter = parse_reference(
+        "Swanepoel R, Coetzer JAW (2004) Rift Valley fever. In: Coetzer JAW, Tustin RC, eds. "
+        "Infectious diseases of livestock. Southern Africa: Oxford University Press. "
+        "pp 1037\u20131070."
+    )
+    assert (chapter.kind, chapter.title, chapter.container) == (
+        "chapter",
+        "Rift Valley fever",
+        "Infectious diseases of livestock",
+    )
+    assert chapter.authors == (PersonName("Swanepoel", "R"), PersonName("Coetzer", "JAW"))
+    assert chapter.publisher == "Oxford University Press"
+    assert (chapter.year, chapter.first_page, chapter.last_page) == (2004, "1037", "1070")
+
+
+def test_a_conference_paper_names_its_proceedings() -> None:
+    paper = parse_reference(
+        "Lee K, Park J. Cardiac calcification on CT. In: Proceedings of the Annual Meeting of "
+        "the Korean Society of Radiology; 2019 Sep 12-14; Seoul. p. 101-102."
+    )
+    assert paper.kind == "conference"
+    assert paper.title == "Cardiac calcification on CT"
+    assert paper.container == (
+        "Proceedings of the Annual Meeting of the Korean Society of Radiology"
+    )
+    assert paper.year == 2019
+
+
+def test_a_web_page_with_an_organisation_as_author() -> None:
+    page = parse_reference(
+        "World Health Organization. Sepsis fact sheet [Internet]. Geneva: WHO; 2020 [cited "
+        "2021 Jan 5]. Available from: https://www.who.int/news-room/fact-sheets/detail/sepsis"
+    )
+    assert page.kind == "web"
+    assert page.authors == (PersonName("World Health Organization"),)
+    assert page.title == "Sepsis fact sheet"
+    assert page.url == "https://www.who.int/news-room/fact-sheets/detail/sepsis"
+    assert page.year == 2020
+
+
+def test_an_apa_article() -> None:
+    article = parse_reference(
+        "Smith, J. K., & Lee, K. (2019). Myocardial calcification after sepsis. Journal of "
+        "Cardiology, 12(3), 45\u201367. https://doi.org/10.1000/xyz"
+    )
+    assert article.authors == (PersonName("Smith", "JK"), PersonName("Lee", "K"))
+    assert (article.title, article.journal, article.year) == (
+        "Myocardial calcification after sepsis",
+        "Journal of Cardiology",
+        2019,
+    )
+    assert (article.volume, article.issue, article.first_page, article.last_page) == (
+        "12",
+        "3",
+        "45",
+        "67",
+    )
+    assert article.doi == "10.1000/xyz"
+
+
+def test_years_and_volumes_glued_to_words_are_read() -> None:
+    article = parse_reference(
+        "Falush D, Stephens M, Pritchard JK. 2007Inference of population structure using "
+        "multilocus genotype data. Genetics175:1251\u20131266."
+    )
+    assert article.title == "Inference of population structure using multilocus genotype data"
+    assert (article.journal, article.year, article.volume) == ("Genetics", 2007, "175")
+    assert (article.first_page, article.last_page) == ("1251", "1266")
+
+
+def test_et_al_is_a_truncated_author_list() -> None:
+    truncated = parse_reference("Nance JW Jr, Crane GM, et al. Calcifications. J X 2015;9:58-67.")
+    assert truncated.et_al and len(truncated.authors) == 2
+    apa = parse_reference("Smith, J., Lee, K., et al. (2019). A title. J Y, 1, 2-3.")
+    assert apa.et_al and [a.family for a in apa.authors] == ["Smith", "Lee"]
+    complete = parse_reference("Nance JW Jr, Crane GM. Calcifications. J X 2015;9:58-67.")
+    assert not complete.et_al
