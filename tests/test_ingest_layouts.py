@@ -169,7 +169,7 @@ def test_prose_that_starts_with_a_furniture_keyword_stays_prose() -> None:
 SEED_LINES = (CORPUS_DIR / "000_a1de3a5e3bf7a0c8.txt").read_text(encoding="utf-8").split("\n")
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.one_of(st.sampled_from(SEED_LINES), st.text(max_size=30)),

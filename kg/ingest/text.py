@@ -66,6 +66,7 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _MARKER = re.compile(r"\^\{([^}]*)\}|([⁰¹²³⁴⁵⁶⁷⁸⁹*†‡§]+)")
 _DEGREE = re.compile(r"^(?:[A-Z]{2,6}|PhD|MSc|BSc|DPhil|MBChB|DrPH|MMed|MHSc|Ph\.D\.|M\.D\.)$")
 _HEADING = re.compile(r"^[A-Z][A-Z0-9 &,/()\-]*[A-Z)]$")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 _NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+")
 _ABSTRACT_HEADINGS = frozenset({"abstract", "summary"})
 _TITLE_CASE_HEADINGS = frozenset(
@@ -199,6 +200,8 @@ _DATE_FORMATS = (
 
 
 def _is_hangul(text: str) -> bool:
+    if _HANGUL.search(text) is None:
+        return False
     letters = [char for char in text if char.isalpha()]
     hangul = [char for char in letters if "\uac00" <= char <= "\ud7a3"]
     return bool(letters) and len(hangul) * 2 > len(letters)
@@ -210,13 +213,15 @@ def _heading_name(text: str) -> str:
 
 
 def _is_heading_line(text: str) -> bool:
+    if len(text) > 80:
+        return False
     letters = sum(char.isalpha() for char in text)
     name = _heading_name(text)
     return (
         (_HEADING.match(text) is not None and letters >= 4)
         or bool(HEADING.match(text))
         or name in _TITLE_CASE_HEADINGS
-    ) and len(text) <= 80
+    )
 
 
 def _is_heading(block: Block) -> bool:

@@ -14,8 +14,9 @@ Modelling (all IRIs deterministic, no blank nodes, so rebuilding gives the same 
   sentences (``doco:Sentence``), figures and panels (``doco:Figure``) are
   ``oa:SpecificResource`` parts of it. Each has ``oa:hasSource`` the source file and one
   ``oa:TextPositionSelector`` (``oa:start``/``oa:end``, character offsets, end exclusive)
-  covering it; a sentence is also ``dcterms:hasPart`` one segment per source range it was
-  reflowed from (each its own specific resource and selector), ``c4o:hasContent`` its
+  covering it; a sentence reflowed from more than one source range is also
+  ``dcterms:hasPart`` one segment per range (each its own specific resource and selector;
+  a sentence of one range has no segments, its selector says it all), ``c4o:hasContent`` its
   whole text, ``schema:position`` its index (0-based reading order) and
   ``dcterms:isPartOf`` its section. Sections are ``dcterms:isPartOf`` the article.
 - Each reference is a ``biro:BibliographicReference`` (its raw string as
@@ -266,6 +267,8 @@ def _add_text(graph: Graph, document: Document, key: str, article: URIRef) -> No
         graph.add((resource, SDO.position, Literal(sentence.index)))
         graph.add((resource, DCTERMS.isPartOf, section_iri(key, sentence.section)))
         _add_selector(graph, resource, source, Span(sentence.start, sentence.end))
+        if len(sentence.segments) == 1:
+            continue  # its one segment is the sentence's own selector
         for number, segment in enumerate(sentence.segments, start=1):
             part = document_iri(key, "sentence", sentence.index, "segment", number)
             graph.add((resource, DCTERMS.hasPart, part))
