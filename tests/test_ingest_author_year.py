@@ -4,7 +4,12 @@ reference list."""
 
 from __future__ import annotations
 
+from rdflib import Literal
+
 from kg.ingest import ingest_text
+from kg.rdf.document import document_graph, document_key, pointer_iri
+from kg.rdf.namespaces import CKG
+from kg.references import parse_reference
 
 REPORT = """\
 Metastatic calcification of the myocardium after septic shock
@@ -69,3 +74,12 @@ def test_the_abstract_heading_and_the_citation_line_are_front_matter() -> None:
     assert document.metadata.doi == "10.5555/example.2021.0101"
     assert [s.title for s in document.sections] == ["ABSTRACT", "Introduction", "Case presentation"]
     assert not any("doi.org" in s.text or "Cardiol Cases" in s.text for s in document.sentences)
+
+
+def test_the_graph_says_which_pointer_is_ambiguous() -> None:
+    document = ingest_text(REPORT, "author-year")
+    references = [parse_reference(r.text, r.number) for r in document.references]
+    graph = document_graph(document, references)
+    key = document_key(document)
+    flags = [graph.value(pointer_iri(key, n), CKG.ambiguousPointer) for n in range(1, 5)]
+    assert flags == [None, None, None, Literal(True)]

@@ -10,11 +10,15 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from rdflib import Literal
+from rdflib.namespace import DCTERMS, RDF
 
 from kg.cli import main
 from kg.document import Document
 from kg.errors import InputError
 from kg.ingest import read_document
+from kg.rdf.document import cited_work_iri, document_graph, document_key
+from kg.rdf.namespaces import CKG, FABIO, FRBR
 from kg.references import parse_reference
 
 DATA = Path(__file__).parent / "data"
@@ -197,3 +201,18 @@ def test_an_external_dtd_is_not_fetched(tmp_path: Path, listener: http.server.HT
     )
     assert read_document(_write(tmp_path, payload)).metadata.title
     assert _Counter.requests == []
+
+
+def test_the_graph_keeps_chapter_and_book_apart_and_says_et_al(tmp_path: Path) -> None:
+    document = read_document(_write(tmp_path, SUPERSCRIPT_ARTICLE))
+    references = [parse_reference(r.text, r.number) for r in document.references]
+    graph = document_graph(document, references)
+    key = document_key(document)
+    article, chapter = (cited_work_iri(key, r, r.number or 0) for r in references)
+    assert graph.value(article, CKG.authorListTruncated) == Literal(True)
+    assert (chapter, RDF.type, FABIO.BookChapter) in graph
+    assert graph.value(chapter, DCTERMS.title) == Literal("Cellular responses to stress")
+    book = graph.value(chapter, FRBR.partOf)
+    assert (book, RDF.type, FABIO.Book) in graph
+    assert graph.value(book, DCTERMS.title) == Literal("Robbins Basic Pathology")
+    assert graph.value(book, DCTERMS.publisher) == Literal("Elsevier")

@@ -313,7 +313,19 @@ def _add_references(
 
 def _add_cited_work(graph: Graph, work: URIRef, entry: URIRef, reference: ParsedReference) -> None:
     """The fields as the reference prints them (Crossref's version lives in its own graph)."""
-    graph.add((work, RDF.type, FABIO.JournalArticle if reference.journal else FABIO.Expression))
+    kind = "journal" if reference.kind == "article" and reference.journal else reference.kind
+    graph.add((work, RDF.type, _WORK_TYPES.get(kind, FABIO.Expression)))
+    if reference.container:
+        container = URIRef(f"{entry}/container")
+        graph.add((work, FRBR.partOf, container))
+        graph.add((container, RDF.type, _CONTAINER_TYPES.get(reference.kind, FABIO.Expression)))
+        graph.add((container, DCTERMS.title, Literal(reference.container)))
+        if reference.publisher:
+            graph.add((container, DCTERMS.publisher, Literal(reference.publisher)))
+    if reference.url:
+        graph.add((work, FABIO.hasURL, Literal(reference.url, datatype=XSD.anyURI)))
+    if reference.et_al:
+        graph.add((work, CKG.authorListTruncated, Literal(True)))
     if reference.title:
         graph.add((work, DCTERMS.title, Literal(reference.title)))
     if reference.year is not None:
@@ -347,6 +359,18 @@ def _add_cited_work(graph: Graph, work: URIRef, entry: URIRef, reference: Parsed
         _add_list(graph, work, BIBO.authorList, URIRef(f"{entry}/authors"), people)
 
 
+_WORK_TYPES = {
+    "journal": FABIO.JournalArticle,
+    "chapter": FABIO.BookChapter,
+    "book": FABIO.Book,
+    "conference": FABIO.ConferencePaper,
+    "web": FABIO.WebPage,
+}
+"""FaBiO types of what a reference cites (verified in fabio.ttl v2.3); an article whose
+journal the string does not name stays a ``fabio:Expression``."""
+_CONTAINER_TYPES = {"chapter": FABIO.Book, "conference": FABIO.ConferenceProceedings}
+
+
 def _display_name(*parts: str) -> str:
     return " ".join(part for part in parts if part)
 
@@ -360,4 +384,6 @@ def _add_pointers(graph: Graph, document: Document, key: str) -> None:
         graph.add((pointer, C4O.hasContext, sentence_iri(key, marker.sentence_index)))
         for number in marker.reference_numbers:
             graph.add((pointer, C4O.denotes, reference_iri(key, number)))
+        if marker.ambiguous:
+            graph.add((pointer, CKG.ambiguousPointer, Literal(True)))
         _add_selector(graph, pointer, source, marker.span)
