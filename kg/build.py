@@ -48,7 +48,7 @@ from kg.rdf.document import document_graph, document_key, source_iri
 from kg.rdf.namespaces import graph_iri
 from kg.rdf.ontology import ontology_graphs
 from kg.references import parse_reference
-from kg.resolve import Deadline, resolve_batch
+from kg.resolve import Deadline, open_client, resolve_batch
 from kg.resolve import Progress as ResolvedProgress
 from kg.settings import CORPUS_DIR, Settings
 from kg.store import GraphStore, open_store
@@ -316,7 +316,7 @@ def _document_stages_of(documents: Sequence[Path], settings: Settings, bar: Prog
     if not documents:
         return outcome
     deadline = Deadline(settings.resolve_deadline)
-    with CrossrefClient.from_settings(settings) as crossref:
+    with open_client(settings) as crossref:
         for path in documents:
             bar.step(path.name)
             counted = _ResolvedCounter(bar, path.name)

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import queue
 import re
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -22,8 +23,9 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from kg import matching
-from kg.crossref import CrossrefClient, CrossrefError, CrossrefUnavailable
+from kg.crossref import CrossrefClient, CrossrefError, CrossrefUnavailable, cache_path
 from kg.doi import InvalidDoi, normalize_doi, written_doi
+from kg.errors import InputError
 from kg.matching import Resolution
 from kg.references import ParsedReference, parse_reference
 from kg.settings import Settings
@@ -89,6 +91,18 @@ class Batch:
         return bool(self.unchecked) and not self.offline
 
 
+def open_client(settings: Settings) -> CrossrefClient:
+    """The Crossref client of the settings; a cache file that is not a database (damaged, or
+    some other file in its place) is named as the problem, not left to a traceback."""
+    try:
+        return CrossrefClient.from_settings(settings)
+    except sqlite3.DatabaseError as exc:
+        raise InputError(
+            f"the Crossref cache {cache_path(settings)} is damaged ({exc}): delete it (it only "
+            "holds answers that can be asked again) or give another --cache-dir"
+        ) from exc
+
+
 def resolve_references(
     references: Sequence[ParsedReference],
     settings: Settings,
@@ -130,7 +144,7 @@ def resolve_batch(
     for reference in references:
         unique.setdefault(_key(reference), reference)
     own_client = client is None
-    crossref = client or CrossrefClient.from_settings(settings)
+    crossref = client or open_client(settings)
     clock = deadline or Deadline(settings.resolve_deadline)
     try:
         with clock.running() as ends:
@@ -224,7 +238,7 @@ def _answer_late_from_cache(
     late = [key for key, (_, unchecked) in outcomes.items() if unchecked == "late"]
     if not late:
         return
-    with CrossrefClient.from_settings(replace(settings, offline=True)) as cache:
+    with open_client(replace(settings, offline=True)) as cache:
         for key in late:
             resolution, unchecked = _resolve_one(cache, unique[key])
             if unchecked is None:

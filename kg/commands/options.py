@@ -19,7 +19,12 @@ def positive_seconds(value: str) -> float:
 
 def non_negative_seconds(value: str) -> float:
     """An argparse type for time limits where 0 means none: no negative numbers."""
-    return 0.0 if value.strip() in {"0", "0.0"} else positive_seconds(value)
+    try:
+        return 0.0 if float(value) == 0 else seconds(value, "the value")
+    except (ValueError, InputError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (no limit) or a positive number of seconds, not {value!r}"
+        ) from exc
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
