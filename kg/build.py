@@ -19,7 +19,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from kg.crossref import CrossrefClient
 from kg.document import Document
 from kg.errors import InputError, StoreError
 from kg.ingest import ingest
+from kg.locking import command_lock
 from kg.progress import Progress
 from kg.rdf import (
     BuildActivity,
@@ -253,18 +254,21 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
     started = dt.datetime.now(dt.UTC)
     clock = _StageClock()
     steps = len(command.documents) + 3
-    with (
-        _collector_paused(),
-        open_store(settings.store, create=True) as store,
-        (progress or Progress.silent()).start(steps, f"kg {command.name}") as bar,
-    ):
+    with ExitStack() as held:
+        held.enter_context(_collector_paused())
+        store = held.enter_context(open_store(settings.store, create=True))
+        bar = held.enter_context((progress or Progress.silent()).start(steps, f"kg {command.name}"))
+        # The documents are built before the command lock is taken: a command waiting for
+        # another does not hold it while it asks Crossref. What the store holds is read,
+        # decided on and replaced under the lock, so concurrent commands lose nothing.
+        outcome = _document_stages_of(command.documents, settings, bar)
+        clock.lap("documents")
+        held.enter_context(command_lock(settings.store))
         stored = store.named_graphs() if store.has_graph() else []
         present = document_keys(stored)
         if command.remove is not None and not stored:
             raise StoreError(f"no graph built yet at {settings.store}: nothing to remove")
         removed = [_stored_key(command.remove, present, store)] if command.remove else []
-        outcome = _document_stages_of(command.documents, settings, bar)
-        clock.lap("documents")
         built_keys = {document.key for document in outcome.built}
         kept_documents = tuple(
             key
