@@ -19,7 +19,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from kg.crossref import CrossrefClient
 from kg.document import Document
 from kg.errors import InputError, StoreError
 from kg.ingest import ingest
+from kg.locking import command_lock
 from kg.progress import Progress
 from kg.rdf import (
     BuildActivity,
@@ -48,7 +49,8 @@ from kg.rdf.document import document_graph, document_key, source_iri
 from kg.rdf.namespaces import graph_iri
 from kg.rdf.ontology import ontology_graphs
 from kg.references import parse_reference
-from kg.resolve import resolve_batch
+from kg.resolve import Deadline, open_client, resolve_batch
+from kg.resolve import Progress as ResolvedProgress
 from kg.settings import CORPUS_DIR, Settings
 from kg.store import GraphStore, open_store
 from kg.validate import ValidationReport, validate_dataset
@@ -71,7 +73,10 @@ class BuildReport:
     """SHACL report of the graphs this command wrote: a build that violates the shapes is
     still stored, and `kg build` prints the violations and exits 1."""
     crossref_notices: tuple[str, ...] = ()
-    """What Crossref could not be asked about (offline or unreachable), one line each."""
+    """What Crossref could not check (offline, unreachable, failing, the deadline), one line
+    per document."""
+    unchecked: int = 0
+    """References left unchecked for any reason but ``--offline``: the command exits 5."""
     stage_seconds: tuple[tuple[str, float], ...] = ()
     """Where the build spent its time, stage by stage (bench/bench_build.py prints it)."""
     command: str = "build"
@@ -102,6 +107,8 @@ class DocumentGraphs:
     graphs: list[NamedGraph]
     crossref_notice: str | None = None
     notices: tuple[str, ...] = ()
+    unchecked: int = 0
+    """References Crossref could not check, unless the user asked for --offline."""
 
 
 @dataclass(frozen=True)
@@ -156,8 +163,17 @@ def case_report_files(arguments: Sequence[Path]) -> tuple[list[Path], list[Path]
     return list(documents.values()), skipped
 
 
-def document_stages(path: Path, crossref: CrossrefClient, settings: Settings) -> DocumentGraphs:
-    """Everything that happens to one document, in order, each stage giving a named graph."""
+def document_stages(
+    path: Path,
+    crossref: CrossrefClient,
+    settings: Settings,
+    *,
+    deadline: Deadline | None = None,
+    progress: ResolvedProgress | None = None,
+) -> DocumentGraphs:
+    """Everything that happens to one document, in order, each stage giving a named graph.
+    ``deadline`` is the resolution time the command has left (shared by its documents);
+    ``progress`` is called as each reference is resolved."""
     document = ingest(path)
     references = [parse_reference(raw.text, raw.number) for raw in document.references]
     key = document_key(document)
@@ -167,7 +183,9 @@ def document_stages(path: Path, crossref: CrossrefClient, settings: Settings) ->
         return NamedGraph(graph_iri(kind, key), graph, (source,), record=document_record_iri(key))
 
     annotations = annotate(document, references)
-    resolution = resolve_batch(references, settings, client=crossref)
+    resolution = resolve_batch(
+        references, settings, client=crossref, deadline=deadline, progress=progress
+    )
     return DocumentGraphs(
         path,
         key,
@@ -178,6 +196,7 @@ def document_stages(path: Path, crossref: CrossrefClient, settings: Settings) ->
         ],
         resolution.notice,
         _notices(document),
+        len(resolution.unchecked) if resolution.incomplete else 0,
     )
 
 
@@ -235,18 +254,21 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
     started = dt.datetime.now(dt.UTC)
     clock = _StageClock()
     steps = len(command.documents) + 3
-    with (
-        _collector_paused(),
-        open_store(settings.store, create=True) as store,
-        (progress or Progress.silent()).start(steps, f"kg {command.name}") as bar,
-    ):
+    with ExitStack() as held:
+        held.enter_context(_collector_paused())
+        store = held.enter_context(open_store(settings.store, create=True))
+        bar = held.enter_context((progress or Progress.silent()).start(steps, f"kg {command.name}"))
+        # The documents are built before the command lock is taken: a command waiting for
+        # another does not hold it while it asks Crossref. What the store holds is read,
+        # decided on and replaced under the lock, so concurrent commands lose nothing.
+        outcome = _document_stages_of(command.documents, settings, bar)
+        clock.lap("documents")
+        held.enter_context(command_lock(settings.store))
         stored = store.named_graphs() if store.has_graph() else []
         present = document_keys(stored)
         if command.remove is not None and not stored:
             raise StoreError(f"no graph built yet at {settings.store}: nothing to remove")
         removed = [_stored_key(command.remove, present, store)] if command.remove else []
-        outcome = _document_stages_of(command.documents, settings, bar)
-        clock.lap("documents")
         built_keys = {document.key for document in outcome.built}
         kept_documents = tuple(
             key
@@ -279,6 +301,7 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
         kept_graphs=kept_graphs,
         validation=validation,
         crossref_notices=tuple(outcome.crossref_notices),
+        unchecked=sum(document.unchecked for document in outcome.built),
         stage_seconds=tuple(clock.laps),
         command=command.name,
         keys=tuple(document.key for document in outcome.built),
@@ -296,10 +319,12 @@ def _document_stages_of(documents: Sequence[Path], settings: Settings, bar: Prog
     origins: dict[str, Path] = {}
     if not documents:
         return outcome
-    with CrossrefClient.from_settings(settings) as crossref:
+    deadline = Deadline(settings.resolve_deadline)
+    with open_client(settings) as crossref:
         for path in documents:
             bar.step(path.name)
-            staged = document_stages(path, crossref, settings)
+            counted = _ResolvedCounter(bar, path.name)
+            staged = document_stages(path, crossref, settings, deadline=deadline, progress=counted)
             if staged.key in origins:
                 raise InputError(
                     f"{origins[staged.key]} and {path} have the same key {staged.key} (from "
@@ -312,6 +337,19 @@ def _document_stages_of(documents: Sequence[Path], settings: Settings, bar: Prog
                 outcome.crossref_notices.append(f"{path.name}: {staged.crossref_notice}")
             outcome.document_notices += [f"{path.name}: {notice}" for notice in staged.notices]
     return outcome
+
+
+class _ResolvedCounter:
+    """Shows on the progress bar how many references of a document are resolved so far."""
+
+    def __init__(self, bar: Progress, name: str) -> None:
+        self._bar = bar
+        self._name = name
+        self._done = 0
+
+    def __call__(self) -> None:
+        self._done += 1
+        self._bar.note(f"{self._name}: {self._done} references resolved")
 
 
 def _stored_key(name: str, present: Sequence[str], store: GraphStore) -> str:

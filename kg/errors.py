@@ -10,6 +10,10 @@ not be checked · 141 the reader of the output went away (kg.cli, no error line)
 
 from __future__ import annotations
 
+UNCHECKED = 5
+"""Exit status of a command that finished, but could not check some references or works
+(Crossref failing, unreachable, or the resolution deadline; never for --offline)."""
+
 
 class KgError(Exception):
     """Base class: the message is shown to the user as is."""

@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from kg.doi import DOI_IN_TEXT, find_doi
 from kg.references import ParsedReference
@@ -167,16 +168,29 @@ def _expand_range(match: re.Match[str]) -> str:
     return f"{first_prefix}{first}-{last_prefix or first_prefix}{last}"
 
 
+_GLUED_YEAR = re.compile(r"\b((?:1[5-9]|20)\d\d)(?=[A-Z][a-z])")
+"""A year printed against the title's first word: "2007Inference"."""
+_GLUED_VOLUME = re.compile(r"\b([A-Z][a-z]{2,})(?=\d)")
+"""A volume printed against the journal's last word: "Genetics175:1251"."""
+
+
+def unglue(text: str) -> str:
+    """A space where some publishers print none between a year and the title, or a journal
+    and its volume ("2007Inference", "Genetics175:1251"), so each is read as itself."""
+    return _GLUED_VOLUME.sub(r"\1 ", _GLUED_YEAR.sub(r"\1 ", text))
+
+
 def clean_reference(raw: str) -> str:
     """The string as evidence: DOIs, URLs, arXiv ids, [bracketed] parts and the list number
-    removed (SBMV does the same), abbreviated page ranges expanded."""
+    removed (SBMV does the same), glued numbers set apart, abbreviated page ranges
+    expanded."""
     text = _URL.sub(" ", raw)
     text = DOI_IN_TEXT.sub(" ", text)
     text = re.sub(r"\bdoi\s*:?\s*", " ", text, flags=re.IGNORECASE)
     text = _ARXIV.sub(" ", text)
     text = _BRACKETED.sub(" ", text)
     text = _ENUMERATION.sub("", text)
-    return _RANGE.sub(_expand_range, text)
+    return _RANGE.sub(_expand_range, unglue(text))
 
 
 def _numbers(folded: str) -> list[str]:
@@ -288,6 +302,19 @@ _NOTICE_IN_STRING = re.compile(
     r"expression of concern|addendum)\b",
     re.IGNORECASE,
 )
+_RESPONSE_TITLE = re.compile(
+    r"^\W*(?P<kind>(?:author(?:s|s'|'s|\u2019s)?\s+)?repl(?:y|ies)|in\s+reply|response\s+to|"
+    r"rejoinder|comments?\s+on|commentary\s+on|re\s*:|letter\s+to\s+the\s+editor|"
+    r"editorial|editor(?:'s|\u2019s|s)?\s+note|publisher(?:'s|\u2019s)?\s+note|"
+    r"current\s+comment)\b"
+    r"|[-\u2010-\u2015:]\s*(?P<suffix>reply|response|rejoinder)\W*$",
+    re.IGNORECASE,
+)
+"""Titles of replies, comments and editorials ("Reply to: Comment on “…”", "Genital Powder
+Use and Ovarian Cancer—Reply", "Editorial"), which often repeat the title they answer."""
+RESPONSE_RELATIONS = frozenset({"is-reply-to", "is-comment-on"})
+"""Crossref relations that make a record a reply to, or comment on, another work."""
+_RESPONSE_WORDS = re.compile(r"\b(repl(?:y|ies)|rejoinder|comments?\s+on)\b", re.IGNORECASE)
 _PEER_REVIEW = re.compile(
     r"\b(review\s+for|decision\s+letter\s+for|author\s+response\s+for)\b", re.IGNORECASE
 )
@@ -312,6 +339,27 @@ def is_notice(work: Work) -> bool:
     return bool(_NOTICE_TITLE.match(work_title(work) or ""))
 
 
+def response_kind(work: Work) -> str | None:
+    """What makes the record a reply, comment or editorial rather than a research article
+    (its Crossref relation, or the words of its title), or None."""
+    relations = sorted(RESPONSE_RELATIONS & set(work.get("relation") or {}))
+    if relations:
+        return relations[0].replace("-", " ")
+    found = _RESPONSE_TITLE.search(work_title(work) or "")
+    if found is None:
+        return None
+    return " ".join((found.group("kind") or found.group("suffix")).casefold().split())
+
+
+def cites_a_response(raw: str) -> bool:
+    """Whether the string itself cites a reply, comment or editorial: one of its parts reads
+    like such a title, or it names a reply or comment."""
+    parts = _SEGMENT_BREAK.split(raw)
+    return any(_RESPONSE_TITLE.search(part.strip()) for part in parts if part) or bool(
+        _RESPONSE_WORDS.search(raw)
+    )
+
+
 def is_peer_review(work: Work) -> bool:
     """A referee report, decision letter or author response about another work."""
     title = work_title(work) or ""
@@ -333,6 +381,9 @@ def _excluded(work: Work, raw: str) -> str | None:
         return f"{doi} is a correction/retraction notice, not the work cited"
     if is_peer_review(work) and not _PEER_REVIEW.search(raw):
         return f"{doi} is a peer review of another work"
+    response = response_kind(work)
+    if response is not None and not cites_a_response(raw):
+        return f"{doi} is a reply, comment or editorial ({response}), not the work cited"
     if kind in BOOK_TYPES and _CHAPTER_MARKER.search(raw):
         return f"{doi} is the whole book; the string cites a part of it"
     return None
@@ -430,7 +481,9 @@ class Evidence:
     title_credit: float | None = None
     coverage: float = 1.0
     located: set[str] = field(default_factory=set)
-    """Which of journal, volume and a distinctive first page the string gives."""
+    """Which of journal, year, volume and a distinctive first page the string gives."""
+    contradictions: list[Contradiction] = field(default_factory=list)
+    """Numbers the string states that the record has otherwise."""
 
     def add(self, weight: float, credit: float, reason: str) -> None:
         self.support += weight * credit
@@ -619,6 +672,7 @@ def validate(reference: ParsedReference, work: Work) -> Evidence:
         )
         if found:
             evidence.located.add("journal")
+    evidence.contradictions = contradictions(reference, work, cleaned)
     leftover = sorted(t for t, n in pool.items() for _ in range(n))
     if leftover:
         evidence.total += LEFTOVER_WEIGHT * len(leftover)
@@ -647,6 +701,7 @@ def _check_year(
         credit = 0.5
     shown = work_year(work)
     if credit == 1.0:
+        evidence.located.add("year")
         reason = f"year {shown} matches"
     elif credit == 0.5:
         reason = f"year {shown} is one year off"
@@ -693,6 +748,148 @@ def _check_numbers(
                 evidence.add(NUMBER_WEIGHT, 1.0, f"number {token} in title matches")
 
 
+# --------------------------------------------------------------------------- contradictions
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A year, volume or first page the string states and the record has otherwise."""
+
+    field: str
+    stated: str
+    recorded: str
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.stated} differs: {self.recorded}"
+
+    @property
+    def slip(self) -> bool:
+        """One digit changed, dropped or swapped with its neighbour in a number of three
+        digits or more: a typing slip (in shorter ones it makes another volume or page)."""
+        return (
+            min(len(self.stated), len(self.recorded)) >= SLIP_MIN_DIGITS
+            and OSA.distance(self.stated, self.recorded) <= 1
+        )
+
+
+_STATED_YEAR = re.compile(r"\(((?:1[5-9]|20)\d\d)[a-z]?\)")
+_STATED_VOLUME = (
+    re.compile(r"\bvol(?:ume)?\.?\s*(\d+)\b", re.IGNORECASE),
+    re.compile(r"(?<![\d.])(\d{1,5})\s*\([^()]{1,15}\)\s*[:,]"),
+    re.compile(r"(?<![\d.])(\d{1,5})\s*:\s*[a-z]?\d", re.IGNORECASE),
+)
+_STATED_PAGE = (
+    re.compile(r"\bpp?\.\s*([a-z]?\d+)", re.IGNORECASE),
+    re.compile(r"(?<![\d.])\d{1,5}\s*(?:\([^()]{1,15}\))?\s*:\s*([a-z]?\d+)", re.IGNORECASE),
+    re.compile(r"(?<![\d.])\d{1,5}\s*\([^()]{1,15}\)\s*,\s*([a-z]?\d+)", re.IGNORECASE),
+)
+YEAR_TOLERANCE = 1
+"""Years apart a citation may give without contradicting the record (print vs online)."""
+SLIP_MIN_DIGITS = 3
+
+
+def _stated(patterns: Iterable[re.Pattern[str]], text: str) -> str | None:
+    for pattern in patterns:
+        found = pattern.search(text)
+        if found:
+            return _canonical_number(found.group(1).casefold())
+    return None
+
+
+def _stated_page(reference: ParsedReference, cleaned: str) -> str | None:
+    """The first page (or article number) the string gives: parsed, after "p."/"pp.", after
+    "volume:", else the first number of its last page range."""
+    parsed = reference.first_page or reference.article_number
+    if parsed:
+        return _canonical_number(parsed.casefold())
+    stated = _stated(_STATED_PAGE, cleaned)
+    if stated:
+        return stated
+    ranges = [
+        m
+        for m in _RANGE.finditer(cleaned)
+        if int(m.group(2)) < int(m.group(4)) and not _is_year(m.group(2))
+    ]
+    return _canonical_number(ranges[-1].group(2)) if ranges else None
+
+
+def _is_year(token: str) -> bool:
+    return len(token) == 4 and 1500 <= int(token) < 2100
+
+
+def _stated_year(
+    reference: ParsedReference, work: Work, cleaned: str, free: set[str]
+) -> str | None:
+    """The year the string gives: parsed or in parentheses, standing alone among its numbers
+    (not in "e0171550"), not a page, page range or volume, not a number of the record's
+    title ("Post-1500 population flows")."""
+    ranged = {n for m in _RANGE.finditer(cleaned) for n in (m.group(2), m.group(4))}
+    titled = set(_numbers(fold(work_title(work) or "")))
+    stated = [str(reference.year)] if reference.year else []
+    stated += _STATED_YEAR.findall(cleaned)
+    for year in stated:
+        if year in free and _is_year(year) and year not in ranged | titled:
+            return year
+    return None
+
+
+def contradictions(reference: ParsedReference, work: Work, cleaned: str) -> list[Contradiction]:
+    """The year, volume and first page the string states where the record has another one
+    and the record's own value appears nowhere in the string (so a misread number in a
+    title cannot contradict)."""
+    present = {_canonical_number(t) for t in _numbers(fold(cleaned))}
+    found: list[Contradiction] = []
+    page = _stated_page(reference, cleaned)
+    stated_volume = reference.volume or _stated(_STATED_VOLUME, cleaned)
+    years = _work_years(work)
+    year = _stated_year(reference, work, cleaned, present - {page, stated_volume})
+    if years and year is not None:
+        near = any(abs(int(year) - y) <= YEAR_TOLERANCE for y in years)
+        if not near and not any(str(y) in present for y in years):
+            found.append(Contradiction("year", str(year), str(work_year(work))))
+    volume = _numbers(fold(str(work.get("volume") or "")))
+    if volume and stated_volume and not all(_canonical_number(t) in present for t in volume):
+        stated_volume = _canonical_number(fold(stated_volume))
+        if stated_volume not in {_canonical_number(t) for t in volume}:
+            found.append(Contradiction("volume", stated_volume, " ".join(volume)))
+    first_page, _ = _work_pages(work)
+    article = _canonical_number(fold(str(work.get("article-number") or ""))) or None
+    recorded = {p for p in (first_page, article) if p}
+    if page and recorded and first_page != "1" and not recorded & present and page not in recorded:
+        found.append(Contradiction("first page", page, first_page or article or ""))
+    return found
+
+
+OVERWHELMING_TITLE = 0.95
+"""Title similarity from which, with the first author and two more numbers agreeing, a
+single slip in one number does not stop a match."""
+
+
+def overlooked(evidence: Evidence) -> str | None:
+    """Why a contradiction is let pass (one slip against overwhelming agreement), or None."""
+    if len(evidence.contradictions) != 1:
+        return None
+    (contradiction,) = evidence.contradictions
+    agreeing = sorted(evidence.located - {contradiction.field.split()[-1]})
+    if (
+        contradiction.slip
+        and (evidence.title_credit or 0.0) >= OVERWHELMING_TITLE
+        and (evidence.author_credit or 0.0) >= AUTHOR_MATCH
+        and len(agreeing) >= 2
+    ):
+        agree = ", ".join(["title", "first author", *agreeing[:-1]]) + f" and {agreeing[-1]}"
+        return f"accepted despite {contradiction}: one digit off, and {agree} agree"
+    return None
+
+
+def contradicted(candidate_doi: str, evidence: Evidence) -> str | None:
+    """Why the numbers the string states rule the candidate out, or None."""
+    if not evidence.contradictions or overlooked(evidence):
+        return None
+    listed = "; ".join(str(c) for c in evidence.contradictions)
+    return f"{candidate_doi} contradicts the string ({listed}): a wrong DOI is worse than none"
+
+
 # --------------------------------------------------------------------------- decisions
 
 
@@ -729,7 +926,10 @@ def rank(reference: ParsedReference, candidates: Iterable[Work]) -> list[Candida
         score = work.get("score")
         relevance = float(score) / len(raw) if isinstance(score, int | float) and raw else None
         evidence = validate(reference, work)
-        excluded = _excluded(work, raw)
+        excluded = _excluded(work, raw) or contradicted(doi, evidence)
+        forgiven = overlooked(evidence)
+        if forgiven:
+            evidence.reasons.append(forgiven)
         if (
             excluded is None
             and is_book_review(work)
@@ -751,7 +951,9 @@ def decide(
     retrieved_at: datetime | None = None,
 ) -> Resolution:
     """The resolution for validated candidates: ``matched`` only when the best one scores
-    above the threshold, is identified, and no other work comes within the tie margin."""
+    above the threshold, is identified, and no other work comes within the tie margin.
+    An unmatched resolution scores 0 (the score is the given DOI's; the reasons keep the
+    best candidate's)."""
     raw = reference.raw
 
     def resolution(
@@ -784,11 +986,11 @@ def decide(
             f"best candidate {best.doi} scores {best.score:.2f}, "
             f"below {thresholds.match_min_score:.2f}"
         )
-        return resolution("unmatched", best.score, [why, *reasons, *notes])
+        return resolution("unmatched", 0.0, [why, *reasons, *notes])
     weak = best.evidence.unidentified(thresholds)
     if weak is not None:
-        why = f"best candidate {best.doi} is not identified: {weak}"
-        return resolution("unmatched", best.score, [why, *reasons, *notes])
+        why = f"best candidate {best.doi} (score {best.score:.2f}) is not identified: {weak}"
+        return resolution("unmatched", 0.0, [why, *reasons, *notes])
     runner = next((c for c in viable[1:] if c.doi != best.doi), None)
     if runner is not None and best.score - runner.score <= thresholds.tie_margin:
         why = f"tie: {best.doi} scores {best.score:.2f} and {runner.doi} scores {runner.score:.2f}"

@@ -74,6 +74,15 @@ class Progress:
         if self._due():
             bar.refresh()
 
+    def note(self, label: str) -> None:
+        """Say what the current step is doing now (``3 references resolved``), no step."""
+        bar = self._bar
+        if bar is None:
+            return
+        bar.set_description_str(f"{self._title}: {label}", refresh=False)
+        if self._due():
+            bar.refresh()
+
     def close(self) -> None:
         self._stop.set()
         if self._ticker is not None:

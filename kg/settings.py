@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.errors import InputError
+
 DEFAULT_CROSSREF_API = "https://api.crossref.org"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
@@ -23,6 +25,23 @@ def _cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
+DEFAULT_RESOLVE_DEADLINE = 600.0
+"""Seconds a command may spend resolving references through Crossref, all documents
+together: enough for a few thousand references at the polite pool's pace; what is not
+checked by then is reported and left unresolved (exit 5), not waited for."""
+
+
+def seconds(value: str, name: str) -> float:
+    """A positive number of seconds from an option or the environment; else InputError."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not number > 0 or number == float("inf"):
+        raise InputError(f"{name} must be a positive number of seconds, not {value!r}")
+    return number
+
+
 def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -34,6 +53,7 @@ class Settings:
     crossref_api: str
     mailto: str | None
     offline: bool
+    resolve_deadline: float = DEFAULT_RESOLVE_DEADLINE
 
     @classmethod
     def resolve(
@@ -43,12 +63,17 @@ class Settings:
         crossref_api: str | None = None,
         mailto: str | None = None,
         offline: bool | None = None,
+        resolve_deadline: float | None = None,
     ) -> Settings:
         env = os.environ
+        deadline = resolve_deadline
+        if deadline is None and env.get("KG_RESOLVE_DEADLINE"):
+            deadline = seconds(env["KG_RESOLVE_DEADLINE"], "KG_RESOLVE_DEADLINE")
         return cls(
             store=Path(store or env.get("KG_STORE") or _data_home() / "casekg" / "store"),
             cache_dir=Path(cache_dir or env.get("KG_CACHE_DIR") or _cache_home() / "casekg"),
             crossref_api=(crossref_api or env.get("KG_CROSSREF_API") or DEFAULT_CROSSREF_API),
             mailto=mailto or env.get("KG_MAILTO") or None,
             offline=offline if offline else _truthy(env.get("KG_OFFLINE")),
+            resolve_deadline=deadline or DEFAULT_RESOLVE_DEADLINE,
         )

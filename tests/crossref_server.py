@@ -185,6 +185,9 @@ class Fault:
     seconds: float = 0.0
     path: str = ""
     times: int = 1
+    pass_every: int = 0
+    """Let every ``pass_every``-th matching request through unharmed (20: a 95% fault rate)."""
+    seen: int = 0
 
 
 @dataclass(frozen=True)
@@ -286,6 +289,10 @@ class CrossrefServer:
         with self._state.lock:
             self._state.faults.append(fault)
 
+    def clear_faults(self) -> None:
+        with self._state.lock:
+            self._state.faults.clear()
+
     @property
     def log(self) -> list[LoggedRequest]:
         with self._state.lock:
@@ -348,6 +355,9 @@ class CrossrefServer:
         with self._state.lock:
             for fault in self._state.faults:
                 if fault.times > 0 and re.search(fault.path, target):
+                    fault.seen += 1
+                    if fault.pass_every and fault.seen % fault.pass_every == 0:
+                        return None
                     fault.times -= 1
                     return fault
         return None

@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from kg.build import CASE_REPORT_SUFFIXES, BuildReport, build
 from kg.commands.options import add_crossref_options, add_store_option, settings_from
+from kg.errors import UNCHECKED
 from kg.progress import Progress
 from kg.query import compact
 from kg.rdf import document_graph_iris
@@ -33,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "graph with them atomically (a failed build leaves the previous graph in place). "
         "Every document the graph held before is replaced, the bundled seed too: use kg add "
         "to add documents beside those it holds. Graphs added with kg import are kept. Exits "
-        "1 when the graph breaks the SHACL shapes (it is stored all the same).",
+        "1 when the graph breaks the SHACL shapes (it is stored all the same), else 5 when "
+        "Crossref could not check some references (they are stored unresolved).",
     )
     add_document_arguments(parser, nargs="*", more="; default: the bundled case reports in corpus/")
     add_store_option(parser)
@@ -86,10 +88,11 @@ def print_report(report: BuildReport) -> int:
         )
     for notice in (*report.document_notices, *report.crossref_notices):
         print(f"warning: {notice}", file=sys.stderr)
-    if report.validation is None:
-        return 0
-    print(report.validation.summary())
-    return 0 if report.validation.conforms else 1
+    if report.validation is not None:
+        print(report.validation.summary())
+        if not report.validation.conforms:
+            return 1
+    return UNCHECKED if report.unchecked else 0
 
 
 def _headline(report: BuildReport) -> str:

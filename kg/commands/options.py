@@ -5,11 +5,31 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.settings import Settings
+from kg.errors import InputError
+from kg.settings import DEFAULT_RESOLVE_DEADLINE, Settings, seconds
+
+
+def positive_seconds(value: str) -> float:
+    """An argparse type: a positive number of seconds (argparse turns the error into exit 2)."""
+    try:
+        return seconds(value, "the value")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def non_negative_seconds(value: str) -> float:
+    """An argparse type for time limits where 0 means none: no negative numbers."""
+    try:
+        return 0.0 if float(value) == 0 else seconds(value, "the value")
+    except (ValueError, InputError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (no limit) or a positive number of seconds, not {value!r}"
+        ) from exc
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
-    default = Settings.resolve().store
+    # Only the store's default: a bad KG_RESOLVE_DEADLINE is reported when the command runs.
+    default = Settings.resolve(resolve_deadline=DEFAULT_RESOLVE_DEADLINE).store
     parser.add_argument(
         "--store",
         metavar="DIR",
@@ -26,6 +46,13 @@ def add_crossref_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="never contact Crossref, answer from the cache only (KG_OFFLINE=1)",
     )
+    parser.add_argument(
+        "--deadline",
+        type=positive_seconds,
+        metavar="SECONDS",
+        help="stop asking Crossref after this long, all references together; what is left "
+        f"is reported and exits 5 (KG_RESOLVE_DEADLINE; default {DEFAULT_RESOLVE_DEADLINE:g})",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -36,4 +63,5 @@ def settings_from(args: argparse.Namespace) -> Settings:
         crossref_api=getattr(args, "crossref_url", None),
         mailto=getattr(args, "mailto", None),
         offline=getattr(args, "offline", False) or None,
+        resolve_deadline=getattr(args, "deadline", None),
     )

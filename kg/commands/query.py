@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.commands.options import add_store_option
+from kg.commands.options import add_store_option, non_negative_seconds
 from kg.errors import InputError
 from kg.query import (
     DEFAULT_LIMIT,
@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=non_negative_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"stop the query after this long (default: {DEFAULT_TIMEOUT:g}; 0: no limit)",

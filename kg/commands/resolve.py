@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from tqdm import tqdm
 
 from kg.citeformats import csl_item, to_bibtex, to_csljson, to_ris
 from kg.commands.options import add_crossref_options, settings_from
-from kg.errors import InputError, NetworkError
+from kg.errors import UNCHECKED, InputError, NetworkError
 from kg.matching import Resolution, strip_markup
 from kg.resolve import Batch, resolve_citations
 
@@ -26,6 +27,8 @@ exit codes:
   0  every citation was looked up (whatever its status)
   2  no citations given, an unreadable --file, or a bad option
   4  Crossref could not be reached (or --offline) and none of the citations was cached
+  5  finished, but Crossref could not check some citations (failing, unreachable, or the
+     --deadline passed); they are listed with status error (not with --offline)
 
 statuses: matched (DOI given), ambiguous (close candidates: no DOI given), unmatched,
 error (malformed DOI, or Crossref not asked/failing: the reason says which)."""
@@ -64,28 +67,38 @@ def run(args: argparse.Namespace) -> int:
     if batch.nothing_answered:
         raise NetworkError(batch.notice or "Crossref could not be asked")
     if batch.notice:
-        print(f"kg resolve: {batch.notice}", file=sys.stderr)
+        print(f"kg resolve: warning: {batch.notice}", file=sys.stderr)
     write(batch, args.format, sys.stdout)
-    return 0
+    return UNCHECKED if batch.incomplete else 0
 
 
 def gather(arguments: Sequence[str], file: Path | None, stdin: TextIO) -> list[str]:
     """Citations from the arguments ('-' is stdin), the file, or stdin when piped."""
     lines: list[str] = []
     for argument in arguments:
-        lines.extend(stdin.read().splitlines() if argument == "-" else [argument])
+        lines.extend(_lines(stdin.read()) if argument == "-" else [argument])
     if file is not None:
         try:
-            lines.extend(file.read_text(encoding="utf-8").splitlines())
+            lines.extend(_lines(file.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as exc:
             why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
             raise InputError(f"cannot read citations from {file}: {why}") from exc
     if not arguments and file is None and not stdin.isatty():
-        lines.extend(stdin.read().splitlines())
+        lines.extend(_lines(stdin.read()))
     citations = [" ".join(line.split()) for line in lines if line.strip()]
     if not citations:
         raise InputError("no citations given: pass them as arguments, with --file, or on stdin")
     return citations
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _lines(text: str) -> list[str]:
+    """One citation per line, lines ending only at line feeds and carriage returns:
+    ``str.splitlines`` also cuts at Unicode line and paragraph separators, form feeds and
+    NEL, which PDF copy-paste leaves inside one citation (they become spaces)."""
+    return _LINE_BREAK.split(text)
 
 
 def write(batch: Batch, output_format: str, out: TextIO) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.commands.options import add_store_option, settings_from
+from kg.commands.options import add_store_option, positive_seconds, settings_from
 from kg.query import DEFAULT_LIMIT, DEFAULT_TIMEOUT
 from kg.serve import Endpoint, make_server
 
@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=positive_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"stop a query after this long (default: {DEFAULT_TIMEOUT:g})",
