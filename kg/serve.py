@@ -46,7 +46,7 @@ FORMAT_TYPES = {
 
 @dataclass(frozen=True)
 class Endpoint:
-    store: Path
+    store: Path | str
     timeout: float | None = DEFAULT_TIMEOUT
     limit: int | None = DEFAULT_LIMIT
 
