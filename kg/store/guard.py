@@ -102,24 +102,25 @@ def _classify_update(tree: Any) -> ParsedRequest:
                 "graphs, which queries read and no update writes"
             )
     union = tuple(
-        _name(part) == "Modify" and not part.get("withClause") and not part.get("using")
+        _name(part) == "Modify" and "withClause" not in part and "using" not in part
         for part in operations
     )
     return ParsedRequest("update", names, union)
 
 
 def _writes_default_graph(operation: Any) -> bool:
-    """True for an INSERT/DELETE whose template has triples outside GRAPH and no WITH."""
-    if operation.get("withClause"):
+    """True for an INSERT/DELETE whose template has triples outside GRAPH and no WITH.
+
+    (rdflib's parse nodes answer ``get`` for a missing key with the key itself: test with
+    ``in``.)"""
+    if "withClause" in operation:
         return False
     templates: list[Any] = []
-    if _name(operation) in ("InsertData", "DeleteData", "DeleteWhere"):
-        templates.append(operation.get("quads"))
+    if _name(operation) in ("InsertData", "DeleteData", "DeleteWhere") and "quads" in operation:
+        templates.append(operation["quads"])
     elif _name(operation) == "Modify":
-        for clause in ("delete", "insert"):
-            if operation.get(clause) is not None:
-                templates.append(operation[clause].get("quads"))
-    return any(quads is not None and quads.get("triples") for quads in templates)
+        templates += [operation[c]["quads"] for c in ("delete", "insert") if c in operation]
+    return any("triples" in quads and quads["triples"] for quads in templates)
 
 
 def _name(node: Any) -> str | None:
@@ -196,7 +197,7 @@ def with_union_where(text: str, request: ParsedRequest, graphs: Sequence[str]) -
     for match in _TOKENS.finditer(text):
         kind = match.lastgroup
         if kind == "open":
-            depth += 1
+            depth, previous = depth + 1, "{"
         elif kind == "close":
             depth -= 1
         elif kind == "end" and depth == 0:

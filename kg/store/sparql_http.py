@@ -17,9 +17,10 @@ What differs from the embedded store, and why:
 - ``update`` counts the store before and after: a server does not say which triples
   changed, so ``Changes.added``/``removed`` are None.
 - Servers cap answers: Virtuoso at ``[SPARQL] ResultSetMaxRows`` (10,000 by default,
-  silently) and ``MaxQueryExecutionTime``. Dumps page through a graph and compare with its
-  count, so a cap below the page is an error that says so, never a short export; set the
-  cap in virtuoso.ini for big query answers (tests/virtuoso_server.py sets 10,000,000).
+  silently) and ``MaxQueryExecutionTime``. A dump compares what it got with the graph's
+  count, so a cap is an error that says so, never a short export (paging is no way round:
+  Virtuoso sorts at most 10,000 rows for an ORDER BY ... OFFSET); set the cap in
+  virtuoso.ini for big answers (tests/virtuoso_server.py sets 10,000,000).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from rdflib import Dataset
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import InputError, StoreError
+from kg.queries import internal_query
 from kg.store.base import (
     QUAD_FORMATS,
     Changes,
@@ -57,10 +59,12 @@ SERVER_GRAPHS = (
     "http://localuriqaserver/sparql",
 )
 """Graphs a Virtuoso keeps for itself: not casekg's, so not listed or counted."""
-PAGE = int(os.environ.get("KG_STORE_PAGE") or 100_000)
 CONNECT_TIMEOUT = 10.0
 RESULTS_XML = "application/sparql-results+xml"
 N_TRIPLES = "application/n-triples"
+EMPTY_GRAPH = "urn:x-casekg:no-graph"
+"""Named as the whole dataset while casekg has no graph on the server (else it would be
+the server's own default)."""
 
 
 class SparqlHttpStore(GraphStore):
@@ -71,6 +75,7 @@ class SparqlHttpStore(GraphStore):
             self.endpoint
         )
         self._session = requests.Session()
+        self._known_graphs: list[str] | None = None
         self._credentials = (
             os.environ.get("KG_STORE_USER") or "",
             os.environ.get("KG_STORE_PASSWORD") or "",
@@ -127,6 +132,18 @@ class SparqlHttpStore(GraphStore):
         timeout: float | None = None,
         limit: int | None = None,
     ) -> QueryResult:
+        return self._query(sparql, prefixes, timeout, limit)
+
+    def _query(
+        self,
+        sparql: str,
+        prefixes: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        limit: int | None = None,
+        named: list[str] | None = None,
+    ) -> QueryResult:
+        """Queries see casekg's graphs only (``named``: these; ``[]``: the server's own
+        dataset, to list the graphs)."""
         request = parse_request(sparql, tuple(prefixes or ()))
         if request.operation == "update":
             raise InputError("this is an update: use update()")
@@ -135,7 +152,7 @@ class SparqlHttpStore(GraphStore):
             "POST",
             self.endpoint,
             timeout,
-            data={"query": _with_prefixes(sparql, prefixes)},
+            data={"query": _with_prefixes(sparql, prefixes), **self._dataset(named)},
             headers={"Accept": N_TRIPLES if graph_form else RESULTS_XML},
         )
         try:
@@ -145,18 +162,32 @@ class SparqlHttpStore(GraphStore):
                     for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
                 )
                 return ox_answer(triples, limit)
-            return ox_answer(ox.parse_query_results(body, format=ox.QueryResultsFormat.XML), limit)
+            answer = ox_answer(
+                ox.parse_query_results(body, format=ox.QueryResultsFormat.XML), limit
+            )
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"the SPARQL server's answer is not valid: {exc}") from exc
+        if request.operation == "ask" and answer.form == "select":
+            return _ask_as_select(answer)
+        return answer
+
+    def _dataset(self, named: list[str] | None) -> dict[str, list[str]]:
+        """The Protocol's dataset parameters: casekg's graphs as the default graph (their
+        union) and as the named graphs, so that the server's own graphs stay out."""
+        if named == []:
+            return {}
+        graphs = (named if named is not None else self._graphs()) or [EMPTY_GRAPH]
+        return {"default-graph-uri": graphs, "named-graph-uri": graphs}
 
     def named_graphs(self) -> list[str]:
-        return [g for g in super().named_graphs() if not _server_graph(g)]
+        result = self._query(internal_query("store/named_graphs"), named=[])
+        return [str(row[0]) for row in result.rows if not _server_graph(str(row[0]))]
 
-    def count_by_graph(self) -> dict[str, int]:
-        return {g: n for g, n in super().count_by_graph().items() if not _server_graph(g)}
-
-    def count_by_class(self) -> dict[str, int]:
-        return {c: n for c, n in super().count_by_class().items() if not _server_graph(c)}
+    def _graphs(self) -> list[str]:
+        """casekg's graphs on the server, asked once and again after each write."""
+        if self._known_graphs is None:
+            self._known_graphs = self.named_graphs()
+        return self._known_graphs
 
     def _size(self) -> int:
         return sum(self.count_by_graph().values())
@@ -174,34 +205,25 @@ class SparqlHttpStore(GraphStore):
         return _serialised(triples, target_format, fmt)
 
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
-        """Every quad of one graph, in pages of ``PAGE`` rows; an error if the server's row
-        cap cut a page short of the graph's own count."""
+        """Every quad of one graph; an error if the server's row cap cut the answer short
+        of the graph's own count (never a short export)."""
         name = ox.NamedNode(graph)
         expected = self._count(graph)
-        quads: list[ox.Quad] = []
-        while len(quads) < expected:
-            page = self._send(
-                "POST",
-                self.endpoint,
-                None,
-                data={
-                    "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
-                    f"ORDER BY ?s ?p ?o LIMIT {PAGE} OFFSET {len(quads)}"
-                },
-                headers={"Accept": N_TRIPLES},
-            )
-            got = [
-                ox.Quad(q.subject, q.predicate, q.object, name)
-                for q in ox.parse(page, format=ox.RdfFormat.N_TRIPLES)
-            ]
-            if not got:
-                break
-            quads += got
+        body = self._send(
+            "POST",
+            self.endpoint,
+            None,
+            data={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"},
+            headers={"Accept": N_TRIPLES},
+        )
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object, name)
+            for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        ]
         if len(quads) != expected:
             raise StoreError(
                 f"the SPARQL server returned {len(quads)} of the {expected} triples of {graph}: "
-                "its row cap is below KG_STORE_PAGE "
-                f"({PAGE}); raise it (Virtuoso: [SPARQL] ResultSetMaxRows) or lower KG_STORE_PAGE"
+                "raise its row cap (Virtuoso: ResultSetMaxRows in the [SPARQL] section)"
             )
         return quads
 
@@ -222,6 +244,7 @@ class SparqlHttpStore(GraphStore):
         if request.operation != "update":
             raise InputError("not an update: use query() for queries")
         before = self._size()
+        self._known_graphs = None
         self._send(
             "POST", self.endpoint, timeout, data={"update": _with_prefixes(sparql, prefixes)}
         )
@@ -242,6 +265,7 @@ class SparqlHttpStore(GraphStore):
                 except ValueError as exc:
                     raise StoreError(f"cannot store a triple of {graph.identifier}: {exc}") from exc
         old = self.named_graphs()
+        self._known_graphs = None
         for name, triples in by_graph.items():
             self._put(name, triples, replace=True)
         for name in old:
@@ -268,6 +292,7 @@ class SparqlHttpStore(GraphStore):
             by_graph[str(named.identifier)] += [
                 ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in named
             ]
+        self._known_graphs = None
         for name, triples in by_graph.items():
             self._put(name, triples, replace=False)
         return len(quads)
@@ -286,6 +311,12 @@ class SparqlHttpStore(GraphStore):
 
     def close(self) -> None:
         self._session.close()
+
+
+def _ask_as_select(answer: QueryResult) -> QueryResult:
+    """Virtuoso 7 answers ASK as one row of one integer (``__ASK_RETVAL``): a boolean."""
+    values = [str(row[0]) for row in answer.rows if row and row[0] is not None]
+    return QueryResult(form="ask", boolean=bool(values) and values[0] in ("1", "true"))
 
 
 def _graph_store_beside(endpoint: str) -> str:
