@@ -90,9 +90,7 @@ def run_query(
 
 def run_update(store: GraphStore, text: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Changes:
     """Apply an update; its WHERE sees the union of all graphs, as a query does."""
-    request = parse_request(text)
-    if request.operation != "update":
-        raise InputError(f"this is a query ({request.operation}), not an update")
+    parse_request(text).check_update()
     try:
         return store.update(text, prefixes=prefix_map(), timeout=timeout)
     except QueryTimeout as exc:

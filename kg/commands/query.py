@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             f"this is an update ({kinds}); queries are read-only unless --update is given"
         )
+    if request.operation == "update":
+        request.check_update()
     settings = Settings.resolve(store=args.store)
     timeout = args.timeout or None
     with open_store(settings.store) as store:

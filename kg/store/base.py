@@ -186,6 +186,10 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Let go of the store; the object cannot be used afterwards."""
 
+    def refresh(self) -> None:  # noqa: B027 - a no-op where reads are always current
+        """Read the newest published graph from the next request on (a long-running reader
+        such as `kg serve` calls this; a server store always answers with its newest)."""
+
     def __enter__(self) -> Self:
         return self
 

@@ -28,6 +28,7 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import xml.parsers.expat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ class OxigraphStore(GraphStore):
         self.root = root
         self.location = str(root)
         self._pin: _Pin | None = None
+        self._pinning = threading.Lock()
         self.damage = ()
         try:
             name = self._current_name()
@@ -129,7 +131,12 @@ class OxigraphStore(GraphStore):
         hint = f" (or write one of these into CURRENT: {', '.join(left[-3:])})" if left else ""
         return f"`kg build` starts a fresh store, losing imported graphs{hint}"
 
-    def _pinned(self) -> _Pin:
+    def refresh(self) -> None:
+        with self._pinning:
+            if self._pin is not None and self._current_name() != self._pin.name:
+                self._unpin()
+
+    def _pin_current(self) -> _Pin:
         if self._pin is not None:
             return self._pin
         for _attempt in range(5):
@@ -148,15 +155,16 @@ class OxigraphStore(GraphStore):
         raise StoreError(f"the store at {self.root} keeps changing under this reader")
 
     def _reader(self) -> ox.Store:
-        pin = self._pinned()
-        if pin.store is None:
-            try:
-                pin.store = ox.Store.read_only(str(pin.path))
-            except OSError as exc:
-                raise StoreDamaged(
-                    f"cannot open the graph at {pin.path}: {exc}; {self._recovery()}"
-                ) from exc
-        return pin.store
+        with self._pinning:
+            pin = self._pin_current()
+            if pin.store is None:
+                try:
+                    pin.store = ox.Store.read_only(str(pin.path))
+                except OSError as exc:
+                    raise StoreDamaged(
+                        f"cannot open the graph at {pin.path}: {exc}; {self._recovery()}"
+                    ) from exc
+            return pin.store
 
     def query(
         self,
@@ -239,8 +247,7 @@ class OxigraphStore(GraphStore):
         What changed is counted by comparing the quads before and after (a set of hashes:
         about 60 MB per million quads)."""
         request = parse_request(sparql, tuple(prefixes or ()))
-        if request.operation != "update":
-            raise InputError("not an update: use query() for queries")
+        request.check_update()
         names = dict(prefixes or {})
         with self._writing() as (version, path):
             current = self._reader() if self._current_name() is not None else None

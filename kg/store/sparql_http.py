@@ -241,8 +241,7 @@ class SparqlHttpStore(GraphStore):
         timeout: float | None = None,
     ) -> Changes:
         request = parse_request(sparql, tuple(prefixes or ()))
-        if request.operation != "update":
-            raise InputError("not an update: use query() for queries")
+        request.check_update()
         before = self._size()
         self._known_graphs = None
         self._send(
