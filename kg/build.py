@@ -61,7 +61,7 @@ CASE_REPORT_SUFFIXES = (".txt", ".xml")
 
 @dataclass(frozen=True)
 class BuildReport:
-    store: Path
+    store: Path | str
     documents: tuple[Path, ...]
     """The documents this command built (none for ``remove``)."""
     triples_per_graph: dict[str, int]
@@ -305,7 +305,7 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
         stage_seconds=tuple(clock.laps),
         command=command.name,
         keys=tuple(document.key for document in outcome.built),
-        document_notices=tuple(outcome.document_notices),
+        document_notices=(*store.damage, *outcome.document_notices),
         skipped=tuple(command.skipped),
         replaced=tuple(sorted(built_keys & set(present))) if command.keep_others else (),
         kept_documents=kept_documents,

@@ -1,23 +1,22 @@
 """SPARQL for people: common prefixes predeclared, read-only by default, saved queries.
 
-A query is parsed before it runs (rdflib's SPARQL parser) so that what it does is read from
-its syntax tree, never guessed from its text: updates need ``allow_update``, ``LOAD`` and
-``SERVICE`` are always refused (the program must never fetch a URL a query names), and a
-syntax error is reported with the parser's message and position.
+A query is parsed before it runs (kg.store.guard, rdflib's SPARQL parser) so that what it
+does is read from its syntax tree, never guessed from its text: updates go through
+``run_update`` only, ``LOAD`` and ``SERVICE`` are always refused (the program must never
+fetch a URL a query names), and a syntax error is reported with the parser's message and
+position. Answers are written by pyoxigraph's SPARQL results and RDF serialisers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
@@ -25,33 +24,27 @@ from rdflib.term import Node
 from kg.errors import InputError
 from kg.queries import QUERIES_DIR
 from kg.rdf.namespaces import PREFIXES, prefix_map
-from kg.store import GraphStore, QueryResult, QueryTimeout
+from kg.store import Changes, GraphStore, QueryResult, QueryTimeout
+from kg.store.base import to_ox
+from kg.store.guard import ParsedRequest
+from kg.store.guard import parse_request as _parse_request
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
-OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
-GRAPH_OUTPUT_FORMATS = ("ttl", "nt")
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_OUTPUT_FORMATS = ("ttl", "nt", "jsonld", "rdfxml")
 
-Operation = Literal["select", "construct", "describe", "ask", "update"]
-
-_QUERY_FORMS: dict[str, Operation] = {
-    "SelectQuery": "select",
-    "ConstructQuery": "construct",
-    "DescribeQuery": "describe",
-    "AskQuery": "ask",
+_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
 }
-_UPDATE_NAMES = {
-    "InsertData": "INSERT DATA",
-    "DeleteData": "DELETE DATA",
-    "DeleteWhere": "DELETE WHERE",
-    "Modify": "DELETE/INSERT",
-    "Clear": "CLEAR",
-    "Drop": "DROP",
-    "Create": "CREATE",
-    "Add": "ADD",
-    "Move": "MOVE",
-    "Copy": "COPY",
-    "Load": "LOAD",
+_GRAPH_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
 }
 
 
@@ -63,92 +56,9 @@ class SavedQuery:
     text: str
 
 
-@dataclass(frozen=True)
-class ParsedRequest:
-    """What a SPARQL request does, read from its syntax tree."""
-
-    operation: Operation
-    updates: tuple[str, ...] = ()
-
-
-_PARSER_LOCK = threading.Lock()
-"""rdflib's SPARQL grammar (pyparsing) is not thread-safe: two threads parsing at once
-corrupt its parse actions for the rest of the process. Every parse takes this lock."""
-
-
 def parse_request(text: str) -> ParsedRequest:
-    """Classify a query or update; InputError for a syntax error or a refused operation."""
-    if not text.strip():
-        raise InputError("empty query")
-    tree, is_update = _parse(text)
-    request = _classify_update(tree) if is_update else ParsedRequest(_QUERY_FORMS[tree[1].name])
-    nodes = list(_walk(tree))
-    if any(_name(node) == "ServiceGraphPattern" for node in nodes):
-        raise InputError("SERVICE is not allowed: casekg never fetches a URL a query names")
-    _check_prefixes(nodes)
-    return request
-
-
-def _parse(text: str) -> tuple[Any, bool]:
-    """The syntax tree of a query, else of an update (and whether it is one)."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    with _PARSER_LOCK:
-        try:
-            return parseQuery(text), False
-        except ParseException as query_error:
-            try:
-                return parseUpdate(text), True
-            except ParseException as update_error:
-                error = update_error if update_error.loc > query_error.loc else query_error
-                raise InputError(_syntax_message(error)) from None
-
-
-def _classify_update(tree: Any) -> ParsedRequest:
-    names = tuple(_UPDATE_NAMES.get(_name(part) or "", "update") for part in tree.request)
-    if "LOAD" in names:
-        raise InputError("LOAD is not allowed: casekg never fetches a URL a query names")
-    return ParsedRequest("update", names)
-
-
-def _name(node: Any) -> str | None:
-    return getattr(node, "name", None) if hasattr(node, "name") else None
-
-
-def _walk(node: Any) -> Iterator[Any]:
-    """Every node of an rdflib SPARQL parse tree."""
-    yield node
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
-        for child in node:
-            yield from _walk(child)
-
-
-def _check_prefixes(nodes: Sequence[Any]) -> None:
-    declared = set(PREFIXES)
-    used: list[str] = []
-    for node in nodes:
-        if _name(node) == "PrefixDecl":
-            declared.add(node.get("prefix") or "")
-        elif _name(node) == "pname":
-            used.append(node.get("prefix") or "")
-    for prefix in used:
-        if prefix not in declared:
-            raise InputError(
-                f"SPARQL syntax error: unknown prefix {prefix + ':'!r} "
-                f"(declare it with PREFIX {prefix}: <...>; predeclared: {', '.join(PREFIXES)})"
-            )
-
-
-def _syntax_message(error: Any) -> str:
-    line = error.line.rstrip("\n")
-    return (
-        f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}\n"
-        f"  {line}\n  {' ' * (error.col - 1)}^"
-    )
+    """What a query or update does (kg.store.guard), with casekg's prefixes predeclared."""
+    return _parse_request(text, tuple(PREFIXES))
 
 
 def run_query(
@@ -157,10 +67,9 @@ def run_query(
     *,
     timeout: float | None = DEFAULT_TIMEOUT,
     limit: int | None = DEFAULT_LIMIT,
-    allow_update: bool = False,
     bindings: Mapping[str, Node] | None = None,
-) -> QueryResult | None:
-    """Run a query (or, with ``allow_update``, an update: returns None) against the store.
+) -> QueryResult:
+    """Run a read-only query against the store; an update is an InputError (see run_update).
 
     ``bindings`` fix variables before the query runs (a saved query's ``?work``, say) as a
     trailing ``VALUES`` clause, so a parameter is a term, never pasted query text.
@@ -169,20 +78,23 @@ def run_query(
         text = with_bindings(text, bindings)
     request = parse_request(text)
     if request.operation == "update":
-        if not allow_update:
-            kinds = ", ".join(dict.fromkeys(request.updates))
-            raise InputError(
-                f"this is an update ({kinds}); queries are read-only unless --update is given"
-            )
-        try:
-            store.update(text, prefixes=prefix_map(), timeout=timeout)
-        except QueryTimeout as exc:
-            raise QueryTimeout(f"update {exc}; nothing was changed (see --timeout)") from exc
-        return None
+        kinds = ", ".join(dict.fromkeys(request.updates))
+        raise InputError(
+            f"this is an update ({kinds}); queries are read-only unless --update is given"
+        )
     try:
         return store.query(text, prefixes=prefix_map(), timeout=timeout, limit=limit)
     except QueryTimeout as exc:
         raise QueryTimeout(f"query {exc} (see --timeout)") from exc
+
+
+def run_update(store: GraphStore, text: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Changes:
+    """Apply an update; its WHERE sees the union of all graphs, as a query does."""
+    parse_request(text).check_update()
+    try:
+        return store.update(text, prefixes=prefix_map(), timeout=timeout)
+    except QueryTimeout as exc:
+        raise QueryTimeout(f"update {exc}; nothing was changed (see --timeout)") from exc
 
 
 def with_bindings(text: str, bindings: Mapping[str, Node]) -> str:
@@ -236,23 +148,36 @@ def read_query_argument(argument: str) -> str:
 
 
 def format_result(result: QueryResult, fmt: str) -> str:
-    """Render an answer as an aligned table, CSV, TSV or SPARQL 1.1 JSON results."""
-    if fmt in GRAPH_OUTPUT_FORMATS:
+    """Render an answer: an aligned table, SPARQL results (JSON, XML, CSV, TSV) or, for
+    CONSTRUCT and DESCRIBE, RDF (Turtle, N-Triples, JSON-LD, RDF/XML)."""
+    return serialise_result(result, fmt).decode("utf-8")
+
+
+def serialise_result(result: QueryResult, fmt: str) -> bytes:
+    """The answer in ``fmt``, written by pyoxigraph's serialisers (``table`` by casekg)."""
+    if fmt in _GRAPH_FORMATS:
         if result.form != "graph":
             raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
-        return str(result.graph().serialize(format="nt" if fmt == "nt" else "turtle"))
-    if fmt == "json":
-        return json.dumps(_json_results(result), ensure_ascii=False, indent=2) + "\n"
-    if result.form == "ask":
-        return ("true" if result.boolean else "false") + "\n"
+        triples = (
+            ox.Triple(*(to_ox(term) for term in row if term is not None)) for row in result.rows
+        )
+        prefixes = prefix_map() if fmt in ("ttl", "rdfxml") else None
+        return ox.serialize(triples, format=_GRAPH_FORMATS[fmt], prefixes=prefixes) or b""
+    if result.form == "ask" and fmt in ("table", "csv", "tsv"):
+        return b"true\n" if result.boolean else b"false\n"
     if fmt == "table":
-        return _table(result)
-    if fmt == "csv":
-        return _csv(result)
-    if fmt == "tsv":
-        return _tsv(result)
-    known = ", ".join(OUTPUT_FORMATS + GRAPH_OUTPUT_FORMATS)
-    raise InputError(f"unknown output format {fmt!r} (known: {known})")
+        return _table(result).encode("utf-8")
+    if fmt not in _RESULT_FORMATS:
+        known = ", ".join(OUTPUT_FORMATS + GRAPH_OUTPUT_FORMATS)
+        raise InputError(f"unknown output format {fmt!r} (known: {known})")
+    if result.form == "graph":
+        raise InputError(f"--format {fmt} is for SELECT and ASK queries (try ttl or nt)")
+    parsed = ox.parse_query_results(
+        json.dumps(_json_results(result)).encode("utf-8"), format=ox.QueryResultsFormat.JSON
+    )
+    output = parsed.serialize(format=_RESULT_FORMATS[fmt])
+    assert output is not None
+    return output if output.endswith(b"\n") else output + b"\n"
 
 
 def compact(term: Node | None) -> str:
@@ -288,49 +213,6 @@ def _table(result: QueryResult) -> str:
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     if not rows:
         lines.append("(no rows)")
-    return "\n".join(lines) + "\n"
-
-
-def _csv_value(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def _csv(result: QueryResult) -> str:
-    output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_csv_value(term) for term in row])
-    return output.getvalue()
-
-
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def _tsv_value(term: Node | None) -> str:
-    """A term in the SPARQL 1.1 TSV form (Turtle syntax)."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    assert isinstance(term, RdfLiteral)
-    text = f'"{str(term).translate(_TSV_ESCAPES)}"'
-    if term.language:
-        return f"{text}@{term.language}"
-    if term.datatype is not None:
-        return f"{text}^^<{term.datatype}>"
-    return text
-
-
-def _tsv(result: QueryResult) -> str:
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join(_tsv_value(term) for term in row) for row in result.rows]
     return "\n".join(lines) + "\n"
 
 

@@ -46,9 +46,15 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _store_location(value: str | Path) -> Path | str:
+    """A store directory, or a SPARQL server's ``sparql+http(s)://…`` endpoint kept as text."""
+    text = str(value)
+    return text if text.startswith(("sparql+http://", "sparql+https://")) else Path(value)
+
+
 @dataclass(frozen=True)
 class Settings:
-    store: Path
+    store: Path | str
     cache_dir: Path
     crossref_api: str
     mailto: str | None
@@ -70,7 +76,9 @@ class Settings:
         if deadline is None and env.get("KG_RESOLVE_DEADLINE"):
             deadline = seconds(env["KG_RESOLVE_DEADLINE"], "KG_RESOLVE_DEADLINE")
         return cls(
-            store=Path(store or env.get("KG_STORE") or _data_home() / "casekg" / "store"),
+            store=_store_location(
+                store or env.get("KG_STORE") or _data_home() / "casekg" / "store"
+            ),
             cache_dir=Path(cache_dir or env.get("KG_CACHE_DIR") or _cache_home() / "casekg"),
             crossref_api=(crossref_api or env.get("KG_CROSSREF_API") or DEFAULT_CROSSREF_API),
             mailto=mailto or env.get("KG_MAILTO") or None,

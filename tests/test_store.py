@@ -297,7 +297,7 @@ def test_a_runaway_query_is_stopped_by_its_time_limit(store_path: Path) -> None:
         store.query(explosion, timeout=0.5)
 
 
-def test_the_worker_process_gives_the_same_answer_as_in_process(store_path: Path) -> None:
+def test_a_query_with_a_time_limit_gives_the_same_answer_as_without(store_path: Path) -> None:
     query = "SELECT ?s ?o WHERE { ?s <http://purl.org/spar/c4o/hasContent> ?o } ORDER BY ?s ?o"
     with open_store(store_path) as store:
         assert store.query(query, timeout=30) == store.query(query)

@@ -16,6 +16,7 @@ from kg.query import (
     parse_request,
     read_query_argument,
     run_query,
+    run_update,
     saved_queries,
     saved_query,
 )
@@ -40,8 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--format",
         choices=OUTPUT_FORMATS + GRAPH_OUTPUT_FORMATS,
         default="table",
-        help="output: table (default), csv, tsv, json (SPARQL 1.1 results); "
-        "ttl or nt for CONSTRUCT/DESCRIBE",
+        help="output: table (default), csv, tsv, json, xml (SPARQL 1.1 results); "
+        "ttl, nt, jsonld or rdfxml for CONSTRUCT/DESCRIBE",
     )
     parser.add_argument(
         "--timeout",
@@ -57,7 +58,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="ROWS",
         help=f"print at most this many rows (default: {DEFAULT_LIMIT})",
     )
-    parser.add_argument("--update", action="store_true", help="allow SPARQL updates")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="allow SPARQL updates (their WHERE sees the union of all graphs, as queries do; "
+        "what they write must name its graph); prints how many triples changed",
+    )
     add_store_option(parser)
     parser.set_defaults(func=run)
 
@@ -78,19 +84,22 @@ def run(args: argparse.Namespace) -> int:
         text = read_query_argument(args.query)
     if args.limit < 1:
         raise InputError("--limit must be at least 1")
-    parse_request(text)
-    settings = Settings.resolve(store=args.store)
-    with open_store(settings.store) as store:
-        result = run_query(
-            store,
-            text,
-            timeout=args.timeout or None,
-            limit=args.limit,
-            allow_update=args.update,
+    request = parse_request(text)
+    if request.operation == "update" and not args.update:
+        kinds = ", ".join(dict.fromkeys(request.updates))
+        raise InputError(
+            f"this is an update ({kinds}); queries are read-only unless --update is given"
         )
-    if result is None:
-        print("update applied", file=sys.stderr)
-        return 0
+    if request.operation == "update":
+        request.check_update()
+    settings = Settings.resolve(store=args.store)
+    timeout = args.timeout or None
+    with open_store(settings.store) as store:
+        if request.operation == "update":
+            changes = run_update(store, text, timeout=timeout)
+            print(changes.describe(), file=sys.stderr)
+            return 0
+        result = run_query(store, text, timeout=timeout, limit=args.limit)
     sys.stdout.write(format_result(result, args.format))
     if result.truncated:
         print(f"(stopped at {args.limit} rows: --limit to see more)", file=sys.stderr)

@@ -30,6 +30,7 @@ UCUM = Namespace("http://unitsofmeasure.org/ucum#")
 QUDT = Namespace("http://qudt.org/schema/qudt/")
 UNIT = Namespace("http://qudt.org/vocab/unit/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # store: kg serve
 
 # The project's own namespaces.
 CKG = Namespace("https://w3id.org/casekg/ontology#")
