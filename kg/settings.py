@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_CROSSREF_API = "https://api.crossref.org"
+DEFAULT_OPENCITATIONS_API = "https://api.opencitations.net/index/v2"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 CORPUS_DIR = PROJECT_ROOT / "corpus"
@@ -34,6 +35,9 @@ class Settings:
     crossref_api: str
     mailto: str | None
     offline: bool
+    opencitations_api: str = DEFAULT_OPENCITATIONS_API
+    related: bool = True
+    """Whether builds make the related-literature layer (``--no-related``: not)."""
 
     @classmethod
     def resolve(
@@ -43,6 +47,8 @@ class Settings:
         crossref_api: str | None = None,
         mailto: str | None = None,
         offline: bool | None = None,
+        opencitations_api: str | None = None,
+        related: bool = True,
     ) -> Settings:
         env = os.environ
         return cls(
@@ -51,4 +57,8 @@ class Settings:
             crossref_api=(crossref_api or env.get("KG_CROSSREF_API") or DEFAULT_CROSSREF_API),
             mailto=mailto or env.get("KG_MAILTO") or None,
             offline=offline if offline else _truthy(env.get("KG_OFFLINE")),
+            opencitations_api=(
+                opencitations_api or env.get("KG_OPENCITATIONS_API") or DEFAULT_OPENCITATIONS_API
+            ),
+            related=related,
         )

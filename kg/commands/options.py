@@ -26,6 +26,14 @@ def add_crossref_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="never contact Crossref, answer from the cache only (KG_OFFLINE=1)",
     )
+    parser.add_argument(
+        "--opencitations-url", help="OpenCitations Index v2 API base URL (KG_OPENCITATIONS_API)"
+    )
+    parser.add_argument(
+        "--no-related",
+        action="store_true",
+        help="build without the related-literature layer (citing works, co-citation...)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -36,4 +44,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
         crossref_api=getattr(args, "crossref_url", None),
         mailto=getattr(args, "mailto", None),
         offline=getattr(args, "offline", False) or None,
+        opencitations_api=getattr(args, "opencitations_url", None),
+        related=not getattr(args, "no_related", False),
     )
