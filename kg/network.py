@@ -9,6 +9,7 @@ point at, 2 for the works those cite in turn (known once a reference resolved to
 from __future__ import annotations
 
 import io
+import math
 
 import networkx as nx
 from rdflib.term import Node
@@ -60,3 +61,88 @@ def to_graphml(network: nx.DiGraph) -> bytes:
     buffer = io.BytesIO()
     nx.write_graphml(network, buffer, encoding="utf-8")
     return buffer.getvalue()
+
+
+# Similarity and importance over a citation DiGraph (edges citing -> cited), as the peers
+# compute them (../shared/reference/related-literature.md, section 2). Counts are sets of
+# distinct works: a work citing both twice still co-cites them once.
+
+
+def cocitation(network: nx.DiGraph, a: str, b: str) -> int:
+    """How many works cite both ``a`` and ``b``: |in(a) ∩ in(b)|."""
+    return len(set(network.predecessors(a)) & set(network.predecessors(b)))
+
+
+def coupling(network: nx.DiGraph, a: str, b: str) -> int:
+    """How many works both ``a`` and ``b`` cite (bibliographic coupling): |out(a) ∩ out(b)|."""
+    return len(set(network.successors(a)) & set(network.successors(b)))
+
+
+def cocitation_counts(network: nx.DiGraph, work: str) -> dict[str, int]:
+    """Every work co-cited with ``work``, with the number of works citing both."""
+    counts: dict[str, int] = {}
+    for citing in network.predecessors(work):
+        for other in network.successors(citing):
+            if other != work:
+                counts[other] = counts.get(other, 0) + 1
+    return counts
+
+
+def coupling_counts(network: nx.DiGraph, work: str) -> dict[str, int]:
+    """Every work coupled with ``work``, with the number of references they share."""
+    counts: dict[str, int] = {}
+    for cited in network.successors(work):
+        for other in network.predecessors(cited):
+            if other != work:
+                counts[other] = counts.get(other, 0) + 1
+    return counts
+
+
+def salton(overlap: int, size_a: int, size_b: int) -> float:
+    """Salton's cosine: the overlap over the geometric mean of the two set sizes (0 if empty)."""
+    return overlap / math.sqrt(size_a * size_b) if overlap and size_a and size_b else 0.0
+
+
+def adamic_adar_coupling(network: nx.DiGraph, a: str, b: str) -> float:
+    """Σ 1/ln(in-degree) over the references ``a`` and ``b`` share: a rare shared reference
+    weighs more. Natural log; a shared reference is cited at least twice, so ln ≥ ln 2."""
+    shared = set(network.successors(a)) & set(network.successors(b))
+    return sum(1.0 / math.log(network.in_degree(w)) for w in shared)
+
+
+def pagerank(
+    network: nx.DiGraph, damping: float = 0.85, tolerance: float = 1e-10, rounds: int = 200
+) -> dict[str, float]:
+    """Importance flowing along citations: power iteration, a dangling work's share spread
+    evenly (networkx's definition; its own pagerank needs SciPy, which casekg does not)."""
+    nodes = list(network)
+    if not nodes:
+        return {}
+    size = len(nodes)
+    rank = dict.fromkeys(nodes, 1.0 / size)
+    out = {node: network.out_degree(node) for node in nodes}
+    for _ in range(rounds):
+        dangling = damping * sum(rank[node] for node in nodes if out[node] == 0) / size
+        fresh = dict.fromkeys(nodes, (1.0 - damping) / size + dangling)
+        for node in nodes:
+            if out[node]:
+                share = damping * rank[node] / out[node]
+                for cited in network.successors(node):
+                    fresh[cited] += share
+        change = sum(abs(fresh[node] - rank[node]) for node in nodes)
+        rank = fresh
+        if change < size * tolerance:
+            break
+    return {str(node): value for node, value in rank.items()}
+
+
+def communities(network: nx.DiGraph, seed: int = 1) -> dict[str, int]:
+    """Each work's community (Louvain over the undirected network, fixed seed): 1 is the
+    largest; works with no link are left out."""
+    undirected = network.to_undirected()
+    undirected.remove_nodes_from([node for node, degree in undirected.degree() if degree == 0])
+    if undirected.number_of_nodes() == 0:
+        return {}
+    found = nx.community.louvain_communities(undirected, seed=seed)
+    ordered = sorted(found, key=lambda group: (-len(group), min(group)))
+    return {str(node): number for number, group in enumerate(ordered, 1) for node in group}
