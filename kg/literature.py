@@ -107,11 +107,12 @@ def related_to_doi(
     doi = normalize_doi(doi).lower()
     node = node_of(doi)
     with OpenCitationsClient.from_settings(settings) as client:
-        seedless = CitationInput((Seed(doi, node, doi, ()),), {node: Work(node, doi)}, ())
+        alone = Seed(doi, node, doi, (), "the work")
+        seedless = CitationInput((alone,), {node: Work(node, doi)}, ())
         first = gather(seedless, client, depth=1, node_of=node_of, progress=progress)
         outgoing = sorted(edge.cited for edge in first.edges if edge.citing == node)
         references = tuple((n, cited) for n, cited in enumerate(outgoing, 1))
-        known = CitationInput((Seed(doi, node, doi, references),), first.works, ())
+        known = CitationInput((Seed(doi, node, doi, references, "the work"),), first.works, ())
         layer = gather(
             known,
             client,

@@ -66,6 +66,8 @@ class Seed:
     node: str
     doi: str
     references: tuple[tuple[int, str], ...]
+    label: str = "the case report"
+    """How reasons name the seed itself ("the case report", "the work")."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class Edge:
 class Coverage:
     """What a source said about one work: ``status`` is ``known`` (rows came), ``empty``
     (the source knows nothing: never indexed or not cited, it cannot tell), ``not-asked``
-    (offline or unreachable, not cached) or ``failed`` (the source kept failing)."""
+    (offline or unreachable, not cached) or ``failed`` (the source kept failing); and, with
+    operation ``any``, ``unknown``: every source asked was empty and the graph has no link."""
 
     node: str
     doi: str
@@ -239,7 +242,15 @@ def gather(
             if ("references", node) not in asked:
                 asked.add(("references", node))
                 edges += ask(node, doi, "references")
-    layer = RelatedLayer(works, _unique_edges(edges), coverage, [])
+    unique = _unique_edges(edges)
+    linked = {edge.citing for edge in unique} | {edge.cited for edge in unique}
+    for node, doi in dict.fromkeys(targets):
+        asked_about = [item for item in coverage if item.node == node]
+        if node not in linked and all(item.status == "empty" for item in asked_about):
+            coverage.append(
+                Coverage(node, doi, "any", "unknown", detail="no source knew any citation of it")
+            )
+    layer = RelatedLayer(works, unique, coverage, [])
     layer.notices = coverage_notices(coverage)
     if beyond:
         layer.notices.append(
@@ -273,6 +284,14 @@ def coverage_notices(coverage: Sequence[Coverage]) -> list[str]:
                 f"{gaps[0].operation} of {gaps[0].doi} ({reason}); the related-literature "
                 "layer lacks them and says so (saved query citation_coverage)"
             )
+    unknown = [item.doi or item.node for item in coverage if item.status == "unknown"]
+    if unknown:
+        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        listed = ", ".join(unknown[:3]) + more
+        notices.append(
+            f"no source knew any citation of {listed} (never indexed or never cited: "
+            "OpenCitations cannot tell which)"
+        )
     skipped = sum(item.skipped for item in coverage)
     if skipped:
         notices.append(f"OpenCitations: {skipped} citation rows had no usable DOI, left out")
@@ -363,19 +382,24 @@ def _citing_any(network: nx.DiGraph, x: str, partners: Sequence[str]) -> int:
 
 
 def _name(seed: Seed, numbers: dict[str, int], node: str) -> str:
-    return "the case report" if node == seed.node else f"reference {numbers[node]}"
+    return seed.label if node == seed.node else f"reference {numbers[node]}"
 
 
 def _names(seed: Seed, numbers: dict[str, int], nodes: Sequence[str]) -> str:
-    """``reference 2``, ``references 2 and 5``, ``references 1, 2 and 5``..."""
+    """``reference 2``, ``references 2 and 5``, ``references 1, 2, 4, 5 and 3 more``..."""
     case = [n for n in nodes if n == seed.node]
-    refs = sorted(numbers[n] for n in nodes if n != seed.node)
-    parts = ["the case report"] if case else []
+    refs = [str(n) for n in sorted(numbers[n] for n in nodes if n != seed.node)]
+    parts = [seed.label] if case else []
+    if len(refs) > SHOWN:
+        refs = [*refs[:SHOWN], f"{len(refs) - SHOWN} more"]
     if refs:
-        listed = [str(n) for n in refs]
-        joined = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+        joined = refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + " and " + refs[-1]
         parts.append(("reference " if len(refs) == 1 else "references ") + joined)
     return " and ".join(parts)
+
+
+SHOWN = 4
+"""Reference numbers a reason lists before saying how many more."""
 
 
 def _reasons(

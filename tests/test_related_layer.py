@@ -4,6 +4,7 @@ citing works with PROV, rankings, coverage, faults, offline and --no-related."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from kg.build import build
+from kg.cli import main
 from kg.queries import QUERIES_DIR
 from kg.query import run_query, saved_query
 from kg.rdf.namespaces import DOI
@@ -191,3 +193,87 @@ def test_no_related_skips_the_layer(
     report = build([case], dataclasses.replace(settings, related=False))
     assert not any(name.endswith("/related") for name in report.triples_per_graph)
     assert opencitations_server.log == []
+
+
+# kg related
+
+
+def related(built: Built, *arguments: str) -> list[str]:
+    settings = built.settings
+    return [
+        "related",
+        "--store",
+        str(settings.store),
+        "--cache-dir",
+        str(settings.cache_dir),
+        "--crossref-url",
+        settings.crossref_api,
+        "--opencitations-url",
+        settings.opencitations_api,
+        *arguments,
+    ]
+
+
+def test_kg_related_jsonl_matches_the_stored_ranking(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(related(built, "--format", "jsonl", "--limit", "50", "--offline")) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines and {"doi", "title", "year", "score", "cocitation", "coupling", "reasons"} <= set(
+        lines[0]
+    )
+    stored = rows(built.settings, "related_to_case")
+    assert [(line["doi"], line["score"]) for line in lines] == [
+        (r["doi"], float(r["score"])) for r in stored
+    ]
+
+
+def test_kg_related_min_score_and_limit(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
+    main(related(built, "--format", "jsonl", "--offline"))
+    every = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    cut = every[len(every) // 2]["score"]
+    main(related(built, "--format", "jsonl", "--offline", "--min-score", str(cut), "--limit", "3"))
+    kept = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert 0 < len(kept) <= 3 and all(line["score"] >= cut for line in kept)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [("csv", "case,rank,doi"), ("bibtex", "doi = {"), ("ris", "DO  - "), ("table", "score")],
+)
+def test_kg_related_formats(
+    built: Built, capsys: pytest.CaptureFixture[str], fmt: str, marker: str
+) -> None:
+    assert main(related(built, "--format", fmt, "--offline", "--limit", "3")) == 0
+    assert marker in capsys.readouterr().out
+
+
+def test_kg_related_for_a_doi_outside_the_graph(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(related(built, "--doi", "https://doi.org/10.7717/PEERJ.1114", "--format", "jsonl"))
+        == 0
+    )
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines and all(line["case"] == "10.7717/peerj.1114" for line in lines)
+    assert any("the work" in reason for line in lines for reason in line["reasons"])
+
+
+def test_kg_related_names_what_it_does_not_know(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(related(built, "--doi", "10.9999/nothing-here")) == 0
+    assert "no source knew any citation of 10.9999/nothing-here" in capsys.readouterr().err
+    assert main(related(built, "--doi", "10.9999/never-asked", "--offline")) == 5
+    assert "were not asked" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "arguments", [("--doi", "nonsense"), ("--limit", "0"), ("--min-score", "-1")]
+)
+def test_kg_related_bad_input_is_exit_2(
+    built: Built, capsys: pytest.CaptureFixture[str], arguments: tuple[str, ...]
+) -> None:
+    assert main(related(built, *arguments)) == 2
+    assert capsys.readouterr().err.startswith("kg related: error:")
