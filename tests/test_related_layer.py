@@ -277,3 +277,27 @@ def test_kg_related_bad_input_is_exit_2(
 ) -> None:
     assert main(related(built, *arguments)) == 2
     assert capsys.readouterr().err.startswith("kg related: error:")
+
+
+NAMES = (
+    "top_cited",
+    "cocited_with",
+    "coupled_with",
+    "related_to_case",
+    "works_by_year",
+    "prior_works",
+    "derivative_works",
+    "citation_coverage",
+)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_saved_network_query_has_a_title_and_answers(built: Built, name: str) -> None:
+    query = saved_query(name, NETWORK)
+    assert query.title and query.description
+    target = {"target": URIRef(work(ARTICLE))} if name in ("cocited_with", "coupled_with") else {}
+    answer = rows(built.settings, name, **target)
+    assert answer, f"{name} found nothing in a build with related works"
+    if "year" in answer[0] and name == "works_by_year":
+        years = [r["year"] for r in answer]
+        assert years == sorted(years)
