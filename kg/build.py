@@ -32,6 +32,7 @@ from kg.document import Document
 from kg.errors import InputError, StoreError
 from kg.ingest import ingest
 from kg.locking import command_lock
+from kg.literature import related_layer
 from kg.progress import Progress
 from kg.rdf import (
     BuildActivity,
@@ -203,7 +204,7 @@ def document_stages(
 def whole_graph_stages(corpus: Corpus, settings: Settings) -> list[NamedGraph]:
     """What is made once for the whole graph, after the documents (on build, add, remove):
     the ontology files, and analyses across every document the graph will hold."""
-    return [*ontology_graphs()]
+    return [*ontology_graphs(), *related_layer(corpus, settings)]
 
 
 def build(

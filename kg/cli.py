@@ -31,6 +31,7 @@ COMMANDS = (
     "query",
     "resolve",
     "export",
+    "related",
     "validate",
     "serve",
     "stats",

@@ -9,6 +9,7 @@ from pathlib import Path
 from kg.errors import InputError
 
 DEFAULT_CROSSREF_API = "https://api.crossref.org"
+DEFAULT_OPENCITATIONS_API = "https://api.opencitations.net/index/v2"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 CORPUS_DIR = PROJECT_ROOT / "corpus"
@@ -60,6 +61,9 @@ class Settings:
     mailto: str | None
     offline: bool
     resolve_deadline: float = DEFAULT_RESOLVE_DEADLINE
+    opencitations_api: str = DEFAULT_OPENCITATIONS_API
+    related: bool = True
+    """Whether builds make the related-literature layer (``--no-related``: not)."""
 
     @classmethod
     def resolve(
@@ -70,6 +74,8 @@ class Settings:
         mailto: str | None = None,
         offline: bool | None = None,
         resolve_deadline: float | None = None,
+        opencitations_api: str | None = None,
+        related: bool = True,
     ) -> Settings:
         env = os.environ
         deadline = resolve_deadline
@@ -84,4 +90,8 @@ class Settings:
             mailto=mailto or env.get("KG_MAILTO") or None,
             offline=offline if offline else _truthy(env.get("KG_OFFLINE")),
             resolve_deadline=deadline or DEFAULT_RESOLVE_DEADLINE,
+            opencitations_api=(
+                opencitations_api or env.get("KG_OPENCITATIONS_API") or DEFAULT_OPENCITATIONS_API
+            ),
+            related=related,
         )

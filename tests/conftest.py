@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from crossref_server import CrossrefServer, Limits, SearchIndex, load_records
+from opencitations_server import CitationIndex, OpenCitationsServer
+from opencitations_server import Limits as OcLimits
 from rdflib import Dataset
 from seed_graph import SeedBuild, seed_dataset_of
 
@@ -85,3 +87,27 @@ def crossref_settings(crossref_server: CrossrefServer, tmp_path: Path) -> Settin
         mailto="casekg-tests@example.org",
         offline=False,
     )
+
+
+# OpenCitations (related helper): like Crossref, a closed loopback port unless a test points
+# the client at tests/opencitations_server.py.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def opencitations_never_on_the_internet() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KG_OPENCITATIONS_API", "http://127.0.0.1:9/index/v2")
+        patch.delenv("KG_OPENCITATIONS_TOKEN", raising=False)
+        yield
+
+
+@pytest.fixture(scope="session")
+def citation_index() -> CitationIndex:
+    """Who cites whom among the recorded Crossref records (built once per session)."""
+    return CitationIndex(load_records())
+
+
+@pytest.fixture
+def opencitations_server(citation_index: CitationIndex) -> Iterator[OpenCitationsServer]:
+    with OpenCitationsServer(citation_index, limits=OcLimits(rate=1000, interval=1)) as server:
+        yield server

@@ -380,7 +380,7 @@ def test_silent_dns_means_unreachable_within_the_connect_timeout(
         answered.wait(10)
         raise OSError("resolver gave up")
 
-    monkeypatch.setattr("kg.crossref.socket.getaddrinfo", silent_resolver)
+    monkeypatch.setattr("kg.http.socket.getaddrinfo", silent_resolver)
     retry = RetryPolicy(connect_timeout=0.05)
     client = CrossrefClient("http://localhost:9", tmp_path / "c.sqlite", clock=clock, retry=retry)
     try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 from pathlib import Path
 
 import networkx as nx
@@ -10,7 +12,7 @@ import pytest
 
 from kg.build import build
 from kg.cli import main
-from kg.network import citation_network, to_graphml
+from kg.network import citation_network, to_edge_csv, to_graphml, to_vosviewer
 from kg.rdf.namespaces import DOI
 from kg.settings import Settings
 from kg.store import open_store
@@ -90,3 +92,36 @@ def test_kg_export_writes_the_network_as_graphml(seed_store: Path, tmp_path: Pat
     code = main(["export", "--format", "graphml", "-o", str(output), "--store", str(seed_store)])
     assert code == 0
     assert nx.read_graphml(output).number_of_edges() == 9
+
+
+def test_graphml_attributes_are_typed_for_gephi(seed_network: nx.DiGraph) -> None:
+    again = nx.read_graphml(io.BytesIO(to_graphml(seed_network)))
+    years = [data["year"] for node, data in again.nodes(data=True) if node != ARTICLE]
+    assert years and all(isinstance(year, int) for year in years)
+    assert all(data["label"] for _, data in again.nodes(data=True))
+    assert again.nodes[ARTICLE]["citations"] == 0
+    assert all(isinstance(data["weight"], float) for *_, data in again.edges(data=True))
+
+
+def test_vosviewer_map_has_items_and_links_with_strengths(seed_network: nx.DiGraph) -> None:
+    document = json.loads(to_vosviewer(seed_network))
+    items, links = document["network"]["items"], document["network"]["links"]
+    assert len(items) == seed_network.number_of_nodes()
+    assert len(links) == seed_network.number_of_edges()
+    assert {link["strength"] for link in links} == {1}
+    by_url = {item["url"]: item for item in items}
+    assert by_url[ARTICLE]["weights"] == {"Citations": 0, "References": 9}
+    ids = {item["id"] for item in items}
+    assert all({link["source_id"], link["target_id"]} <= ids for link in links)
+
+
+def test_edge_list_csv_has_one_row_per_link(seed_network: nx.DiGraph) -> None:
+    rows = list(csv.DictReader(io.StringIO(to_edge_csv(seed_network).decode())))
+    assert {(row["source"], row["target"]) for row in rows} == set(seed_network.edges())
+
+
+@pytest.mark.parametrize("fmt", ["vosviewer", "edges-csv"])
+def test_kg_export_writes_the_network_formats(seed_store: Path, tmp_path: Path, fmt: str) -> None:
+    output = tmp_path / f"network.{fmt}"
+    assert main(["export", "--format", fmt, "-o", str(output), "--store", str(seed_store)]) == 0
+    assert output.stat().st_size > 0

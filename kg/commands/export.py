@@ -12,7 +12,7 @@ from pathlib import Path
 from kg.citeformats import to_bibtex, to_csljson, to_ris
 from kg.commands.options import add_store_option
 from kg.errors import InputError
-from kg.network import citation_network, to_graphml
+from kg.network import citation_network, to_edge_csv, to_graphml, to_vosviewer
 from kg.rdf.bibliography import cited_works
 from kg.rdf.namespaces import graph_iri
 from kg.settings import Settings
@@ -20,20 +20,22 @@ from kg.store import RDF_FORMATS, GraphStore, open_store
 
 RDF_EXPORT_FORMATS = tuple(RDF_FORMATS)
 CITATION_FORMATS = {"bibtex": to_bibtex, "ris": to_ris, "csljson": to_csljson}
-NETWORK_FORMATS = ("graphml",)
-EXPORT_FORMATS = RDF_EXPORT_FORMATS + tuple(CITATION_FORMATS) + NETWORK_FORMATS
+NETWORK_FORMATS = {"graphml": to_graphml, "vosviewer": to_vosviewer, "edges-csv": to_edge_csv}
+EXPORT_FORMATS = RDF_EXPORT_FORMATS + tuple(CITATION_FORMATS) + tuple(NETWORK_FORMATS)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "export",
         help="serialise the graph (ttl, nt, trig, nq, jsonld, rdfxml, bibtex, ris, csljson, "
-        "graphml)",
+        "graphml, vosviewer, edges-csv)",
         description="Serialise the graph. Dataset formats (trig, nq, jsonld) keep the named "
         "graphs; triple formats (ttl, nt, rdfxml) get their union, or one graph with --graph. "
         "Citation formats (bibtex, ris, csljson) list the works the references resolved to, "
-        "from the crossref graphs (or the one given with --graph). graphml is the citation "
-        "network (works and cito:cites links, with each work's ring around the case reports).",
+        "from the crossref graphs (or the one given with --graph). graphml, vosviewer (a "
+        "VOSviewer JSON map) and edges-csv (an edge list) are the citation network: works and "
+        "cito:cites links with each work's ring around the case reports, and the related "
+        "layer's PageRank and communities.",
     )
     parser.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="output format")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="file (default: stdout)")
@@ -60,8 +62,8 @@ def render(store: GraphStore, fmt: str, graph: str | None) -> bytes:
         return CITATION_FORMATS[fmt](works).encode()
     if fmt in NETWORK_FORMATS:
         if graph is not None:
-            raise InputError("--graph does not apply to graphml: the network spans all graphs")
-        return to_graphml(citation_network(store))
+            raise InputError(f"--graph does not apply to {fmt}: the network spans all graphs")
+        return NETWORK_FORMATS[fmt](citation_network(store))
     raise InputError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
 
 

@@ -53,6 +53,14 @@ def add_crossref_options(parser: argparse.ArgumentParser) -> None:
         help="stop asking Crossref after this long, all references together; what is left "
         f"is reported and exits 5 (KG_RESOLVE_DEADLINE; default {DEFAULT_RESOLVE_DEADLINE:g})",
     )
+    parser.add_argument(
+        "--opencitations-url", help="OpenCitations Index v2 API base URL (KG_OPENCITATIONS_API)"
+    )
+    parser.add_argument(
+        "--no-related",
+        action="store_true",
+        help="build without the related-literature layer (citing works, co-citation...)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -64,4 +72,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
         mailto=getattr(args, "mailto", None),
         offline=getattr(args, "offline", False) or None,
         resolve_deadline=getattr(args, "deadline", None),
+        opencitations_api=getattr(args, "opencitations_url", None),
+        related=not getattr(args, "no_related", False),
     )

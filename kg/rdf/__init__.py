@@ -44,7 +44,7 @@ __all__ = [
 # record (graph/provenance/document/<key>) goes with them.
 DOCUMENT_GRAPH_KINDS = ("document", "annotations", "crossref")
 # Graphs made once for the whole graph (graph/<kind>, or graph/<kind>/<name> below it).
-SHARED_GRAPH_KINDS = ("vocabulary", "ontology", "shapes")
+SHARED_GRAPH_KINDS = ("vocabulary", "ontology", "shapes", "related")
 
 
 def document_graph_iris(key: str) -> list[str]:

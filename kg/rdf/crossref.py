@@ -18,7 +18,8 @@ give the same graph):
   ``dcterms:license``; Crossref's ``is-referenced-by-count`` as a
   ``c4o:GlobalCitationCount`` (value, source, date) via ``c4o:hasGlobalCitationFrequency``.
 - The work ``cito:cites`` each reference it deposited: its DOI work when the reference has a
-  DOI, else a minted ``fabio:Expression`` carrying the fields Crossref gives.
+  DOI (with the deposited title and year), else a minted ``fabio:Expression`` carrying the
+  fields Crossref gives.
 - Provenance in the OpenCitations style: every reference has a ``ckg:ReferenceResolution``
   (a ``prov:Entity`` snapshot) ``prov:wasDerivedFrom`` the reference, with
   ``ckg:matchStatus``, ``ckg:matchScore``, each ``ckg:matchReason``,
@@ -279,11 +280,23 @@ def _add_deposited_references(
         if cited_doi:
             cited = doi_iri(cited_doi)
             graph.add((cited, PRISM.doi, Literal(cited_doi.lower())))
+            _add_deposited_label(graph, cited, reference)
         else:
             cited = _minted(doi, "reference", slug(str(reference.get("key") or n)))
             graph.add((cited, RDF.type, FABIO.Expression))
             _add_deposited_fields(graph, cited, reference)
         graph.add((work, CITO.cites, cited))
+
+
+def _add_deposited_label(graph: Graph, cited: URIRef, reference: dict[str, Any]) -> None:
+    """Title and year of a cited DOI work as its citer deposited them, so the related layer
+    and the network exports can name the second ring without asking Crossref again."""
+    title = strip_markup(str(reference.get("article-title") or ""))
+    if title:
+        graph.add((cited, DCTERMS.title, Literal(title)))
+    year = str(reference.get("year") or "")
+    if year.isdigit() and len(year) == 4:
+        graph.add((cited, FABIO.hasPublicationYear, Literal(year, datatype=XSD.gYear)))
 
 
 def _add_deposited_fields(graph: Graph, cited: URIRef, reference: dict[str, Any]) -> None:

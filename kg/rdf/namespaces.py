@@ -93,14 +93,14 @@ def slug(text: str) -> str:
     return cleaned or "x"
 
 
-_IRI_SAFE = "/:;()._-+@!$&'*,=~[]"
+_IRI_SAFE = "/:;()._-+@!$&'*,=~"
 
 
 def doi_iri(doi: str) -> URIRef:
     """The IRI of a work with a DOI: https://doi.org/ plus the lower-case DOI.
 
-    The few characters old (SICI) DOIs carry that an IRI cannot (``<>#?"``, spaces) are
-    percent-encoded.
+    The few characters old (SICI) DOIs carry that an IRI path cannot (``<>#?"[]``, spaces)
+    are percent-encoded.
     """
     return DOI[urllib.parse.quote(doi.strip().lower(), safe=_IRI_SAFE)]
 
