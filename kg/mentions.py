@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.concepts import Vocabulary
 from kg.document import Document, Sentence
-from kg.vocabulary import ConceptMatcher, default_matcher, default_vocabulary
+from kg.vocabulary import Knowledge
 
 QUOTE_CONTEXT = 32
 NEGATION_WINDOW = 5
@@ -78,14 +77,9 @@ class ConceptMention:
         return self.quotes[-1].end
 
 
-def find_mentions(
-    document: Document,
-    matcher: ConceptMatcher | None = None,
-    vocabulary: Vocabulary | None = None,
-) -> tuple[ConceptMention, ...]:
+def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMention, ...]:
     """Every concept mention in the document's sentences, in reading order."""
-    matcher = matcher or default_matcher()
-    vocabulary = vocabulary or default_vocabulary()
+    matcher, vocabulary = knowledge.matcher, knowledge.vocabulary
     unnegatable = {c.iri for scheme in UNNEGATABLE_SCHEMES for c in vocabulary.in_scheme(scheme)}
     return tuple(
         ConceptMention(

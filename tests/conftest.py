@@ -14,6 +14,7 @@ from kg.build import build
 from kg.document import Document
 from kg.ingest import ingest
 from kg.settings import CORPUS_DIR, Settings
+from kg.vocabulary import Knowledge, load_knowledge
 
 SEED_PATH = CORPUS_DIR / "000_a1de3a5e3bf7a0c8.txt"
 
@@ -85,3 +86,16 @@ def crossref_settings(crossref_server: CrossrefServer, tmp_path: Path) -> Settin
         mailto="casekg-tests@example.org",
         offline=False,
     )
+
+
+# Knowledge (issue 9): the vocabulary the annotation stage reads with, the seed's overlay on it.
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def seed_knowledge(seed_document: Document, knowledge: Knowledge) -> Knowledge:
+    return knowledge.for_document(seed_document)

@@ -13,12 +13,13 @@ from kg.rdf.annotations import annotation_graph
 from kg.rdf.document import document_graph, document_key, sentence_iri, source_iri
 from kg.rdf.namespaces import CKG, CONCEPT, DOCO, OA
 from kg.references import parse_reference
+from kg.vocabulary import Knowledge
 
 
 @pytest.fixture(scope="module")
-def seed_annotations(seed_document: Document) -> Annotations:
+def seed_annotations(seed_document: Document, knowledge: Knowledge) -> Annotations:
     references = [parse_reference(r.text, r.number) for r in seed_document.references]
-    return annotate(seed_document, references)
+    return annotate(seed_document, references, knowledge)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,9 @@ def test_a_negated_mention_says_so(graph: Graph) -> None:
     }
 
 
-def test_annotating_twice_gives_the_same_triples(seed_document: Document, graph: Graph) -> None:
-    again = annotation_graph(seed_document, annotate(seed_document, []))
+def test_annotating_twice_gives_the_same_triples(
+    seed_document: Document, graph: Graph, knowledge: Knowledge
+) -> None:
+    again = annotation_graph(seed_document, annotate(seed_document, [], knowledge))
     assert set(again) == set(graph)
     assert not [t for t in graph if not all(isinstance(term, URIRef | Literal) for term in t)]

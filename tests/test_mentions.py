@@ -6,19 +6,20 @@ import pytest
 
 from kg.document import Document
 from kg.mentions import ConceptMention, find_mentions, is_negated
-from kg.vocabulary import default_matcher
+from kg.vocabulary import Knowledge, load_knowledge
 
 
 def _found(text: str) -> list[tuple[str, str]]:
     """(words, concept key) for every match in ``text``."""
     return [
-        (text[m.start : m.end], m.concept.rsplit("/", 1)[1]) for m in default_matcher().find(text)
+        (text[m.start : m.end], m.concept.rsplit("/", 1)[1])
+        for m in load_knowledge().matcher.find(text)
     ]
 
 
 @pytest.fixture(scope="module")
-def mentions(seed_document: Document) -> tuple[ConceptMention, ...]:
-    return find_mentions(seed_document)
+def mentions(seed_document: Document, seed_knowledge: Knowledge) -> tuple[ConceptMention, ...]:
+    return find_mentions(seed_document, seed_knowledge)
 
 
 def _in_sentence(mentions: tuple[ConceptMention, ...], index: int) -> list[tuple[str, str]]:
