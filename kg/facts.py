@@ -244,7 +244,10 @@ def _patient(document: Document, local: dict[int, list[LocalMention]]) -> Patien
             comorbidities = [
                 Term(m.text, m.concept.iri)
                 for m in local[sentence.index]
-                if history.end() <= m.start < cut and m.categories & {"etiology", "condition"}
+                if history.end() <= m.start < cut
+                and m.categories & {"etiology", "condition"}
+                and m.context.experiencer == "patient"
+                and not m.negated
             ]
             if not comorbidities:
                 comorbidities = [Term(text[history.end() : cut].strip(" ,"))]
@@ -254,6 +257,7 @@ def _patient(document: Document, local: dict[int, list[LocalMention]]) -> Patien
                 Term(m.text, m.concept.iri)
                 for m in local[sentence.index]
                 if presentation.start("what") <= m.start < presentation.end("what")
+                and not m.negated
             ]
             presented = inside or [Term(presentation.group("what"))]
         return Patient(
@@ -294,7 +298,7 @@ def _diagnoses(document: Document, local: dict[int, list[LocalMention]]) -> list
             if _UNCERTAIN_DIAGNOSIS.search(sentence.text, max(0, cue.start() - 30), stop):
                 continue
             for mention in local[sentence.index]:
-                if not cue.end() <= mention.start < stop or mention.negated:
+                if not cue.end() <= mention.start < stop or _not_the_patients_own(mention):
                     continue
                 if not mention.categories & {"etiology", "condition"}:
                     continue
@@ -310,6 +314,12 @@ def _diagnoses(document: Document, local: dict[int, list[LocalMention]]) -> list
                     )
                 )
     return found
+
+
+def _not_the_patients_own(mention: LocalMention) -> bool:
+    """Denied, only suspected, or a relative's: no diagnosis of this patient."""
+    context = mention.context
+    return context.negated or context.uncertain or context.experiencer != "patient"
 
 
 def _case_first(document: Document) -> list[Sentence]:

@@ -242,7 +242,9 @@ def _findings(sentence: Sentence, mentions: list[LocalMention]) -> list[EventFin
             span=sentence.source_span(m.start, m.end),
         )
         for m in mentions
-        if m.categories & FINDING_CATEGORIES and "modality" not in m.categories
+        if m.categories & FINDING_CATEGORIES
+        and "modality" not in m.categories
+        and m.context.experiencer == "patient"
     ]
 
 

@@ -92,3 +92,15 @@ def test_annotating_twice_gives_the_same_triples(
     again = annotation_graph(seed_document, annotate(seed_document, [], knowledge))
     assert set(again) == set(graph)
     assert not [t for t in graph if not all(isinstance(term, URIRef | Literal) for term in t)]
+
+
+def test_a_mention_keeps_the_words_of_its_context_as_provenance(graph: Graph) -> None:
+    cues = {
+        (graph.value(m, OA.hasBody), str(cue))
+        for m, cue in graph.subject_objects(CKG.contextCue)
+        if graph.value(m, CKG.negated) == Literal(True)
+    }
+    assert (CONCEPT["regional-wall-motion-abnormality"], "without") in cues
+    experiencers = {str(o) for o in graph.objects(None, CKG.experiencer)}
+    assert experiencers == {"patient"}
+    assert set(graph.objects(None, CKG.uncertain)) == {Literal(False)}

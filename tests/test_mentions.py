@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kg.context import mention_context
 from kg.document import Document
-from kg.mentions import ConceptMention, find_mentions, is_negated
+from kg.mentions import ConceptMention, find_mentions
 from kg.vocabulary import Knowledge, load_knowledge
 
 
@@ -165,12 +166,17 @@ def test_a_finding_denied_in_the_text_is_marked_negated(
     ]
 
 
+def _negated(text: str, words: str) -> bool:
+    start = text.index(words)
+    return mention_context(text, start, start + len(words)).negated
+
+
 def test_no_change_of_a_finding_does_not_negate_it() -> None:
     text = "There was no change of diffuse myocardial calcification in follow-up chest CT."
-    assert not is_negated(text, text.index("diffuse"))
+    assert not _negated(text, "diffuse myocardial calcification")
 
 
 def test_negation_stops_at_the_end_of_the_clause() -> None:
     text = "No fever was noted, but sepsis was suspected."
-    assert is_negated(text, text.index("fever"))
-    assert not is_negated(text, text.index("sepsis"))
+    assert _negated(text, "fever")
+    assert not _negated(text, "sepsis")
