@@ -14,8 +14,8 @@ the same clause. Four properties, each with the trigger words kept as provenance
   question, not a finding that X is absent.
 - experiencer: "family" when "family history of", "his mother", "her father"... govern
   the words; otherwise "patient".
-- historical: "history of", "previously", "prior", "past", "known" before; "years ago"
-  after.
+- historical: "history of", "previously", "prior", "past", "known", "underlying" before;
+  "years ago" after.
 
 A clause ends at ";", ":", ".", a parenthesis, or "but", "however", "although", "which",
 "except", "whereas"; commas do not end it, so "denied fever, chills or night sweats" denies
@@ -73,7 +73,7 @@ _FAMILY = re.compile(
     re.IGNORECASE,
 )
 _HISTORY_BEFORE = re.compile(
-    r"\b(?:history\s+of|h/o|previously|previous|prior|past|known|old|"
+    r"\b(?:history\s+of|h/o|previously|previous|prior|past|known|underlying|pre-?existing|"
     r"(?:had|has)\s+(?:had|been\s+diagnosed\s+with)|diagnosed\s+\w+\s+years?\s+ago)\b",
     re.IGNORECASE,
 )
