@@ -18,7 +18,8 @@ the same clause. Four properties, each with the trigger words kept as provenance
   "years ago" after.
 
 A clause ends at ";", ":", ".", a parenthesis, or "but", "however", "although", "which",
-"except", "whereas"; commas do not end it, so "denied fever, chills or night sweats" denies
+"who", "except", "whereas", and at the verbs that turn to the presentation ("complaining",
+"presented", "admitted"); commas do not end it, so "denied fever, chills or night sweats" denies
 all three. Modalities and anatomy are never negated or uncertain: "not seen on chest CT"
 denies the finding, not the CT.
 """
@@ -83,7 +84,8 @@ _HISTORY_AFTER = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;:.()\[\]]|\b(?:but|however|although|though|which|except|whereas|while)\b",
+    r"[;:.()\[\]]|\b(?:but|however|although|though|which|who|except|whereas|while|"
+    r"complain\w*|present(?:ed|ing|s)|admitted)\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
