@@ -17,13 +17,13 @@ from timing import median_seconds
 
 from kg.build import default_documents
 from kg.ingest import ingest
-from kg.vocabulary import ConceptMatcher, default_vocabulary, fold, surface_forms
+from kg.vocabulary import ConceptMatcher, fold, load_knowledge, surface_forms
 
 
 def regex_matcher() -> re.Pattern[str]:
     keys = {
         fold(form)
-        for concept in default_vocabulary().concepts.values()
+        for concept in load_knowledge().vocabulary.concepts.values()
         for label in concept.labels
         for form in surface_forms(label)
     }
@@ -36,9 +36,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     sentences = [s.text for s in ingest(default_documents()[0]).sentences]
-    matcher = ConceptMatcher(default_vocabulary())
+    matcher = ConceptMatcher(load_knowledge().vocabulary)
     pattern = regex_matcher()
-    build_automaton = median_seconds(lambda: ConceptMatcher(default_vocabulary()), 3)
+    build_automaton = median_seconds(lambda: ConceptMatcher(load_knowledge().vocabulary), 3)
     build_regex = median_seconds(regex_matcher, 3)
     automaton = median_seconds(lambda: [matcher.find(s) for s in sentences], args.repeat)
     regex = median_seconds(

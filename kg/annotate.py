@@ -16,6 +16,7 @@ from kg.document import Document
 from kg.facts import CaseFacts, extract_case_facts
 from kg.mentions import ConceptMention, find_mentions
 from kg.references import ParsedReference
+from kg.vocabulary import Knowledge
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,15 @@ class Annotations:
     claims: tuple[Claim, ...] = ()
 
 
-def annotate(document: Document, references: Sequence[ParsedReference]) -> Annotations:
-    """Read the document's clinical knowledge: mentions, case facts, claims."""
-    mentions = find_mentions(document)
+def annotate(
+    document: Document, references: Sequence[ParsedReference], knowledge: Knowledge
+) -> Annotations:
+    """Read the document's clinical knowledge (mentions, case facts, claims) with
+    ``knowledge`` and the document's own overlay on it."""
+    knowledge = knowledge.for_document(document)
+    mentions = find_mentions(document, knowledge)
     return Annotations(
         mentions=mentions,
-        facts=extract_case_facts(document, mentions),
-        claims=extract_claims(document, mentions),
+        facts=extract_case_facts(document, mentions, knowledge.vocabulary),
+        claims=extract_claims(document, mentions, knowledge.vocabulary),
     )

@@ -55,6 +55,7 @@ from kg.resolve import Progress as ResolvedProgress
 from kg.settings import CORPUS_DIR, Settings
 from kg.store import GraphStore, open_store
 from kg.validate import ValidationReport, validate_dataset
+from kg.vocabulary import load_knowledge
 
 CASE_REPORT_SUFFIXES = (".txt", ".xml")
 """The files a directory argument stands for: plain-text and JATS XML case reports."""
@@ -183,7 +184,7 @@ def document_stages(
     def named(kind: str, graph: Graph) -> NamedGraph:
         return NamedGraph(graph_iri(kind, key), graph, (source,), record=document_record_iri(key))
 
-    annotations = annotate(document, references)
+    annotations = annotate(document, references, load_knowledge())
     resolution = resolve_batch(
         references, settings, client=crossref, deadline=deadline, progress=progress
     )

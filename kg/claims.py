@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from kg.concepts import Concept, Vocabulary
@@ -53,12 +53,13 @@ from kg.sentences import (
     is_authors_voice,
     is_case_section,
     local_mentions,
+    text_offset,
 )
-from kg.vocabulary import default_vocabulary
 
+Modality = Literal["causal", "association", "evidential", "risk", "temporal"]
 RANKS = {"etiology": 0, "mechanism": 1, "condition": 2, "imaging-sign": 3, "outcome": 3}
 CueKind = Literal["causal", "forward", "association", "risk", "evidential", "temporal"]
-Offer = Callable[[LocalMention, LocalMention, Predicate, str], None]
+Offer = Callable[[LocalMention, LocalMention, Predicate, str, Modality, bool], None]
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,29 @@ class Claim:
     cue: str
     curated: bool = False
     note: str = ""
+    modality: Modality = "causal"
+    """What the sentence asserts of the link: "causal" ("causes", "leads to"),
+    "association" ("associated with", "relevant to"), "evidential" ("suggest"), "risk",
+    "temporal" ("observed after"). Only a causal one gives ``causes``."""
+    negated: bool = False
+    """The sentence denies the link ("is not associated with")."""
+    hedge_cue: str | None = None
+    """The word that hedges the sentence ("might"), kept as provenance."""
+    shared_references: tuple[int, ...] = ()
+    """References whose markers cover this claim together with others of its sentence or
+    passage, without the text saying which supports which: the attribution is shared."""
+
+
+@dataclass(frozen=True)
+class _Link:
+    """What one sentence says links a cause and an effect, and the words that say it."""
+
+    cause: LocalMention
+    effect: LocalMention
+    predicate: Predicate
+    cue: str
+    modality: Modality
+    negated: bool
 
 
 @dataclass(frozen=True)
@@ -162,6 +186,7 @@ _HEDGE = re.compile(
     r"suggest\w*|presum\w*|not\s+certain)\b",
     re.IGNORECASE,
 )
+_CLAIM_NEGATION = re.compile(r"\b(?:not|never|neither|nor)\b", re.IGNORECASE)
 _STRENGTH: dict[Predicate, int] = {
     "causes": 5,
     "contributesTo": 4,
@@ -175,14 +200,13 @@ _STRENGTH: dict[Predicate, int] = {
 def extract_claims(
     document: Document,
     mentions: Sequence[ConceptMention],
-    vocabulary: Vocabulary | None = None,
+    vocabulary: Vocabulary,
     curation: Curation | None = None,
 ) -> tuple[Claim, ...]:
     """The claims of a document: rule claims, less rejected ones, plus curated claims.
 
     ``curation`` defaults to the document's curation file (kg.curation), if it has one.
     """
-    vocabulary = vocabulary or default_vocabulary()
     if curation is None:
         curation = load_curation(document, concepts={c.key for c in vocabulary.concepts.values()})
     local = local_mentions(document, mentions, vocabulary)
@@ -190,9 +214,8 @@ def extract_claims(
     claims: list[Claim] = []
     for sentence in document.sentences:
         ranked = [m for m in local[sentence.index] if _rank(m) is not None]
-        pairs = _sentence_pairs(document, sentence, ranked, local, vocabulary)
-        for (subject, obj), (predicate, cue) in pairs.items():
-            claims.append(_claim(sentence, subject, predicate, obj, cue, citations))
+        links = _sentence_pairs(document, sentence, ranked, local, vocabulary)
+        claims += _sentence_claims(sentence, links, citations)
     rejected = {
         (vocabulary.concept(r.subject).iri, vocabulary.concept(r.object).iri, index)
         for r in curation.rejections
@@ -201,7 +224,8 @@ def extract_claims(
     curated = [_curated(document, c, vocabulary, citations) for c in curation.claims]
     dropped = rejected | {(c.subject, c.object, c.sentence_index) for c in curated}
     kept = [c for c in claims if (c.subject, c.object, c.sentence_index) not in dropped]
-    return tuple(sorted([*kept, *curated], key=lambda c: (c.sentence_index, c.span.start)))
+    supported = _apply_supports(curation, vocabulary, [*kept, *curated])
+    return tuple(sorted(supported, key=lambda c: (c.sentence_index, c.span.start)))
 
 
 def _rank(mention: LocalMention) -> int | None:
@@ -234,17 +258,24 @@ def _sentence_pairs(
     ranked: list[LocalMention],
     local: dict[int, list[LocalMention]],
     vocabulary: Vocabulary,
-) -> dict[tuple[str, str], tuple[Predicate, str]]:
+) -> dict[tuple[str, str], _Link]:
     text = sentence.text
     cues = _cues(text)
-    pairs: dict[tuple[str, str], tuple[Predicate, str]] = {}
+    pairs: dict[tuple[str, str], _Link] = {}
 
-    def offer(cause: LocalMention, effect: LocalMention, predicate: Predicate, cue: str) -> None:
+    def offer(
+        cause: LocalMention,
+        effect: LocalMention,
+        predicate: Predicate,
+        cue: str,
+        modality: Modality,
+        negated: bool,
+    ) -> None:
         if _related(vocabulary, cause.concept, effect.concept):
             return
         key = (cause.concept.iri, effect.concept.iri)
-        if key not in pairs or _STRENGTH[predicate] > _STRENGTH[pairs[key][0]]:
-            pairs[key] = (predicate, cue)
+        if key not in pairs or _STRENGTH[predicate] > _STRENGTH[pairs[key].predicate]:
+            pairs[key] = _Link(cause, effect, predicate, cue, modality, negated)
 
     breaks = sorted(
         [(c.start, c.end, c) for c in cues]
@@ -274,15 +305,17 @@ def _sentence_pairs(
         if cue is not None:
             for a in left:
                 for b in groups[position + 1]:
-                    _pair(a, b, cue, offer)
+                    _pair(text, a, b, cue, cues, offer)
     _frame(text, ranked, cues, offer)
     return pairs
 
 
 def _pair(
+    text: str,
     a: LocalMention,
     b: LocalMention,
     cue: _Cue,
+    cues: list[_Cue],
     offer: Offer,
 ) -> None:
     rank_a, rank_b = _rank(a), _rank(b)
@@ -296,13 +329,28 @@ def _pair(
         cause, effect = (a, b) if rank_a < rank_b else (b, a)
     if cue.text.lower() == "from" and _category(cause) != "etiology":
         return
-    predicate = _predicate(_category(cause), _category(effect), cue.kind)
-    if predicate is not None:
-        offer(cause, effect, predicate, cue.text)
+    # The weakest link between the two words decides: "calcification relevant to the
+    # sequelae of sepsis" states an association, though "sequelae of" alone is causal.
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = [c for c in cues if first.end <= c.start and c.end <= second.start]
+    kind = cue.kind
+    if kind in ("causal", "forward") and any(c.kind == "association" for c in between):
+        kind = "association"
+    predicate = _predicate(_category(cause), _category(effect), kind)
+    if predicate is None:
+        return
+    negated = bool(_CLAIM_NEGATION.search(text, first.end, max(first.end, cue.start)))
+    offer(cause, effect, predicate, cue.text, _modality(kind), negated)
+
+
+def _modality(kind: CueKind) -> Modality:
+    return "causal" if kind == "forward" else kind
 
 
 def _predicate(cause: str, effect: str, kind: CueKind) -> Predicate | None:
     if effect == "outcome":
+        if kind == "association":
+            return "associatedWith"
         return "increasesRiskOf" if kind not in ("evidential", "temporal") else None
     if kind == "risk":
         return None
@@ -336,7 +384,13 @@ def _frame(text: str, ranked: list[LocalMention], cues: list[_Cue], offer: Offer
         if mention.concept.iri == topic.concept.iri:
             continue
         same = _category(mention) == _category(topic)
-        offer(mention, topic, "contributesTo" if same else "causes", text[: frame.end()].strip())
+        predicate: Predicate = "contributesTo" if same else "causes"
+        modality: Modality = "causal"
+        # "With regard to X, ... are associated with ... Y": the frame states no more than
+        # the weakest cue between them.
+        if any(c.kind == "association" and c.end <= mention.start for c in cues):
+            predicate, modality = "associatedWith", "association"
+        offer(mention, topic, predicate, text[: frame.end()].strip(), modality, False)
 
 
 def _related(vocabulary: Vocabulary, a: Concept, b: Concept) -> bool:
@@ -398,15 +452,20 @@ class _Citations:
             for index in scope.quote.sentence_indexes:
                 self.scoped.setdefault(index, []).extend(inside)
 
-    def of(self, sentence: Sentence) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """(reference numbers, sentences whose markers gave them)."""
-        markers = list(self.markers.get(sentence.index, []))
-        if not markers and assertion_kind(sentence) == "background literature":
+    def own(self, sentence: Sentence) -> list[CitationMarker]:
+        """The markers that stand in the sentence itself."""
+        return list(self.markers.get(sentence.index, []))
+
+    def passage(self, sentence: Sentence) -> list[CitationMarker]:
+        """Markers from elsewhere that cover the sentence: those of the background passage it
+        continues, and those a reviewed citation scope extends over it."""
+        markers: list[CitationMarker] = []
+        if sentence.index not in self.markers and (
+            assertion_kind(sentence) == "background literature"
+        ):
             markers = self._inherited(sentence)
-        markers += self.scoped.get(sentence.index, [])
-        numbers = tuple(sorted({n for m in markers for n in m.reference_numbers}))
-        sources = tuple(sorted({m.sentence_index for m in markers}))
-        return numbers, sources
+        own = {id(m) for m in self.own(sentence)}
+        return markers + [m for m in self.scoped.get(sentence.index, []) if id(m) not in own]
 
     def _inherited(self, sentence: Sentence) -> list[CitationMarker]:
         current = _previous_in_paragraph(self.document, sentence)
@@ -419,50 +478,130 @@ class _Citations:
         return []
 
 
+def _numbers(markers: Sequence[CitationMarker]) -> tuple[int, ...]:
+    return tuple(sorted({n for m in markers for n in m.reference_numbers}))
+
+
 def _function(kind: AssertionKind, references: tuple[int, ...]) -> str | None:
     if not references:
         return None
     return "citesAsEvidence" if kind == "background literature" else "obtainsSupportFrom"
 
 
-def _claim(
-    sentence: Sentence,
-    subject: str,
-    predicate: Predicate,
-    obj: str,
-    cue: str,
-    citations: _Citations,
-) -> Claim:
+_ADJACENT = re.compile(r"^[\s,;:]*$")
+
+
+def _sentence_claims(
+    sentence: Sentence, links: dict[tuple[str, str], _Link], citations: _Citations
+) -> list[Claim]:
+    """The claims of one sentence, each with the references its own words cite.
+
+    A marker right after a mention ("sarcoidosis (7), rheumatoid arthritis (8)") supports
+    the claims of that mention alone. The sentence's other markers support every claim
+    when the sentence makes one claim or cites one reference; when it makes several claims
+    and cites several references, the text does not say which supports which, so the
+    references are shared. Markers inherited from the passage are always shared.
+    """
     kind = assertion_kind(sentence)
-    references, sources = citations.of(sentence)
-    return Claim(
-        subject=subject,
-        predicate=predicate,
-        object=obj,
-        kind=kind,
-        hedged=bool(_HEDGE.search(sentence.text)),
-        sentence_index=sentence.index,
-        evidence=sentence.text,
-        span=Span(sentence.start, sentence.end),
-        evidence_sentences=(sentence.index,),
-        cited_references=references,
-        citation_sentences=sources,
-        citation_function=_function(kind, references),
-        cue=cue,
-    )
+    markers = citations.own(sentence)
+    mentions = {id(m): m for link in links.values() for m in (link.cause, link.effect)}
+    adjacent: dict[int, list[CitationMarker]] = {}
+    pool: list[CitationMarker] = []
+    for marker in markers:
+        at = text_offset(sentence, marker.span.start)
+        owner = next(
+            (
+                key
+                for key, mention in mentions.items()
+                if mention.end <= at and _ADJACENT.match(sentence.text[mention.end : at])
+            ),
+            None,
+        )
+        if owner is None:
+            pool.append(marker)
+        else:
+            adjacent.setdefault(owner, []).append(marker)
+    if len(adjacent) < 2:
+        # One marker after the last item of a list closes the list, not the item.
+        pool, adjacent = markers, {}
+    shared_pool = len(links) > 1 and len(_numbers(pool)) > 1
+    passage = citations.passage(sentence)
+    hedge = _HEDGE.search(sentence.text)
+    claims: list[Claim] = []
+    for (subject, obj), link in links.items():
+        mine = [*adjacent.get(id(link.cause), []), *adjacent.get(id(link.effect), [])]
+        if not shared_pool:
+            mine += pool
+        own = _numbers(mine)
+        others = [*passage, *(pool if shared_pool else [])]
+        claims.append(
+            Claim(
+                subject=subject,
+                predicate=link.predicate,
+                object=obj,
+                kind=kind,
+                hedged=hedge is not None,
+                sentence_index=sentence.index,
+                evidence=sentence.text,
+                span=Span(sentence.start, sentence.end),
+                evidence_sentences=(sentence.index,),
+                cited_references=own,
+                citation_sentences=tuple(sorted({m.sentence_index for m in [*mine, *others]})),
+                citation_function=_function(kind, own),
+                cue=link.cue,
+                modality=link.modality,
+                negated=link.negated,
+                hedge_cue=hedge.group() if hedge else None,
+                shared_references=tuple(n for n in _numbers(others) if n not in own),
+            )
+        )
+    return claims
+
+
+def _apply_supports(curation: Curation, vocabulary: Vocabulary, claims: list[Claim]) -> list[Claim]:
+    """A reviewer's word on which shared reference supports which claim: the reference
+    becomes that claim's own, and leaves the shared references of the claims it was
+    shared with."""
+    result = list(claims)
+    for support in curation.supports:
+        subject = vocabulary.concept(support.subject).iri
+        obj = vocabulary.concept(support.object).iri
+        indexes = set(support.quote.sentence_indexes)
+        for position, claim in enumerate(result):
+            if claim.sentence_index not in indexes:
+                continue
+            if support.reference not in (*claim.shared_references, *claim.cited_references):
+                continue
+            shared = tuple(n for n in claim.shared_references if n != support.reference)
+            if (claim.subject, claim.object) == (subject, obj):
+                own = tuple(sorted({*claim.cited_references, support.reference}))
+                result[position] = replace(
+                    claim,
+                    cited_references=own,
+                    shared_references=shared,
+                    citation_function=claim.citation_function or _function(claim.kind, own),
+                )
+            else:
+                result[position] = replace(claim, shared_references=shared)
+    return result
 
 
 def _curated(
     document: Document, curated: CuratedClaim, vocabulary: Vocabulary, citations: _Citations
 ) -> Claim:
-    numbers: set[int] = set()
+    own: set[int] = set()
+    shared: set[int] = set()
     sources: set[int] = set()
     by_index = {s.index: s for s in document.sentences}
     for index in curated.quote.sentence_indexes:
-        found, origin = citations.of(by_index[index])
-        numbers.update(found)
-        sources.update(origin)
-    references = tuple(sorted(numbers))
+        sentence = by_index[index]
+        markers = citations.own(sentence)
+        passage = citations.passage(sentence)
+        own.update(_numbers(markers))
+        shared.update(_numbers(passage))
+        sources.update(m.sentence_index for m in [*markers, *passage])
+    references = tuple(sorted(own))
+    hedge = _HEDGE.search(curated.quote.text)
     return Claim(
         subject=vocabulary.concept(curated.subject).iri,
         predicate=curated.predicate,
@@ -479,4 +618,17 @@ def _curated(
         cue="curation",
         curated=True,
         note=curated.note,
+        modality=_curated_modality(curated.predicate),
+        hedge_cue=hedge.group() if hedge and curated.hedged else None,
+        shared_references=tuple(sorted(shared - own)),
     )
+
+
+def _curated_modality(predicate: Predicate) -> Modality:
+    if predicate == "associatedWith":
+        return "association"
+    if predicate == "increasesRiskOf":
+        return "risk"
+    if predicate == "manifestsAs":
+        return "evidential"
+    return "causal"

@@ -22,6 +22,13 @@ File format::
     quote = "Possible differential causes ... are needed (6-8)."
     reason = "the closing marker covers the list in the sentence before it"
 
+    [[citation_support]]                # which of a sentence's shared references supports
+    subject = "sarcoidosis"             # which of its claims, where the reviewer can tell
+    object = "diffuse-myocardial-calcification"
+    reference = 7
+    quote = "in cases of sarcoidosis"
+    reason = "reference 7 is a review of cardiac sarcoidosis"
+
     [[reject]]                          # a rule claim from the quoted sentence that is wrong
     subject = "acute-renal-failure"
     object = "dystrophic-calcification"
@@ -114,11 +121,23 @@ class Rejection:
 
 
 @dataclass(frozen=True)
+class CitationSupport:
+    """A reviewer's reading of which shared reference supports which claim of a sentence."""
+
+    subject: str
+    object: str
+    reference: int
+    quote: Quote
+    reason: str
+
+
+@dataclass(frozen=True)
 class Curation:
     path: Path | None = None
     claims: tuple[CuratedClaim, ...] = ()
     citation_scopes: tuple[CitationScope, ...] = ()
     rejections: tuple[Rejection, ...] = ()
+    supports: tuple[CitationSupport, ...] = ()
 
 
 def curation_path(document: Document, directory: Path = CORPUS_DIR) -> Path:
@@ -141,7 +160,7 @@ def load_curation(
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise InputError(f"{path}: unreadable curation file: {error}") from error
-    unknown = set(data) - {"claim", "citation_scope", "reject", "document"}
+    unknown = set(data) - {"claim", "citation_scope", "citation_support", "reject", "document"}
     if unknown:
         raise InputError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}")
     if data.get("document", document.name) != document.name:
@@ -161,7 +180,11 @@ def load_curation(
         _rejection(entry, document, path, concepts, number)
         for number, entry in enumerate(_entries(data, "reject", path), start=1)
     )
-    return Curation(path, claims, scopes, rejections)
+    supports = tuple(
+        _support(entry, document, path, concepts, number)
+        for number, entry in enumerate(_entries(data, "citation_support", path), start=1)
+    )
+    return Curation(path, claims, scopes, rejections, supports)
 
 
 def _entries(data: dict[str, Any], table: str, path: Path) -> list[dict[str, Any]]:
@@ -226,6 +249,28 @@ def _rejection(
     return Rejection(
         subject,
         obj,
+        _quote(document, _text(entry, "quote", path, where), path),
+        _text(entry, "reason", path, where),
+    )
+
+
+def _support(
+    entry: dict[str, Any],
+    document: Document,
+    path: Path,
+    concepts: Collection[str] | None,
+    number: int,
+) -> CitationSupport:
+    where = f"citation_support {number}"
+    known = {"subject", "object", "reference", "quote", "reason"}
+    subject, obj = _subject_object(entry, path, where, known, concepts)
+    reference = entry.get("reference")
+    if not isinstance(reference, int) or isinstance(reference, bool) or reference < 1:
+        raise InputError(f"{path}: {where}: 'reference' must be a reference number")
+    return CitationSupport(
+        subject,
+        obj,
+        reference,
         _quote(document, _text(entry, "quote", path, where), path),
         _text(entry, "reason", path, where),
     )

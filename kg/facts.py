@@ -36,14 +36,20 @@ from kg.concepts import Concept, Vocabulary
 from kg.document import Document, Sentence, Span
 from kg.mentions import ConceptMention
 from kg.quantities import Comparator, Quantity, ReferenceRange, find_quantities, find_ranges
-from kg.sentences import LocalMention, ancestors, is_case_section, local_mentions
+from kg.sentences import (
+    LocalMention,
+    ancestors,
+    is_authors_voice,
+    is_case_section,
+    local_mentions,
+)
 from kg.timeline import (
     TimelineEvent,
     admission_setting,
+    case_sentences,
     current_examinations,
     extract_timeline,
 )
-from kg.vocabulary import default_vocabulary
 
 Flag = Literal["high", "low", "normal", "unknown"]
 Sex = Literal["male", "female"]
@@ -58,6 +64,16 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Diagnosis:
+    """A condition the report says was diagnosed or treated in this illness."""
+
+    term: Term
+    cue: str
+    sentence_index: int
+    span: Span
+
+
+@dataclass(frozen=True)
 class Patient:
     age_years: int | None
     sex: Sex | None
@@ -66,6 +82,7 @@ class Patient:
     admitted_to: str | None
     sentence_index: int
     span: Span
+    diagnoses: tuple[Diagnosis, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +116,9 @@ class LabResult:
     sentence_index: int
     span: Span
     also_reported_in: tuple[int, ...] = ()
+    flag_cue: str | None = None
+    """The words that state the flag ("elevated", "leukocytosis") when the report gives no
+    range to compute it from."""
 
 
 @dataclass(frozen=True)
@@ -156,10 +176,9 @@ def abnormal_flag(
 def extract_case_facts(
     document: Document,
     mentions: Sequence[ConceptMention],
-    vocabulary: Vocabulary | None = None,
+    vocabulary: Vocabulary,
 ) -> CaseFacts:
     """The case facts of a document, each anchored to its sentence and words."""
-    vocabulary = vocabulary or default_vocabulary()
     local = local_mentions(document, mentions, vocabulary)
     timeline = extract_timeline(document, local, vocabulary)
     examinations = current_examinations(document, timeline)
@@ -173,8 +192,11 @@ def extract_case_facts(
             else:
                 modality = _modality(document, local, sentence, reading, examinations)
                 measurements.append(_measurement(sentence, reading, modality, vocabulary))
+    patient = _patient(document, local)
+    if patient is not None:
+        patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
     return CaseFacts(
-        patient=_patient(document, local),
+        patient=patient,
         microbiology=tuple(_microbiology(document, local)),
         labs=tuple(_merge_repeats(labs)),
         measurements=tuple(_merge_repeats(measurements)),
@@ -222,7 +244,10 @@ def _patient(document: Document, local: dict[int, list[LocalMention]]) -> Patien
             comorbidities = [
                 Term(m.text, m.concept.iri)
                 for m in local[sentence.index]
-                if history.end() <= m.start < cut and m.categories & {"etiology", "condition"}
+                if history.end() <= m.start < cut
+                and m.categories & {"etiology", "condition"}
+                and m.context.experiencer == "patient"
+                and not m.negated
             ]
             if not comorbidities:
                 comorbidities = [Term(text[history.end() : cut].strip(" ,"))]
@@ -232,6 +257,7 @@ def _patient(document: Document, local: dict[int, list[LocalMention]]) -> Patien
                 Term(m.text, m.concept.iri)
                 for m in local[sentence.index]
                 if presentation.start("what") <= m.start < presentation.end("what")
+                and not m.negated
             ]
             presented = inside or [Term(presentation.group("what"))]
         return Patient(
@@ -244,6 +270,56 @@ def _patient(document: Document, local: dict[int, list[LocalMention]]) -> Patien
             span=Span(sentence.start, sentence.end),
         )
     return None
+
+
+_DIAGNOSIS = re.compile(
+    r"\b(?:diagnos(?:ed|is)\s+(?:of|with|as)|(?:was|were)\s+diagnosed|"
+    r"(?:final|clinical|definitive)\s+diagnosis(?:\s+(?:of|was))?|"
+    r"(?:treatment|treated|hospitali[sz]ation|admission)\s+(?:for|due\s+to|because\s+of))\b",
+    re.IGNORECASE,
+)
+_UNCERTAIN_DIAGNOSIS = re.compile(
+    r"\b(?:rule\s+out|ruled\s+out|suspect\w*|possible|probable|differential|exclude\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _diagnoses(document: Document, local: dict[int, list[LocalMention]]) -> list[Diagnosis]:
+    """Conditions the case sections say were diagnosed ("was diagnosed with", "diagnosis
+    of") or treated ("required inpatient treatment due to"): the mentions after the cue in
+    its clause, unless negated or only suspected."""
+    found: list[Diagnosis] = []
+    seen: set[str] = set()
+    for sentence in case_sentences(document):
+        if is_authors_voice(sentence.text):
+            continue
+        for cue in _DIAGNOSIS.finditer(sentence.text):
+            stop = _clause_end(sentence.text, cue.end())
+            if _UNCERTAIN_DIAGNOSIS.search(sentence.text, max(0, cue.start() - 30), stop):
+                continue
+            for mention in local[sentence.index]:
+                if not cue.end() <= mention.start < stop or _not_the_patients_own(mention):
+                    continue
+                if not mention.categories & {"etiology", "condition"}:
+                    continue
+                if mention.concept.iri in seen:
+                    continue
+                seen.add(mention.concept.iri)
+                found.append(
+                    Diagnosis(
+                        Term(mention.text, mention.concept.iri),
+                        cue.group(),
+                        sentence.index,
+                        sentence.source_span(mention.start, mention.end),
+                    )
+                )
+    return found
+
+
+def _not_the_patients_own(mention: LocalMention) -> bool:
+    """Denied, only suspected, or a relative's: no diagnosis of this patient."""
+    context = mention.context
+    return context.negated or context.uncertain or context.experiencer != "patient"
 
 
 def _case_first(document: Document) -> list[Sentence]:
@@ -455,13 +531,77 @@ def analyte_of_finding(vocabulary: Vocabulary, finding: Concept) -> Concept | No
 
 
 def _lab(sentence: Sentence, reading: _Reading) -> LabResult:
+    value = _reported_value(reading.quantity, reading.reference)
+    cue: str | None = None
+    if value["flag"] == "unknown":
+        stated = stated_flag(sentence.text, reading)
+        if stated is not None:
+            value["flag"], cue = stated
     return LabResult(
         analyte=reading.name,
-        **_reported_value(reading.quantity, reading.reference),
+        **value,
         qualifier=reading.qualifier,
         sentence_index=sentence.index,
         span=sentence.source_span(reading.start, reading.end),
+        flag_cue=cue,
     )
+
+
+_STATED = (
+    (
+        "high",
+        r"elevat\w*|increas\w*|raised|high|higher|abnormally\s+high|above\s+normal|"
+        r"positive",
+    ),
+    ("low", r"decreas\w*|reduc\w*|low|lower|depressed|diminished|below\s+normal"),
+    ("normal", r"within\s+(?:the\s+)?normal\s+(?:limits|range)|normal|unremarkable|WNL"),
+)
+_STATED_RE = re.compile(
+    "|".join(f"(?P<{flag}>\\b(?:{words})\\b)" for flag, words in _STATED), re.IGNORECASE
+)
+_LIST_BREAK = re.compile(r"[;:.]|\b(?:but|whereas|while|although|however)\b", re.IGNORECASE)
+_FINDING_HIGH = re.compile(r"^hyper|(?:cytosis|philia|megaly)$", re.IGNORECASE)
+_FINDING_LOW = re.compile(r"^hypo|penia$", re.IGNORECASE)
+
+
+def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
+    """The flag the words give a value, when they give one: its finding's name
+    ("leukocytosis", "hypocalcemia"), a word after it in its clause ("was elevated"), or the
+    nearest evaluative word before it in its list ("elevated troponin I (...) and CK-MB
+    (...)"), ranges in parentheses left aside."""
+    if reading.mention is not None and "lab-test" not in reading.mention.categories:
+        word = reading.mention.text.split()[-1]
+        if _FINDING_HIGH.search(word):
+            return "high", reading.mention.text
+        if _FINDING_LOW.search(word):
+            return "low", reading.mention.text
+    after = _STATED_RE.search(reading.tail)
+    if after is not None and after.lastgroup is not None:
+        return _flag(after.lastgroup), after.group()
+    before = _blank_parentheses(text[: reading.quantity.start])
+    breaks = list(_LIST_BREAK.finditer(before))
+    start = breaks[-1].end() if breaks else 0
+    stated = list(_STATED_RE.finditer(before, start))
+    if stated and stated[-1].lastgroup is not None:
+        return _flag(stated[-1].lastgroup), stated[-1].group()
+    return None
+
+
+def _flag(name: str) -> Flag:
+    return "high" if name == "high" else "low" if name == "low" else "normal"
+
+
+def _blank_parentheses(text: str) -> str:
+    """The text with what stands in parentheses blanked out (same length)."""
+    out: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        out.append(" " if depth else char)
+        if char == ")" and depth:
+            depth -= 1
+    return "".join(out)
 
 
 class _ReportedValue(TypedDict):

@@ -4,42 +4,24 @@ Each mention keeps its sentence and its source range, with the exact words and a
 context before and after (the W3C Web Annotation text-quote selector), so the graph can
 point at the words even after the file's layout noise has been reflowed away.
 
-Negation is the NegEx idea at its simplest: a trigger ("no", "without", "absence of"...)
-up to five words before the mention, in the same clause, marks it negated ("without
-regional LV wall motion abnormality"); pseudo-triggers ("no change", "not only") do not.
-A mention is kept either way — "no pleural effusion" is still a statement about pleural
-effusion — and the flag lets facts and queries tell presence from absence. Modalities and
-anatomy are never negated: "not seen on chest CT" denies the finding, not the CT.
+Each mention carries its ConText (kg.context): negated, uncertain, someone else's (family
+history) or past history, with the trigger words kept. A mention is kept either way —
+"no pleural effusion" is still a statement about pleural effusion — and the context lets
+facts and queries tell presence from absence. Modalities and anatomy are never negated:
+"not seen on chest CT" denies the finding, not the CT.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from kg.concepts import Vocabulary
+from kg.context import PLAIN, Context, mention_context
 from kg.document import Document, Sentence
-from kg.vocabulary import ConceptMatcher, default_matcher, default_vocabulary
+from kg.vocabulary import Knowledge
 
 QUOTE_CONTEXT = 32
-NEGATION_WINDOW = 5
 # Naming a modality or a body part states no finding, so there is nothing to negate.
 UNNEGATABLE_SCHEMES = ("modality", "anatomy")
-
-_NEGATION = re.compile(
-    r"\b(?:no|not|without|absence\s+of|absent|negative\s+for|free\s+of|rule[sd]?\s+out|"
-    r"ruling\s+out|denie[sd]|never)\b",
-    re.IGNORECASE,
-)
-_PSEUDO_NEGATION = re.compile(
-    r"\b(?:no\s+(?:significant\s+)?(?:change|increase|decrease|further|longer)|not\s+only|"
-    r"not\s+so|not\s+certain|not\s+necessarily|not\s+well)\b",
-    re.IGNORECASE,
-)
-_CLAUSE_BREAK = re.compile(
-    r"[,;:.()]|\b(?:but|however|although|though|which|except|whereas)\b", re.IGNORECASE
-)
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -67,7 +49,11 @@ class ConceptMention:
     text: str
     """The words as the sentence reads them, page furniture and hyphenation removed."""
     quotes: tuple[TextQuote, ...]
-    negated: bool = False
+    context: Context = PLAIN
+
+    @property
+    def negated(self) -> bool:
+        return self.context.negated
 
     @property
     def start(self) -> int:
@@ -78,14 +64,9 @@ class ConceptMention:
         return self.quotes[-1].end
 
 
-def find_mentions(
-    document: Document,
-    matcher: ConceptMatcher | None = None,
-    vocabulary: Vocabulary | None = None,
-) -> tuple[ConceptMention, ...]:
+def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMention, ...]:
     """Every concept mention in the document's sentences, in reading order."""
-    matcher = matcher or default_matcher()
-    vocabulary = vocabulary or default_vocabulary()
+    matcher, vocabulary = knowledge.matcher, knowledge.vocabulary
     unnegatable = {c.iri for scheme in UNNEGATABLE_SCHEMES for c in vocabulary.in_scheme(scheme)}
     return tuple(
         ConceptMention(
@@ -94,7 +75,12 @@ def find_mentions(
             sentence_index=sentence.index,
             text=sentence.text[match.start : match.end],
             quotes=text_quotes(document.source, sentence, match.start, match.end),
-            negated=match.concept not in unnegatable and is_negated(sentence.text, match.start),
+            context=mention_context(
+                sentence.text,
+                match.start,
+                match.end,
+                finding=match.concept not in unnegatable,
+            ),
         )
         for sentence in document.sentences
         for match in matcher.find(sentence.text)
@@ -127,23 +113,3 @@ def text_quotes(source: str, sentence: Sentence, start: int, end: int) -> tuple[
         )
         for a, b in runs
     )
-
-
-def is_negated(text: str, start: int) -> bool:
-    """Whether a negation trigger governs the words that begin at ``start`` in ``text``."""
-    before = text[:start]
-    clause = before[_last_break(before) :]
-    for trigger in reversed(list(_NEGATION.finditer(clause))):
-        if _PSEUDO_NEGATION.match(clause, trigger.start()):
-            continue
-        words_between = len(_WORD.findall(clause[trigger.end() :]))
-        return words_between <= NEGATION_WINDOW
-    return False
-
-
-def _last_break(text: str) -> int:
-    """Where the clause that ends ``text`` begins."""
-    end = 0
-    for found in _CLAUSE_BREAK.finditer(text):
-        end = found.end()
-    return end

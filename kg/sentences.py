@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kg.concepts import Concept, Vocabulary
+from kg.context import PLAIN, Context
 from kg.document import Document, Sentence
 from kg.mentions import ConceptMention
 from kg.rdf.namespaces import CONCEPT
@@ -32,6 +33,7 @@ class LocalMention:
     text: str
     negated: bool
     categories: frozenset[str]
+    context: Context = PLAIN
 
     @property
     def key(self) -> str:
@@ -77,6 +79,7 @@ def local_mentions(
                 text=sentence.text[start:end],
                 negated=mention.negated,
                 categories=categories(concept),
+                context=mention.context,
             )
         )
     for found in grouped.values():

@@ -6,8 +6,9 @@ Rules, applied clause by clause to the case-presentation sections in reading ord
   "which" clause usually tells of another examination: "..., which was not seen on chest
   CT one day before admission").
 - Its time is the first time expression in it (kg.timeexpr). A clause that names an
-  examination and speaks of follow-up without a time of its own takes the last follow-up
-  time ("There was no change ... in follow-up chest CT" after "In three months, ...").
+  examination and speaks of follow-up without a time of its own is a follow-up whose day
+  the report does not give ("There was no change ... in follow-up chest CT" after "In
+  three months, ..."): a time is never borrowed from another sentence.
 - "was admitted" makes the admission event (day 0) with the setting it names.
 - Each modality mention makes an examination event at that time; the same modality on the
   same day is one event. A modality with no time joins the examination being described when
@@ -106,6 +107,7 @@ class _Draft:
     clause: tuple[int, int]
     findings: list[EventFinding] = field(default_factory=list)
     described_in: list[int] = field(default_factory=list)
+    follow_up: bool = False
 
     def add(self, sentence: Sentence, findings: list[EventFinding]) -> None:
         known = {(f.concept, f.present) for f in self.findings}
@@ -125,7 +127,7 @@ class _Draft:
             approximate=time.approximate if time else False,
             offset=time.offset if time else None,
             time_expression=time.text if time else None,
-            follow_up=time.follow_up if time else False,
+            follow_up=time.follow_up if time else self.follow_up,
             performed_elsewhere=self.performed_elsewhere,
             setting=self.setting,
             findings=tuple(self.findings),
@@ -151,7 +153,6 @@ def extract_timeline(
     """The events of the case, in the order the report tells them."""
     drafts: list[_Draft] = []
     current: _Draft | None = None
-    follow_up: TimeExpression | None = None
     sectioned = any(is_case_section(s.section) for s in document.sentences)
     for sentence in case_sentences(document):
         if is_authors_voice(sentence.text):
@@ -185,15 +186,13 @@ def extract_timeline(
                     )
                 )
             time = times[0] if times else None
-            if time is None and modalities and _FOLLOW_UP.search(clause):
-                time = follow_up
-            if time is not None and time.follow_up:
-                follow_up = time
+            untimed_follow_up = time is None and bool(_FOLLOW_UP.search(clause))
             if modalities and (time is not None or sectioned):
                 for modality in modalities:
                     current = _examination(
                         drafts, current, modality, time, sentence, (start, end), clause, vocabulary
                     )
+                    current.follow_up = current.follow_up or untimed_follow_up
                     current.add(sentence, findings)
             elif time is None and current is not None and _describes_imaging(mentions):
                 current.add(sentence, findings)
@@ -243,7 +242,9 @@ def _findings(sentence: Sentence, mentions: list[LocalMention]) -> list[EventFin
             span=sentence.source_span(m.start, m.end),
         )
         for m in mentions
-        if m.categories & FINDING_CATEGORIES and "modality" not in m.categories
+        if m.categories & FINDING_CATEGORIES
+        and "modality" not in m.categories
+        and m.context.experiencer == "patient"
     ]
 
 

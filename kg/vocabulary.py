@@ -22,12 +22,14 @@ import functools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import ahocorasick
 
 from kg.concepts import Vocabulary
+from kg.document import Document
 from kg.rdf.vocabulary import read_vocabulary
-from kg.settings import ONTOLOGY_DIR
+from kg.settings import CORPUS_DIR, ONTOLOGY_DIR
 
 VOCABULARY_PATH = ONTOLOGY_DIR / "vocabulary.ttl"
 
@@ -40,12 +42,6 @@ _SPELLING_VARIANTS = (
     ("hemo", "haemo"),
     ("ization", "isation"),
 )
-
-
-@functools.cache
-def default_vocabulary() -> Vocabulary:
-    """The bundled vocabulary (ontology/vocabulary.ttl), read once per process."""
-    return read_vocabulary(VOCABULARY_PATH)
 
 
 @dataclass(frozen=True)
@@ -172,7 +168,39 @@ class ConceptMatcher:
             yield LabelMatch(concept=form.concept, label=form.label, start=start, end=end)
 
 
+@dataclass(frozen=True)
+class Knowledge:
+    """What the annotation stage reads text with: the domain vocabulary and its matcher.
+
+    It is an explicit input of annotation (kg.annotate): the build loads it once
+    (``load_knowledge``) and a document's overlay (``for_document``) adds the wording
+    particular to that document.
+    """
+
+    vocabulary: Vocabulary
+    matcher: ConceptMatcher
+    paths: tuple[Path, ...]
+
+    def for_document(self, document: Document, directory: Path = CORPUS_DIR) -> Knowledge:
+        """This knowledge with the document's overlay, ``<name>.vocabulary.ttl`` beside its
+        curation file (its own wording and typos), when it has one."""
+        overlay = overlay_path(document, directory)
+        if not overlay.exists():
+            return self
+        return _knowledge((*self.paths, overlay))
+
+
+def overlay_path(document: Document, directory: Path = CORPUS_DIR) -> Path:
+    """Where the vocabulary overlay of a document lives."""
+    return directory / f"{document.name}.vocabulary.ttl"
+
+
+def load_knowledge(path: Path = VOCABULARY_PATH) -> Knowledge:
+    """The vocabulary at ``path`` and its matcher, read and built once per process."""
+    return _knowledge((path,))
+
+
 @functools.cache
-def default_matcher() -> ConceptMatcher:
-    """The matcher of the bundled vocabulary, built once per process."""
-    return ConceptMatcher(default_vocabulary())
+def _knowledge(paths: tuple[Path, ...]) -> Knowledge:
+    vocabulary = read_vocabulary(*paths)
+    return Knowledge(vocabulary, ConceptMatcher(vocabulary), paths)

@@ -16,6 +16,7 @@ from kg.build import build
 from kg.document import Document
 from kg.ingest import ingest
 from kg.settings import CORPUS_DIR, Settings
+from kg.vocabulary import Knowledge, load_knowledge
 
 SEED_PATH = CORPUS_DIR / "000_a1de3a5e3bf7a0c8.txt"
 
@@ -111,3 +112,16 @@ def citation_index() -> CitationIndex:
 def opencitations_server(citation_index: CitationIndex) -> Iterator[OpenCitationsServer]:
     with OpenCitationsServer(citation_index, limits=OcLimits(rate=1000, interval=1)) as server:
         yield server
+
+
+# Knowledge (issue 9): the vocabulary the annotation stage reads with, the seed's overlay on it.
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def seed_knowledge(seed_document: Document, knowledge: Knowledge) -> Knowledge:
+    return knowledge.for_document(seed_document)

@@ -13,12 +13,13 @@ from kg.rdf.annotations import annotation_graph
 from kg.rdf.document import document_graph, document_key, sentence_iri, source_iri
 from kg.rdf.namespaces import CKG, CONCEPT, DOCO, OA
 from kg.references import parse_reference
+from kg.vocabulary import Knowledge
 
 
 @pytest.fixture(scope="module")
-def seed_annotations(seed_document: Document) -> Annotations:
+def seed_annotations(seed_document: Document, knowledge: Knowledge) -> Annotations:
     references = [parse_reference(r.text, r.number) for r in seed_document.references]
-    return annotate(seed_document, references)
+    return annotate(seed_document, references, knowledge)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,25 @@ def test_a_negated_mention_says_so(graph: Graph) -> None:
     }
 
 
-def test_annotating_twice_gives_the_same_triples(seed_document: Document, graph: Graph) -> None:
-    again = annotation_graph(seed_document, annotate(seed_document, []))
+def test_annotating_twice_gives_the_same_triples(
+    seed_document: Document, graph: Graph, knowledge: Knowledge
+) -> None:
+    again = annotation_graph(seed_document, annotate(seed_document, [], knowledge))
     assert set(again) == set(graph)
     assert not [t for t in graph if not all(isinstance(term, URIRef | Literal) for term in t)]
+
+
+def test_a_mention_keeps_the_words_of_its_context_as_provenance(graph: Graph) -> None:
+    cues = {
+        (graph.value(m, OA.hasBody), str(cue))
+        for m, cue in graph.subject_objects(CKG.contextCue)
+        if graph.value(m, CKG.negated) == Literal(True)
+    }
+    assert (CONCEPT["regional-wall-motion-abnormality"], "without") in cues
+    experiencers = {str(o) for o in graph.objects(None, CKG.experiencer)}
+    assert experiencers == {"patient"}
+    # "...deposition might be metastatic calcification relevant to ..."
+    uncertain = {graph.value(m, OA.hasBody) for m in graph.subjects(CKG.uncertain, Literal(True))}
+    assert CONCEPT["metastatic-calcification"] in uncertain
+    historical = {graph.value(m, OA.hasBody) for m in graph.subjects(CKG.historical, Literal(True))}
+    assert historical == {CONCEPT["liver-cirrhosis"]}

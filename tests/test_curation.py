@@ -9,7 +9,7 @@ import pytest
 from kg.curation import curation_path, load_curation
 from kg.document import Document
 from kg.errors import InputError
-from kg.vocabulary import default_vocabulary
+from kg.vocabulary import load_knowledge
 
 CLAIM = """
 [[claim]]
@@ -22,7 +22,7 @@ quote = "{quote}"
 
 
 def _concepts() -> set[str]:
-    return {c.key for c in default_vocabulary().concepts.values()}
+    return {c.key for c in load_knowledge().vocabulary.concepts.values()}
 
 
 def _write(tmp_path: Path, text: str) -> Path:

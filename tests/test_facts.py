@@ -13,11 +13,13 @@ from kg.document import Document
 from kg.facts import CaseFacts, LabResult, Measurement, abnormal_flag, extract_case_facts
 from kg.mentions import find_mentions
 from kg.rdf.namespaces import CONCEPT
+from kg.vocabulary import Knowledge
 
 
 @pytest.fixture(scope="module")
-def facts(seed_document: Document) -> CaseFacts:
-    return extract_case_facts(seed_document, find_mentions(seed_document))
+def facts(seed_document: Document, seed_knowledge: Knowledge) -> CaseFacts:
+    mentions = find_mentions(seed_document, seed_knowledge)
+    return extract_case_facts(seed_document, mentions, seed_knowledge.vocabulary)
 
 
 def _lab(facts: CaseFacts, key: str) -> LabResult:
@@ -88,16 +90,21 @@ def test_averaged_labs_carry_their_range_and_the_flag_computed_from_it(
     assert (lab.flag, lab.qualifier) == (flag, "average")
 
 
-def test_crp_has_no_range_so_its_flag_is_unknown(facts: CaseFacts) -> None:
+def test_crp_has_no_range_but_the_text_calls_it_elevated(facts: CaseFacts) -> None:
+    # "abnormal laboratory findings including elevated creatine (...), blood urea nitrogen
+    # (...), C-reactive protein (11.8 mg/dL), ...": "elevated" heads the list.
     crp = _lab(facts, "c-reactive-protein")
     assert (crp.value, crp.ucum) == (Decimal("11.8"), "mg/dL")
-    assert (crp.range_low, crp.range_high, crp.flag, crp.qualifier) == (None, None, "unknown", None)
+    assert (crp.range_low, crp.range_high, crp.qualifier) == (None, None, None)
+    assert (crp.flag, crp.flag_cue) == ("high", "elevated")
 
 
 def test_leukocytes_are_counted_per_microlitre(facts: CaseFacts) -> None:
     leukocytes = _lab(facts, "leukocyte-count")
     assert (leukocytes.analyte.text, leukocytes.value) == ("leukocytosis", Decimal("32322"))
-    assert (leukocytes.unit, leukocytes.ucum, leukocytes.flag) == ("/uL", "/uL", "unknown")
+    assert (leukocytes.unit, leukocytes.ucum) == ("/uL", "/uL")
+    # "leukocytosis" states the count is high.
+    assert (leukocytes.flag, leukocytes.flag_cue) == ("high", "leukocytosis")
 
 
 @pytest.mark.parametrize(
@@ -109,7 +116,9 @@ def test_over_gives_a_lower_bound_not_a_value(
     lab = _lab(facts, key)
     assert (lab.value, lab.lower_bound, lab.comparator) == (None, Decimal(bound), ">")
     assert lab.ucum == unit
-    assert lab.flag == "unknown"
+    # "He also showed elevated troponin I (over 1000 pg/mL) and creatine kinase myocardial
+    # band (over 15 ng/mL)": no range, the flag the text states.
+    assert (lab.flag, lab.flag_cue) == ("high", "elevated")
 
 
 def test_each_lab_is_anchored_to_its_sentence_and_words(
@@ -192,3 +201,18 @@ def test_the_flag_is_computed_from_value_and_range(
         )
         == flag
     )
+
+
+def test_a_value_with_a_range_keeps_the_computed_flag_and_no_cue(facts: CaseFacts) -> None:
+    creatinine = _lab(facts, "creatinine")
+    assert (creatinine.flag, creatinine.flag_cue) == ("high", None)
+
+
+def test_the_patient_was_treated_for_acute_renal_failure_and_sepsis(facts: CaseFacts) -> None:
+    # "Clinically, he required inpatient treatment due to acute renal failure and septic
+    # condition."
+    assert facts.patient is not None
+    diagnosed = {
+        d.term.concept.rsplit("/", 1)[1] for d in facts.patient.diagnoses if d.term.concept
+    }
+    assert diagnosed == {"acute-renal-failure", "sepsis"}

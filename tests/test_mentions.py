@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import pytest
 
+from kg.context import mention_context
 from kg.document import Document
-from kg.mentions import ConceptMention, find_mentions, is_negated
-from kg.vocabulary import default_matcher
+from kg.mentions import ConceptMention, find_mentions
+from kg.vocabulary import Knowledge, load_knowledge
 
 
 def _found(text: str) -> list[tuple[str, str]]:
     """(words, concept key) for every match in ``text``."""
     return [
-        (text[m.start : m.end], m.concept.rsplit("/", 1)[1]) for m in default_matcher().find(text)
+        (text[m.start : m.end], m.concept.rsplit("/", 1)[1])
+        for m in load_knowledge().matcher.find(text)
     ]
 
 
 @pytest.fixture(scope="module")
-def mentions(seed_document: Document) -> tuple[ConceptMention, ...]:
-    return find_mentions(seed_document)
+def mentions(seed_document: Document, seed_knowledge: Knowledge) -> tuple[ConceptMention, ...]:
+    return find_mentions(seed_document, seed_knowledge)
 
 
 def _in_sentence(mentions: tuple[ConceptMention, ...], index: int) -> list[tuple[str, str]]:
@@ -164,12 +166,17 @@ def test_a_finding_denied_in_the_text_is_marked_negated(
     ]
 
 
+def _negated(text: str, words: str) -> bool:
+    start = text.index(words)
+    return mention_context(text, start, start + len(words)).negated
+
+
 def test_no_change_of_a_finding_does_not_negate_it() -> None:
     text = "There was no change of diffuse myocardial calcification in follow-up chest CT."
-    assert not is_negated(text, text.index("diffuse"))
+    assert not _negated(text, "diffuse myocardial calcification")
 
 
 def test_negation_stops_at_the_end_of_the_clause() -> None:
     text = "No fever was noted, but sepsis was suspected."
-    assert is_negated(text, text.index("fever"))
-    assert not is_negated(text, text.index("sepsis"))
+    assert _negated(text, "fever")
+    assert not _negated(text, "sepsis")

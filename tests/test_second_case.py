@@ -23,6 +23,7 @@ from kg.query import run_query, saved_query
 from kg.rdf.namespaces import CONCEPT
 from kg.settings import Settings
 from kg.store import open_store
+from kg.vocabulary import Knowledge
 
 SECOND_CASE = Path(__file__).parent / "data" / "second_case.txt"
 
@@ -37,17 +38,19 @@ def document() -> Document:
 
 
 @pytest.fixture(scope="module")
-def facts(document: Document) -> CaseFacts:
-    return extract_case_facts(document, find_mentions(document))
+def facts(document: Document, knowledge: Knowledge) -> CaseFacts:
+    return extract_case_facts(document, find_mentions(document, knowledge), knowledge.vocabulary)
 
 
 @pytest.fixture(scope="module")
-def claims(document: Document) -> tuple[Claim, ...]:
-    return extract_claims(document, find_mentions(document))
+def claims(document: Document, knowledge: Knowledge) -> tuple[Claim, ...]:
+    return extract_claims(document, find_mentions(document, knowledge), knowledge.vocabulary)
 
 
-def test_the_matcher_finds_the_concepts_of_another_report(document: Document) -> None:
-    concepts = {_key(m.concept) for m in find_mentions(document)}
+def test_the_matcher_finds_the_concepts_of_another_report(
+    document: Document, knowledge: Knowledge
+) -> None:
+    concepts = {_key(m.concept) for m in find_mentions(document, knowledge)}
     assert {
         "serum-calcium",
         "serum-phosphate",
@@ -143,14 +146,14 @@ def test_claims_of_another_report_by_rule_alone(claims: tuple[Claim, ...]) -> No
         ),
         (
             "myocardial-calcification",
-            "increasesRiskOf",
+            "associatedWith",
             "conduction-disturbance",
             (2,),
             "background literature",
         ),
         (
             "myocardial-calcification",
-            "increasesRiskOf",
+            "associatedWith",
             "heart-failure",
             (2,),
             "background literature",

@@ -5,7 +5,9 @@ motivated by ``oa:identifying``): its body is the vocabulary concept, its target
 ``oa:SpecificResource`` of the source text file with two selectors for the same words —
 an ``oa:TextQuoteSelector`` (``oa:exact``, ``oa:prefix``, ``oa:suffix``) and an
 ``oa:TextPositionSelector`` (``oa:start``, ``oa:end``, character offsets, end exclusive) —
-and ``oa:hasScope`` the sentence it is read in. Words split by page furniture give one
+and ``oa:hasScope`` the sentence it is read in. Its ConText (kg.context) is stated on it:
+``ckg:negated``, ``ckg:uncertain``, ``ckg:experiencer``, ``ckg:historical``, and each trigger
+as a ``ckg:contextCue``. Words split by page furniture give one
 target per run of text. IRIs hang on the document key and the source offsets, so a rebuild
 gives the same graph.
 """
@@ -45,7 +47,13 @@ def _add_mention(graph: Graph, key: str, mention: ConceptMention) -> None:
     graph.add((annotation, OA.motivatedBy, OA.identifying))
     graph.add((annotation, OA.hasBody, URIRef(mention.concept)))
     graph.add((annotation, CKG.matchedLabel, Literal(mention.label)))
-    graph.add((annotation, CKG.negated, Literal(mention.negated)))
+    context = mention.context
+    graph.add((annotation, CKG.negated, Literal(context.negated)))
+    graph.add((annotation, CKG.uncertain, Literal(context.uncertain)))
+    graph.add((annotation, CKG.experiencer, Literal(context.experiencer)))
+    graph.add((annotation, CKG.historical, Literal(context.historical)))
+    for cue in context.cues:
+        graph.add((annotation, CKG.contextCue, Literal(cue)))
     sentence = sentence_iri(key, mention.sentence_index)
     for number, quote in enumerate(mention.quotes, start=1):
         target = URIRef(f"{annotation}/target/{number}")

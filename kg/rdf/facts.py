@@ -8,15 +8,20 @@ the same graph):
   ``ckg:hasFinding`` every lab result, imaging measurement and microbiology finding, and
   ``ckg:hasTimelineEvent`` every event.
 - A lab result or measurement has its concept, ``ckg:value`` or a bound, ``ckg:ucumUnit``,
-  the reference range the report gives and ``ckg:abnormalFlag`` only when one could be
-  computed. Numbers are ``xsd:decimal`` exactly as written.
+  the reference range the report gives and ``ckg:abnormalFlag`` when one could be
+  computed, or when the words state it (then ``ckg:flagCue`` gives them: "elevated",
+  "leukocytosis"). The patient ``ckg:hasDiagnosis`` each condition the case says was
+  diagnosed or treated. Numbers are ``xsd:decimal`` exactly as written.
 - Timeline events have ``ckg:dayRelativeToAdmission`` (absent when the report gives no day:
   an ``rdfs:comment`` says so), ``ckg:offsetFromAdmission`` (``xsd:duration``),
   ``ckg:approximate``, ``ckg:modality`` and ``ckg:revealed`` imaging findings, each with
   ``ckg:absent``.
-- A claim is a ``ckg:Claim`` with subject, predicate, object, assertion kind, ``ckg:hedged``,
-  and for each cited reference the CiTO function from the claim to the cited work
-  (``cito:citesAsEvidence`` ...), the reference entry as ``dcterms:references``.
+- A claim is a ``ckg:Claim`` with subject, predicate, object, assertion kind, ``ckg:hedged``
+  (and the ``ckg:hedgeCue``), ``ckg:modality`` (causal, association...), ``ckg:denied``, and
+  for each reference its own clause cites the CiTO function from the claim to the cited
+  work (``cito:citesAsEvidence`` ...), the reference entry as ``dcterms:references``; a
+  reference it shares with other claims, the text not saying which it supports, is only a
+  ``ckg:sharedReference``.
 - Every fact and claim has ``ckg:evidenceSentence`` and a Web Annotation (``oa:describing``)
   whose body is the fact and whose target selects its words in the source (quote and
   position selectors), so each points at the words it came from.
@@ -50,6 +55,13 @@ from kg.sentences import text_offset
 from kg.timeline import TimelineEvent
 
 _FLAGS = {"high": CKG.High, "low": CKG.Low, "normal": CKG.Normal}
+_MODALITIES = {
+    "causal": CKG.CausalModality,
+    "association": CKG.AssociationModality,
+    "evidential": CKG.EvidentialModality,
+    "risk": CKG.RiskModality,
+    "temporal": CKG.TemporalModality,
+}
 _KINDS = {
     "authors' interpretation": CKG.AuthorsInterpretation,
     "background literature": CKG.BackgroundLiterature,
@@ -167,6 +179,8 @@ def _add_patient(
         _add_concept(graph, resource, CKG.hasComorbidity, term)
     for term in patient.presentation:
         _add_concept(graph, resource, CKG.presentedWith, term)
+    for diagnosis in patient.diagnoses:
+        _add_concept(graph, resource, CKG.hasDiagnosis, diagnosis.term)
     described = (("with", patient.comorbidities), ("presented with", patient.presentation))
     for heading, terms in described:
         unnamed = [t.text for t in terms if not t.concept]
@@ -225,6 +239,8 @@ def _add_quantity(
         graph.add((resource, CKG.referenceRangeHigh, _decimal(fact.range_high)))
     if fact.flag in _FLAGS:
         graph.add((resource, CKG.abnormalFlag, _FLAGS[fact.flag]))
+    if isinstance(fact, LabResult) and fact.flag_cue:
+        graph.add((resource, CKG.flagCue, Literal(fact.flag_cue)))
     if fact.qualifier:
         graph.add((resource, CKG.qualifier, Literal(fact.qualifier)))
     if isinstance(fact, Measurement):
@@ -250,6 +266,8 @@ def _add_event(
     if event.day is not None:
         graph.add((resource, CKG.dayRelativeToAdmission, Literal(event.day, datatype=XSD.integer)))
         graph.add((resource, CKG.approximate, Literal(event.approximate)))
+    else:
+        graph.add((resource, CKG.timeUnknown, Literal(True)))
     if event.offset is not None:
         graph.add((resource, CKG.offsetFromAdmission, Literal(event.offset, datatype=XSD.duration)))
     if event.time_expression:
@@ -285,6 +303,12 @@ def _add_claim(
     graph.add((resource, CKG.claimObject, URIRef(claim.object)))
     graph.add((resource, CKG.assertionKind, _KINDS[claim.kind]))
     graph.add((resource, CKG.hedged, Literal(claim.hedged)))
+    graph.add((resource, CKG.modality, _MODALITIES[claim.modality]))
+    graph.add((resource, CKG.denied, Literal(claim.negated)))
+    if claim.hedge_cue:
+        graph.add((resource, CKG.hedgeCue, Literal(claim.hedge_cue)))
+    for number in claim.shared_references:
+        graph.add((resource, CKG.sharedReference, reference_iri(key, number)))
     graph.add((resource, DCTERMS.source, article_iri(document)))
     if claim.curated:
         curation = document_iri(key, "curation")

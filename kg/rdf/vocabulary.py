@@ -12,13 +12,15 @@ from kg.concepts import Concept, Vocabulary
 from kg.errors import InputError
 
 
-def read_vocabulary(path: Path) -> Vocabulary:
-    """Read the concepts of a SKOS Turtle file; a broken file is an InputError naming it."""
+def read_vocabulary(*paths: Path) -> Vocabulary:
+    """Read the concepts of SKOS Turtle files (a vocabulary and the overlays that add to
+    it); a broken file is an InputError naming it."""
     graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises many parser error types; all mean bad Turtle
-        raise InputError(f"cannot read vocabulary {path}: {exc}") from exc
+    for path in paths:
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many parser error types; all mean bad Turtle
+            raise InputError(f"cannot read vocabulary {path}: {exc}") from exc
     concepts: dict[str, Concept] = {}
     for subject in sorted(set(graph.subjects(RDF.type, SKOS.Concept)), key=str):
         pref = [str(o) for o in graph.objects(subject, SKOS.prefLabel)]

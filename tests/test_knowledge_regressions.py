@@ -1,0 +1,127 @@
+"""Knowledge that says no more than the text (issue 9): regression tests by meaning.
+
+Each test names the wrong reading it guards against; they find claims and facts by their
+subject, object and words, never by sentence number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.claims import Claim, extract_claims
+from kg.document import Document
+from kg.facts import extract_case_facts
+from kg.ingest import ingest
+from kg.mentions import find_mentions
+from kg.vocabulary import Knowledge
+
+LEGIONELLA = """Legionnaires' disease with rhabdomyolysis: a case report
+
+CASE PRESENTATION
+
+A 62-year-old man presented with fever, cough and myalgia. Laboratory tests showed \
+creatine kinase 25000 U/L, creatinine 2.9 mg/dL and C-reactive protein 28 mg/dL. He was \
+diagnosed with acute kidney injury.
+
+DISCUSSION
+
+Sepsis may be associated with myocardial calcification (1). Sarcoidosis is not associated \
+with myocardial calcification in children (2). Renal failure causes metastatic \
+calcification (3).
+
+REFERENCES
+
+1. Doe J. Rhabdomyolysis in Legionella pneumonia. J Infect 2010;1:1-2
+2. Roe R. Calcification in children. J Pediatr 2011;2:3-4
+3. Poe P. Metastatic calcification. J Nephrol 2012;3:5-6
+"""
+
+
+def _key(iri: str | None) -> str | None:
+    return iri.rsplit("/", 1)[1] if iri else None
+
+
+@pytest.fixture(scope="module")
+def legionella(tmp_path_factory: pytest.TempPathFactory) -> Document:
+    path = Path(tmp_path_factory.mktemp("legionella")) / "legionella.txt"
+    path.write_text(LEGIONELLA, encoding="utf-8")
+    return ingest(path)
+
+
+@pytest.fixture(scope="module")
+def claims(legionella: Document, knowledge: Knowledge) -> dict[tuple[str, str], Claim]:
+    found = extract_claims(legionella, find_mentions(legionella, knowledge), knowledge.vocabulary)
+    return {(str(_key(c.subject)), str(_key(c.object))): c for c in found}
+
+
+def test_creatine_kinase_is_never_read_as_creatinine(
+    legionella: Document, knowledge: Knowledge
+) -> None:
+    facts = extract_case_facts(
+        legionella, find_mentions(legionella, knowledge), knowledge.vocabulary
+    )
+    labs = {(_key(lab.analyte.concept), str(lab.value), lab.ucum) for lab in facts.labs}
+    assert ("creatine-kinase", "25000", "U/L") in labs
+    assert ("creatinine", "2.9", "mg/dL") in labs
+    assert not [lab for lab in facts.labs if lab.value == 25000 and "creatinine" in str(lab)]
+
+
+def test_the_misspelling_creatine_is_creatinine_only_in_the_seed_overlay(
+    knowledge: Knowledge, seed_knowledge: Knowledge
+) -> None:
+    text = "elevated creatine (5.10 mg/dL)"
+    assert [_key(m.concept) for m in knowledge.matcher.find(text)] == []
+    assert [_key(m.concept) for m in seed_knowledge.matcher.find(text)] == ["creatinine"]
+
+
+def test_the_shared_vocabulary_holds_no_wording_of_one_report(knowledge: Knowledge) -> None:
+    labels = {label for c in knowledge.vocabulary.concepts.values() for label in c.labels}
+    assert "creatine" not in labels
+    assert "circumferential rim-like heterogeneous high signal intensity lesions" not in labels
+
+
+def test_may_be_associated_with_is_a_hedged_association_with_its_own_reference(
+    claims: dict[tuple[str, str], Claim],
+) -> None:
+    claim = claims[("sepsis", "myocardial-calcification")]
+    assert (claim.predicate, claim.modality, claim.hedged) == (
+        "associatedWith",
+        "association",
+        True,
+    )
+    assert (claim.hedge_cue, claim.cited_references, claim.negated) == ("may", (1,), False)
+
+
+def test_not_associated_with_is_a_denied_association(
+    claims: dict[tuple[str, str], Claim],
+) -> None:
+    claim = claims[("sarcoidosis", "myocardial-calcification")]
+    assert (claim.predicate, claim.negated, claim.cited_references) == (
+        "associatedWith",
+        True,
+        (2,),
+    )
+
+
+def test_only_a_causal_sentence_gives_causes(claims: dict[tuple[str, str], Claim]) -> None:
+    causal = claims[("renal-failure", "metastatic-calcification")]
+    assert (causal.predicate, causal.modality, causal.hedged) == ("causes", "causal", False)
+    assert causal.cited_references == (3,)
+    assert {c.predicate for c in claims.values() if c.modality != "causal"} <= {
+        "associatedWith",
+        "manifestsAs",
+        "increasesRiskOf",
+    }
+    assert all(c.modality == "causal" for c in claims.values() if c.predicate == "causes")
+
+
+def test_a_diagnosis_stated_in_the_case_is_the_patients(
+    legionella: Document, knowledge: Knowledge
+) -> None:
+    facts = extract_case_facts(
+        legionella, find_mentions(legionella, knowledge), knowledge.vocabulary
+    )
+    assert facts.patient is not None
+    assert {_key(d.term.concept) for d in facts.patient.diagnoses} == {"acute-renal-failure"}
