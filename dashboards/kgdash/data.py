@@ -18,7 +18,8 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.queries import QUERIES_DIR
-from kg.query import SavedQuery, run_query, saved_queries, saved_query, with_bindings
+from kg.query import SavedQuery, saved_queries, saved_query, with_bindings
+from kg.rdf.namespaces import prefix_map
 from kg.settings import Settings
 from kg.store import CURRENT, GraphStore, open_store
 
@@ -107,9 +108,12 @@ def _answer(where: str, version: str, name: str, bound: tuple[tuple[str, str, bo
     bindings: dict[str, Node] = {
         var: URIRef(value) if is_iri else Literal(value) for var, value, is_iri in bound
     }
-    result = run_query(_open(where, version), query.text, timeout=None, bindings=bindings)
     text = with_bindings(query.text, bindings) if bindings else query.text
-    if result is None or result.form != "select":
+    # A saved query is the project's own read-only file: it goes straight to the store,
+    # without kg.query's safety parse (rdflib's parser is slow and, behind its lock, would
+    # queue every session's panels one after another).
+    result = _open(where, version).query(text, prefixes=prefix_map(), timeout=None)
+    if result.form != "select":
         return Rows(name, text)
     rows = [
         {var: _plain(term) for var, term in zip(result.variables, row, strict=True)}

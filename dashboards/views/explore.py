@@ -6,6 +6,7 @@ from typing import Any
 
 import networkx as nx
 import streamlit as st
+from kgdash import case as kgcase
 from kgdash import graph as kggraph
 from kgdash.data import saved
 from kgdash.panels import show_sparql
@@ -219,12 +220,9 @@ if start and end:
     if hops is None:
         st.warning("These two nodes are not connected in the graph.")
     else:
-        st.dataframe(
-            [
-                {"from": h.source, "relation": h.relation, "to": h.target, "evidence": h.evidence}
-                for h in hops
-            ],
-            hide_index=True,
-        )
+        st.caption(f"{len(hops)} hops")
+        for number, hop in enumerate(hops, start=1):
+            st.text(f"{number}. {hop.source} —{hop.relation}→ {hop.target}")
+            st.caption(kgcase.plain(hop.evidence or "(no sentence: a structural link)"))
 for name in ("explore_mentions", "explore_claims", "explore_references"):
     show_sparql(saved(name), name)

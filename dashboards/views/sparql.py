@@ -15,9 +15,9 @@ from kg.rdf.namespaces import PREFIXES
 
 TIME_LIMIT = 10.0
 ROW_CAP = 5_000
+# An Ace theme bundled with the editor that loads no web font (the component's own
+# streamlit_* themes import one from the internet).
 EDITOR_THEME = "textmate"
-"""An Ace theme bundled with the editor that loads no web font (the component's own
-streamlit_* themes import one from the internet)."""
 
 st.title("SPARQL")
 st.caption(

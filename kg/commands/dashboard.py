@@ -44,6 +44,8 @@ def streamlit_command(app: Path, host: str, port: int) -> list[str]:
         "false",
         "--server.runOnSave",
         "false",
+        "--runner.magicEnabled",
+        "false",
     ]
 
 

@@ -22,7 +22,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from crossref_server import CrossrefServer, Limits, SearchIndex
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Route,
+    expect,
+    sync_playwright,
+)
 
 from kg.commands.dashboard import APP, streamlit_command
 from kg.query import run_query
@@ -40,6 +48,8 @@ CHROMIUM_ARGS = [
 ]
 MARKUP_TITLE = '<img src=x onerror="window.__owned=1"><script>window.__owned=2</script> Title'
 START_TIMEOUT = 90.0
+WAIT_MS = 60_000  # a first render imports and queries everything: generous on a busy machine
+expect.set_options(timeout=WAIT_MS)
 
 
 def free_port() -> int:
@@ -195,7 +205,7 @@ def new_context(browser: Browser, server: Server) -> tuple[BrowserContext, Reque
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     requests = Requests(server.url)
     context.route("**/*", requests.route)
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(WAIT_MS)
     return context, requests
 
 
