@@ -1,67 +1,38 @@
-"""casekg dashboard: what the graph holds, and read-only SPARQL over it.
+"""casekg dashboard: explore the case and its literature, query with SPARQL, resolve citations.
 
-It calls the same library functions as the `kg` command and owns no logic of its own.
+The entry point of a Streamlit multipage app (`kg dashboard` runs it); each page is a script
+in views/, and the logic they share lives in kgdash/.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from kgdash import data
 
 from kg.errors import KgError
-from kg.query import compact, run_query, saved_queries
-from kg.settings import Settings
-from kg.store import open_store
 
-st.set_page_config(page_title="casekg", layout="wide")
-st.title("casekg")
-st.caption("A case report, the knowledge it states and the literature it rests on.")
+st.set_page_config(page_title="casekg", layout="wide", menu_items={})
 
-settings = Settings.resolve()
+pages = [
+    st.Page("views/explore.py", title="Explore", url_path="explore", default=True),
+    st.Page("views/case.py", title="Case", url_path="case"),
+    st.Page("views/literature.py", title="Literature", url_path="literature"),
+    st.Page("views/sparql.py", title="SPARQL", url_path="sparql"),
+    st.Page("views/resolve.py", title="Resolve", url_path="resolve"),
+]
+page = st.navigation(pages)
+
+st.sidebar.caption("A case report, the knowledge it states and the literature it rests on.")
 try:
-    store = open_store(settings.store)
+    data.store()
 except KgError as exc:
-    st.error(f"{exc}. Build the graph first: `kg build`.")
-    st.stop()
-
-with store:
-    counts, classes = st.columns(2)
-    counts.subheader("Triples by graph")
-    counts.dataframe(
-        [{"graph": g, "triples": n} for g, n in sorted(store.count_by_graph().items())],
-        hide_index=True,
-    )
-    classes.subheader("Instances by class")
-    classes.dataframe(
-        [{"class": c, "instances": n} for c, n in sorted(store.count_by_class().items())],
-        hide_index=True,
+    st.sidebar.error(f"{exc}. Build the graph first: `kg build`.")
+    if page.title != "Resolve":
+        st.error(f"{exc}. Build the graph first: `kg build`.")
+        st.stop()
+else:
+    st.sidebar.caption(
+        f"Store: `{data.location()}` (version {data.store_version(data.location())})"
     )
 
-    st.subheader("SPARQL")
-    saved = {q.name: q for q in saved_queries()}
-    choice = st.selectbox(
-        "Saved query",
-        ["(write your own)", *saved],
-        format_func=lambda name: saved[name].title if name in saved else name,
-    )
-    default = saved[choice].text if choice in saved else "SELECT * WHERE { ?s ?p ?o } LIMIT 20"
-    if choice in saved:
-        st.caption(saved[choice].description)
-    text = st.text_area("Query (read-only; common prefixes are predeclared)", default, height=220)
-    if st.button("Run", type="primary"):
-        try:
-            result = run_query(store, text)
-        except KgError as exc:
-            st.error(str(exc))
-        else:
-            if result is not None and result.form == "select":
-                rows = [
-                    dict(zip(result.variables, map(compact, row), strict=True))
-                    for row in result.rows
-                ]
-                st.dataframe(rows, hide_index=True)
-                if result.truncated:
-                    st.warning("The answer was cut at the row limit.")
-            elif result is not None and result.form == "ask":
-                st.write(result.boolean)
-            elif result is not None:
-                st.code(result.graph().serialize(format="turtle"), language="turtle")
+page.run()

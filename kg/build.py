@@ -31,8 +31,8 @@ from kg.crossref import CrossrefClient
 from kg.document import Document
 from kg.errors import InputError, StoreError
 from kg.ingest import ingest
-from kg.locking import command_lock
 from kg.literature import related_layer
+from kg.locking import command_lock
 from kg.progress import Progress
 from kg.rdf import (
     BuildActivity,

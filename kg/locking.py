@@ -26,15 +26,16 @@ _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 @contextmanager
-def command_lock(store: Path) -> Iterator[None]:
+def command_lock(store: Path | str) -> Iterator[None]:
     """Hold the store's command lock (waiting, with a warning, while another command holds
     it); a store given by URL is not a directory and is not locked here."""
     if _REMOTE.match(str(store)):
         yield
         return
+    directory = Path(store)
     try:
-        store.mkdir(parents=True, exist_ok=True)
-        handle = (store / COMMAND_LOCK).open("ab")
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = (directory / COMMAND_LOCK).open("ab")
     except OSError as exc:
         raise StoreError(f"cannot write to the store at {store}: {exc.strerror}") from exc
     with handle:

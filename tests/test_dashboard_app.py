@@ -1,52 +1,279 @@
-"""The dashboard page, run by Streamlit's own app tester against a built store."""
+"""The dashboard's pages, run by Streamlit's own app tester against the built seed store."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
+from crossref_server import CrossrefServer
 from streamlit.testing.v1 import AppTest
 
+from kg.rdf.namespaces import CONCEPT
 from kg.settings import PROJECT_ROOT
 
-APP = PROJECT_ROOT / "dashboards" / "app.py"
+DASHBOARDS = PROJECT_ROOT / "dashboards"
+APP = DASHBOARDS / "app.py"
+PAGES = ("views/explore.py", "views/case.py", "views/literature.py", "views/sparql.py")
+STANDINS = Path(__file__).parent / "e2e" / "network_standins"
+sys.path.insert(0, str(DASHBOARDS))
+
+from kgdash import data  # noqa: E402
 
 
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    """Each test reads its own store: no answer cached by another test's run."""
+    data.clear_caches()
+    yield
+    data.clear_caches()
+
+
+def _app(store: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> AppTest:
     monkeypatch.setenv("KG_STORE", str(store))
-    return AppTest.from_file(str(APP), default_timeout=60).run()
+    app = AppTest.from_file(str(APP), default_timeout=60).run()
+    if page is not None:
+        app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
 
 
-def test_the_page_lists_triples_by_named_graph(
-    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+def _texts(app: AppTest) -> str:
+    return "\n".join(str(t.value) for t in app.text)
+
+
+@pytest.mark.parametrize("page", [*PAGES, "views/resolve.py"])
+def test_every_page_renders_without_error(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
-    app = _app(seed_store, monkeypatch)
-    graphs = app.dataframe[0].value
-    assert "https://w3id.org/casekg/graph/document/10-3348-jksr-2021-0181" in set(graphs["graph"])
+    app = _app(seed_store, monkeypatch, page)
+    assert not app.error, [e.value for e in app.error]
+    assert app.title[0].value == Path(page).stem.capitalize().replace("Sparql", "SPARQL")
 
 
-def test_a_saved_query_runs_read_only_and_shows_its_rows(
-    seed_store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    app = _app(seed_store, monkeypatch)
-    app.selectbox[0].set_value("labs_out_of_range").run()
-    app.button[0].click().run()
-    rows = app.dataframe[-1].value
-    assert len(rows) > 0
-    assert not app.error
-
-
-def test_an_update_typed_into_the_query_box_is_refused(
-    seed_store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    app = _app(seed_store, monkeypatch)
-    app.text_area[0].set_value("INSERT DATA { <urn:a> <urn:b> <urn:c> }").run()
-    app.button[0].click().run()
-    assert "read-only" in app.error[0].value
-
-
-def test_without_a_built_graph_the_page_says_to_build_first(
+def test_without_a_built_graph_every_data_page_says_to_build_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = _app(tmp_path / "nothing", monkeypatch)
     assert "kg build" in app.error[0].value
+
+
+# Explore
+
+
+def _graph_arguments(app: AppTest) -> dict[str, Any]:
+    component = app.get("component_instance")[0]
+    arguments: dict[str, Any] = json.loads(component.proto.json_args)
+    return arguments
+
+
+def test_explore_sends_the_graph_with_node_types_and_sizes(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(seed_store, monkeypatch)
+    elements = _graph_arguments(app)["elements"]
+    nodes = {n["data"]["id"]: n["data"] for n in elements["nodes"]}
+    assert nodes[str(CONCEPT["sepsis"])]["label"] == "Concept"
+    assert {"Case", "Concept", "Claim", "Reference"} <= {n["label"] for n in nodes.values()}
+    assert len(nodes) + len(elements["edges"]) <= 1000
+    sizes = {n["size"] for n in nodes.values()}
+    assert len(sizes) > 1  # sized by degree, not all alike
+
+
+def test_the_type_filter_and_search_narrow_the_graph(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(seed_store, monkeypatch)
+    app.sidebar.multiselect[0].set_value(["Concept", "Claim"]).run()
+    app.sidebar.text_input[0].set_value("sepsis").run()
+    nodes = _graph_arguments(app)["elements"]["nodes"]
+    assert {n["data"]["label"] for n in nodes} <= {"Concept", "Claim"}
+    assert str(CONCEPT["sepsis"]) in {n["data"]["id"] for n in nodes}
+    assert str(CONCEPT["lge-imaging"]) not in {n["data"]["id"] for n in nodes}
+
+
+def _click(app: AppTest, node: str) -> AppTest:
+    app.session_state["explore-graph"] = {
+        "action": "clicked",
+        "data": {"type": "tap", "target_id": node, "target_group": "nodes"},
+        "timestamp": 1,
+    }
+    return app.run()
+
+
+def test_clicking_a_concept_shows_its_mappings_and_sentences_with_negation_marked(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _click(_app(seed_store, monkeypatch), str(CONCEPT["diastolic-dysfunction"]))
+    texts = _texts(app)
+    assert "Category:" in texts and "Mappings:" in texts
+    sentences = next(d.value for d in app.dataframe if "negated" in getattr(d.value, "columns", []))
+    assert "NEGATED" in set(sentences["negated"])
+
+
+def test_clicking_a_claim_shows_its_evidence_and_modality(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(seed_store, monkeypatch)
+    claim = next(
+        n["data"]["id"]
+        for n in _graph_arguments(app)["elements"]["nodes"]
+        if n["data"]["label"] == "Claim" and "renal-failure-causes" in n["data"]["id"]
+    )
+    texts = _texts(_click(app, claim))
+    assert "Modality: causes" in texts
+    assert "renal failure" in texts
+
+
+def test_the_path_finder_gives_each_hop_with_its_sentence(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(seed_store, monkeypatch)
+    start, end = app.selectbox[0], app.selectbox[1]
+    start.set_value(str(CONCEPT["sepsis"]))
+    end.set_value(str(CONCEPT["late-gadolinium-enhancement"])).run()
+    hops = [t.value for t in app.text if t.value[:1].isdigit() and "→" in t.value]
+    assert hops[0].startswith("1. sepsis —")
+    assert hops[-1].endswith("→ late gadolinium enhancement")
+
+
+# Case
+
+
+def test_the_case_page_shows_patient_labs_and_source_text(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(seed_store, monkeypatch, "views/case.py")
+    texts = _texts(app)
+    assert "51-year-old male" in texts
+    assert "[7] " in texts  # the source text, sentence by sentence
+    labs = next(d.value for d in app.dataframe if "normal range" in d.value.columns)
+    troponin = labs[labs["analyte"].str.startswith("troponin I")].iloc[0]
+    assert troponin["value"] == ">1000"
+
+
+# Literature
+
+
+def test_the_literature_page_lists_references_and_says_when_related_data_is_missing(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(data.NETWORK_QUERIES_ENV, str(tmp_path / "none"))
+    app = _app(seed_store, monkeypatch, "views/literature.py")
+    references = app.dataframe[0].value
+    assert "Cardiac sarcoidosis" in set(references["title"])
+    assert any("not installed" in info.value for info in app.info)
+
+
+def test_the_literature_page_shows_related_panels_when_their_queries_exist(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(data.NETWORK_QUERIES_ENV, str(STANDINS))
+    app = _app(seed_store, monkeypatch, "views/literature.py")
+    missing = [info.value for info in app.info if "top_cited" in info.value]
+    assert missing == []
+    assert any("year" in d.value.columns for d in app.dataframe[1:])
+
+
+# SPARQL
+
+
+def _sparql(app: AppTest, text: str) -> AppTest:
+    """Type into the editor and submit (what Ctrl+Enter or its Run button sends)."""
+    app.session_state["sparql-editor-(write your own)"] = {
+        "id": "run-1",
+        "type": "submit",
+        "lang": "sparql",
+        "text": text,
+        "selected": "",
+        "cursor": "",
+    }
+    return app.run()
+
+
+def test_a_saved_query_runs_and_shows_its_rows_and_time(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(seed_store, monkeypatch, "views/sparql.py")
+    app.selectbox[0].set_value("labs_out_of_range").run()
+    app.button[-1].click().run()
+    assert not app.error
+    rows = app.dataframe[-1].value
+    assert "troponin I" in set(rows["analyte"]) or len(rows) > 0
+    assert any(" rows in " in c.value for c in app.caption)
+
+
+def test_an_update_typed_into_the_editor_is_refused(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _sparql(
+        _app(seed_store, monkeypatch, "views/sparql.py"), "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    )
+    assert "read-only" in app.error[0].value
+
+
+def test_a_syntax_error_is_reported_with_its_position(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _sparql(_app(seed_store, monkeypatch, "views/sparql.py"), "SELECT * WHERE { ?s ?p }")
+    assert "line 1, column" in app.error[0].value
+
+
+# Resolve
+
+
+def test_resolve_shows_doi_status_score_and_reasons(
+    seed_store: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crossref_server: CrossrefServer,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("KG_CROSSREF_API", crossref_server.url)
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("KG_OFFLINE", raising=False)
+    app = _app(seed_store, monkeypatch, "views/resolve.py")
+    app.text_area[0].set_value(
+        "doi:10.1371/journal.pone.0033693\nGore I. Nothing at all 1949"
+    ).run()
+    app.button[0].click().run()
+    table = app.dataframe[0].value
+    assert list(table["status"]) == ["matched", "unmatched"]
+    assert table["DOI"].iloc[0] == "10.1371/journal.pone.0033693"
+    assert table["reasons"].str.len().min() > 0
+
+
+def test_resolve_says_when_crossref_is_not_reachable(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    app = _app(seed_store, monkeypatch, "views/resolve.py")
+    app.text_area[0].set_value("Gore I, Arons W. Calcification of the myocardium. 1949").run()
+    app.button[0].click().run()
+    assert any("not reachable" in e.value for e in app.error)
+
+
+# Several people at once
+
+
+def _session(store: Path, page: str) -> list[str]:
+    app = AppTest.from_file(str(APP), default_timeout=120).run()
+    app.switch_page(page).run()
+    if page == "views/sparql.py":
+        app.selectbox[0].set_value("concepts_by_category").run()
+        app.button[-1].click().run()
+    return [str(e.value) for e in [*app.exception, *app.error]]
+
+
+def test_eight_sessions_at_once_all_get_correct_answers(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_STORE", str(seed_store))
+    pages = [PAGES[i % len(PAGES)] for i in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        problems = list(pool.map(lambda page: _session(seed_store, page), pages))
+    assert problems == [[]] * 8
+    assert _session(seed_store, "views/sparql.py") == []  # and it keeps answering

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 
 from kg.errors import InputError
 from kg.settings import PROJECT_ROOT, Settings
@@ -15,7 +17,9 @@ APP = PROJECT_ROOT / "dashboards" / "app.py"
 
 
 def streamlit_command(app: Path, host: str, port: int) -> list[str]:
-    """The exact `streamlit run` invocation: headless, no telemetry, no file watcher."""
+    """The exact `streamlit run` invocation: headless, no telemetry, no file watcher, no
+    hosted-service links ("Deploy"), and an explicit address so Streamlit never asks the
+    internet for the machine's external IP."""
     return [
         sys.executable,
         "-m",
@@ -32,6 +36,16 @@ def streamlit_command(app: Path, host: str, port: int) -> list[str]:
         "none",
         "--browser.gatherUsageStats",
         "false",
+        "--browser.serverAddress",
+        host,
+        "--client.toolbarMode",
+        "viewer",
+        "--global.developmentMode",
+        "false",
+        "--server.runOnSave",
+        "false",
+        "--runner.magicEnabled",
+        "false",
     ]
 
 
@@ -46,6 +60,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     if not APP.is_file():
         raise InputError(f"dashboard app not found at {APP}")
+    if not 0 < args.port < 65536:
+        raise InputError(f"--port must be between 1 and 65535, not {args.port}")
     settings = Settings.resolve(store=args.store)
     env = dict(os.environ, KG_STORE=str(settings.store))
-    return subprocess.call(streamlit_command(APP, args.host, args.port), env=env)
+    server = subprocess.Popen(streamlit_command(APP, args.host, args.port), env=env)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        # Why: without this a SIGTERM ends only `kg` and leaves Streamlit holding the port.
+        server.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        return server.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if server.poll() is None:
+            server.kill()
+            server.wait()

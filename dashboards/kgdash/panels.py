@@ -1,0 +1,35 @@
+"""Pieces every page uses: a panel's SPARQL, plain-text rendering, a missing-data notice."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kgdash.data import Rows
+
+SPARQL_PAGE = "views/sparql.py"
+SPARQL_TEXT_KEY = "sparql_text"
+
+
+def show_sparql(rows: Rows, key: str) -> None:
+    """Scholia-style: the SPARQL behind a panel, and a button to open it on the SPARQL page."""
+    with st.expander(f"SPARQL: {rows.name}"):
+        st.code(rows.text, language="sparql")
+        if st.button("Open on the SPARQL page", key=f"open-{key}"):
+            st.session_state[SPARQL_TEXT_KEY] = rows.text
+            st.switch_page(SPARQL_PAGE)
+
+
+def missing(rows: Rows, what: str) -> bool:
+    """Say plainly when a panel's data is not in this installation; True if so."""
+    if rows.missing:
+        st.info(
+            f"No data for {what}: the saved query `{rows.name}` is not installed "
+            "(the related-literature layer has not been added to this casekg yet)."
+        )
+        return True
+    return False
+
+
+def text(value: str) -> None:
+    """Text from a document or Crossref, shown as text: never interpreted as Markdown/HTML."""
+    st.text(value)

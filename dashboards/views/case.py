@@ -1,0 +1,125 @@
+"""Case: the patient, diagnoses, timeline, labs against their ranges, imaging, source text."""
+
+from __future__ import annotations
+
+import streamlit as st
+from kgdash import case as kgcase
+from kgdash.data import saved
+from kgdash.panels import show_sparql
+from rdflib import URIRef
+
+st.title("Case")
+cases = saved("case_list")
+if not cases.rows:
+    st.warning("The graph holds no case report. Build one: `kg build report.txt`.")
+    st.stop()
+by_article = {row["article"]: row for row in cases.rows}
+article = st.selectbox(
+    "Case report",
+    list(by_article),
+    format_func=lambda a: by_article[a]["title"],
+    disabled=len(by_article) == 1,
+)
+chosen = by_article[article]
+st.text(chosen["title"])
+if chosen["doi"]:
+    st.caption(f"DOI {chosen['doi']}")
+case_iri = URIRef(chosen["case"]) if chosen["case"] else None
+article_iri = URIRef(article)
+
+patient = saved("case_patient", case=case_iri) if case_iri else None
+summary, diagnoses_column = st.columns(2)
+with summary:
+    st.subheader("Patient")
+    if patient is None or not patient.rows:
+        st.caption("The report describes no patient the annotator could read.")
+    else:
+        row = patient.rows[0]
+        st.text(row["patient"])
+        st.text(f"Comorbidities: {row['comorbidities'] or 'none stated'}")
+        st.text(f"Presented with: {row['presentation'] or 'not stated'}")
+        if row["notes"]:
+            st.text(row["notes"])
+        show_sparql(patient, "patient")
+with diagnoses_column:
+    st.subheader("Diagnoses")
+    diagnoses = saved("case_diagnoses", article=article_iri)
+    st.dataframe(
+        [
+            {
+                "concept": r["label"],
+                "category": r["category"],
+                "mentions": int(r["mentions"]),
+                "first sentence": int(r["sentence"]),
+            }
+            for r in diagnoses.rows
+        ],
+        hide_index=True,
+    )
+    show_sparql(diagnoses, "diagnoses")
+
+sentences = saved("case_sentences", article=article_iri)
+selected_sentence: int | None = None
+
+st.subheader("Timeline")
+if case_iri is not None:
+    timeline = saved("case_timeline", case=case_iri)
+    chart = kgcase.timeline_chart(timeline.rows)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
+    picked = st.dataframe(
+        kgcase.timeline_table(timeline.rows),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="timeline-table",
+    )
+    rows_picked = picked.selection.rows if picked is not None else []
+    if rows_picked:
+        selected_sentence = int(timeline.rows[rows_picked[0]]["sentence"])
+    show_sparql(timeline, "timeline")
+
+    st.subheader("Laboratory results")
+    quantities = saved("case_quantities", case=case_iri)
+    labs = [r for r in quantities.rows if r["kind"] == "lab"]
+    if labs:
+        st.caption(
+            "Each value against the normal range the report gives (grey bar); red = outside "
+            'it. A value given only as a bound (">1000") is drawn as an arrow from the bound.'
+        )
+        st.altair_chart(kgcase.lab_chart(labs), width="stretch")
+        picked_lab = st.dataframe(
+            kgcase.lab_table(labs),
+            hide_index=True,
+            on_select="rerun",
+            selection_mode="single-row",
+            key="lab-table",
+        )
+        if picked_lab is not None and picked_lab.selection.rows:
+            selected_sentence = int(labs[picked_lab.selection.rows[0]]["sentence"])
+    else:
+        st.caption("The report gives no laboratory results with units.")
+
+    st.subheader("Imaging")
+    measurements = [r for r in quantities.rows if r["kind"] == "imaging"]
+    findings = saved("case_imaging_findings", case=case_iri)
+    for modality, items in kgcase.by_modality(findings.rows, measurements).items():
+        with st.container(border=True):
+            st.markdown(f"**{kgcase.plain(modality)}**")
+            st.dataframe(items, hide_index=True)
+    show_sparql(quantities, "quantities")
+    show_sparql(findings, "imaging")
+
+st.subheader("Source text")
+if selected_sentence is not None:
+    st.caption(f"Sentence {selected_sentence} (the selected fact's) is highlighted.")
+else:
+    st.caption("Select a row of the timeline or the lab table to highlight its sentence.")
+with st.container(height=400):
+    for row in sentences.rows:
+        position = int(row["position"])
+        if position == selected_sentence:
+            st.warning(f"[{position}] {row['text']}", icon=":material/arrow_right:")
+        else:
+            st.text(f"[{position}] {row['text']}")
+show_sparql(sentences, "sentences")

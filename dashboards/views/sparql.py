@@ -1,0 +1,95 @@
+"""SPARQL: a highlighted editor, the saved queries, results as a table with downloads."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from code_editor import code_editor
+from kgdash import data
+from kgdash.panels import SPARQL_TEXT_KEY
+
+from kg.errors import KgError
+from kg.query import compact, format_result, run_query
+from kg.rdf.namespaces import PREFIXES
+
+TIME_LIMIT = 10.0
+ROW_CAP = 5_000
+# An Ace theme bundled with the editor that loads no web font (the component's own
+# streamlit_* themes import one from the internet).
+EDITOR_THEME = "textmate"
+
+st.title("SPARQL")
+st.caption(
+    f"Read-only: updates, LOAD and SERVICE are refused. Each query may run {TIME_LIMIT:.0f} s "
+    f"and shows at most {ROW_CAP:,} rows. Run with the button or Ctrl+Enter."
+)
+with st.expander("Predeclared prefixes"):
+    st.code("\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()), language="sparql")
+
+saved = {q.name: q for q in data.user_saved_queries()}
+choice = st.selectbox(
+    "Saved query",
+    ["(write your own)", *saved],
+    format_func=lambda name: f"{saved[name].title} ({name})" if name in saved else name,
+    key="sparql-saved",
+)
+if choice in saved:
+    st.caption(saved[choice].description)
+    text = saved[choice].text
+else:
+    text = st.session_state.get(SPARQL_TEXT_KEY) or "SELECT * WHERE { ?s ?p ?o } LIMIT 20"
+
+editor = code_editor(
+    text,
+    lang="sparql",
+    height=[12, 30],
+    allow_reset=True,
+    props={"theme": EDITOR_THEME},
+    buttons=[
+        {
+            "name": "Run",
+            "feather": "Play",
+            "primary": True,
+            "hasText": True,
+            "showWithIcon": True,
+            "commands": ["submit"],
+            "style": {"bottom": "0.44rem", "right": "0.4rem"},
+        }
+    ],
+    key=f"sparql-editor-{choice}",
+)
+fallback = st.button("Run query", type="primary")
+submitted = editor.get("type") == "submit" and editor.get("id") != st.session_state.get(
+    "sparql-last-id"
+)
+if submitted:
+    st.session_state["sparql-last-id"] = editor.get("id")
+query = editor.get("text") or text if (submitted or fallback) else None
+
+if query:
+    started = time.perf_counter()
+    try:
+        result = run_query(data.store(), query, timeout=TIME_LIMIT, limit=ROW_CAP)
+    except KgError as exc:
+        st.error(str(exc))
+    else:
+        elapsed = time.perf_counter() - started
+        if result is None:
+            st.error("Nothing to show.")
+        elif result.form == "ask":
+            st.metric("Answer", "true" if result.boolean else "false")
+        elif result.form == "select":
+            rows = [
+                dict(zip(result.variables, map(compact, row), strict=True)) for row in result.rows
+            ]
+            st.caption(f"{len(rows):,} rows in {elapsed:.2f} s")
+            if result.truncated:
+                st.warning(f"The answer was cut at {ROW_CAP:,} rows.")
+            st.dataframe(rows, hide_index=True)
+            left, right = st.columns(2)
+            left.download_button("Download CSV", format_result(result, "csv"), "results.csv")
+            right.download_button("Download JSON", format_result(result, "json"), "results.json")
+        else:
+            st.caption(f"{len(result.rows):,} triples in {elapsed:.2f} s")
+            st.code(result.graph().serialize(format="turtle"), language="turtle")

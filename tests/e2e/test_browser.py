@@ -1,0 +1,134 @@
+"""The dashboard in a real browser: every page, a node click, a path, a saved query, a
+citation resolved against the local Crossref-compatible server, eight sessions at once and a
+title made of markup. Every request must stay on the app's loopback origin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import MARKUP_TITLE, Requests, Server, new_context, wait_for_app
+from playwright.sync_api import Browser, Page, expect
+
+from kg.rdf.namespaces import CONCEPT
+
+PAGES = ("", "case", "literature", "sparql", "resolve")  # "" is Explore, the default page
+
+
+def _open(page: Page, server: Server, path: str) -> None:
+    page.goto(f"{server.url}/{path}")
+    wait_for_app(page)
+
+
+def _graph_frame(page: Page):  # type: ignore[no-untyped-def]
+    return page.frame_locator("iframe[title*='st_link_analysis']").first
+
+
+def test_every_page_renders_offline(
+    session: tuple[Page, Requests], dashboard: Server, artifacts: Path
+) -> None:
+    page, requests = session
+    for name in PAGES:
+        _open(page, dashboard, name)
+        expect(page.get_by_role("heading", level=1).first).to_be_visible()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+        if name == "":
+            expect(_graph_frame(page).locator("canvas").first).to_be_attached()
+        page.screenshot(path=artifacts / f"{name or 'explore'}.png", full_page=False)
+    assert requests.seen, "the browser made no request at all"
+    expect(page.get_by_text("Deploy", exact=True)).to_have_count(0)
+
+
+def test_clicking_a_node_opens_its_details(
+    session: tuple[Page, Requests], dashboard: Server
+) -> None:
+    page, _ = session
+    _open(page, dashboard, "")
+    frame = _graph_frame(page)
+    sepsis = str(CONCEPT["sepsis"])
+    frame.locator("canvas").first.wait_for(state="attached")
+    # Wait until the layout has placed the node, then click where Cytoscape drew it.
+    handle = frame.locator("#cy")
+    handle.wait_for()
+    position = handle.evaluate(
+        """(el, id) => new Promise(resolve => {
+             const cy = el._cyreg.cy;
+             const done = () => resolve(cy.getElementById(id).renderedPosition());
+             if (cy.nodes().length && !cy.scratch('_layoutRunning')) { setTimeout(done, 1500); }
+             else { cy.one('layoutstop', () => setTimeout(done, 300)); }
+           })""",
+        sepsis,
+    )
+    handle.click(position={"x": position["x"], "y": position["y"]})
+    expect(page.get_by_text("Sentences that name it", exact=True)).to_be_visible()
+    expect(page.get_by_text("Mappings:", exact=False)).to_be_visible()
+
+
+def test_the_path_finder_shows_each_hop(session: tuple[Page, Requests], dashboard: Server) -> None:
+    page, _ = session
+    _open(page, dashboard, "")
+    for label, value in (
+        ("From", "sepsis (Concept)"),
+        ("To", "late gadolinium enhancement (Concept)"),
+    ):
+        box = page.get_by_label(label, exact=True)
+        box.click()
+        page.keyboard.type(value)
+        page.get_by_role("option", name=value, exact=True).click()
+        wait_for_app(page)
+    expect(page.get_by_text("1. sepsis —", exact=False)).to_be_visible()
+    expect(page.get_by_text("→ late gadolinium enhancement", exact=False).last).to_be_visible()
+
+
+def test_a_saved_query_runs(session: tuple[Page, Requests], dashboard: Server) -> None:
+    page, _ = session
+    _open(page, dashboard, "sparql")
+    page.get_by_label("Saved query").click()
+    page.get_by_role("option").filter(has_text="labs_out_of_range").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Run query").click()
+    wait_for_app(page)
+    expect(page.get_by_text(" rows in ")).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
+
+
+def test_a_citation_resolves_against_the_local_crossref(
+    session: tuple[Page, Requests], dashboard: Server
+) -> None:
+    page, _ = session
+    _open(page, dashboard, "resolve")
+    page.get_by_label("References, one per line").fill("doi:10.1371/journal.pone.0033693")
+    page.keyboard.press("Control+Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Resolve", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page.get_by_role("button", name="BibTeX")).to_be_enabled()
+
+
+def test_a_title_made_of_markup_shows_as_text(
+    session: tuple[Page, Requests], dashboard: Server
+) -> None:
+    page, _ = session
+    _open(page, dashboard, "case")
+    expect(page.get_by_text(MARKUP_TITLE).first).to_be_visible()
+    assert page.evaluate("() => window.__owned") is None
+
+
+def test_eight_sessions_at_once(browser: Browser, dashboard: Server) -> None:
+    opened = [new_context(browser, dashboard) for _ in range(8)]
+    pages = [context.new_page() for context, _ in opened]
+    for number, page in enumerate(pages):
+        page.goto(f"{dashboard.url}/{PAGES[number % 4]}", wait_until="commit")
+    for page in pages:
+        wait_for_app(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_role("heading", level=1).first).to_be_visible()
+    again = pages[0]
+    _open(again, dashboard, "sparql")
+    again.get_by_role("button", name="Run query").click()
+    wait_for_app(again)
+    expect(again.get_by_text(" rows in ")).to_be_visible()
+    for context, requests in opened:
+        context.close()
+        assert requests.refused == []
