@@ -23,6 +23,7 @@ from kg.rdf.ontology import ontology_graphs
 from kg.references import parse_reference
 from kg.settings import SHARED_DIR
 from kg.validate import validate_graph
+from kg.vocabulary import Knowledge
 
 DATA_DIR = Path(__file__).parent / "data"
 MACCROBAT_DIR = SHARED_DIR / "cases" / "maccrobat"
@@ -39,14 +40,14 @@ KNOWLEDGE_LAYER = {
 
 
 @pytest.fixture(scope="module")
-def violations_by_document() -> dict[str, list[str]]:
+def violations_by_document(knowledge: Knowledge) -> dict[str, list[str]]:
     data = Graph()
     keys: dict[str, str] = {}
     for path in DOCUMENTS:
         document = read_document(path)
         references = [parse_reference(raw.text, raw.number) for raw in document.references]
         data += document_graph(document, references)
-        data += annotation_graph(document, annotate(document, references))
+        data += annotation_graph(document, annotate(document, references, knowledge))
         keys[path.name] = document_key(document)
     for named in ontology_graphs():
         if named.iri == graph_iri("vocabulary"):
