@@ -238,3 +238,17 @@ def test_the_same_article_as_pasted_text_with_glued_superscripts_links_the_same(
     assert in_jats - in_text == {11, 12, 13, 56}
     assert in_text <= in_jats
     assert not any(m.ambiguous for m in text.markers)
+
+
+def test_figures_in_a_floats_group_are_read(tmp_path: Path) -> None:
+    text = SUPERSCRIPT_ARTICLE.replace(
+        "<back>",
+        '<floats-group><fig id="f2"><label>Figure 2</label><caption><title>MRI of the '
+        "heart.</title></caption></fig></floats-group><back>",
+    )
+    document = read_document(_write(tmp_path, text))
+    assert [f.label for f in document.figures] == ["Figure 1", "Figure 2"]
+    assert document.figures[1].title == "MRI of the heart."
+    assert any(
+        s.section == "Figure 2" and s.text == "MRI of the heart." for s in document.sentences
+    )
