@@ -50,6 +50,7 @@ def test_ten_megabyte_file_fails_on_its_size(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="too large") as raised:
         ingest(path)
     assert "10,485,760 bytes" in str(raised.value)
+    assert "a build grows with the text" in str(raised.value)
 
 
 def test_too_large_text_is_rejected() -> None:
