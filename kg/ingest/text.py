@@ -63,7 +63,7 @@ from kg.document import (
 )
 from kg.doi import ANNOUNCED_DOI, find_doi
 from kg.errors import InputError
-from kg.ingest.layout import Block, Flow, Lexicon, join_lines, read_blocks, terminated
+from kg.ingest.layout import Block, Flow, Lexicon, Line, join_lines, read_blocks, terminated
 from kg.ingest.markers import citation_markers
 from kg.ingest.reflist import HEADING, read_reference_list
 from kg.ingest.sentences import sentence_ranges
@@ -243,20 +243,36 @@ def _is_abstract_heading(block: Block) -> bool:
 
 def _split_headings(blocks: Sequence[Block]) -> list[Block]:
     """A heading line with its paragraph right under it (no blank line between, as text
-    copied from a web page has it) becomes a heading block and a paragraph block."""
+    copied from a web page has it) becomes a heading block and a paragraph block; so does
+    each sub-heading line of a structured abstract set in one block."""
     split: list[Block] = []
     for block in blocks:
-        first = block.first
-        if len(block.lines) > 1 and (
-            _heading_name(first) in _TITLE_CASE_HEADINGS
-            or _heading_name(first) in _BACK_MATTER_HEADINGS
-            or HEADING.match(first)
-        ):
-            split.append(Block(block.lines[:1]))
-            split.append(Block(block.lines[1:]))
-        else:
-            split.append(block)
+        current: list[Line] = []
+        for line in block.lines:
+            if len(block.lines) > 1 and _is_named_heading(line.text):
+                if current:
+                    split.append(Block(tuple(current)))
+                split.append(Block((line,)))
+                current = []
+            else:
+                current.append(line)
+        if current:
+            split.append(Block(tuple(current)))
     return split
+
+
+def _is_named_heading(text: str) -> bool:
+    """A line that is a section's name, not a wrapped line of prose ("results.")."""
+    name = _heading_name(text)
+    return (
+        not text.endswith(".")
+        and (text[:1].isupper() or text[:1].isdigit())
+        and (
+            name in _TITLE_CASE_HEADINGS
+            or name in _BACK_MATTER_HEADINGS
+            or bool(HEADING.match(text))
+        )
+    )
 
 
 def _is_back_matter_heading(block: Block) -> bool:
