@@ -244,18 +244,22 @@ def _is_abstract_heading(block: Block) -> bool:
 def _split_headings(blocks: Sequence[Block]) -> list[Block]:
     """A heading line with its paragraph right under it (no blank line between, as text
     copied from a web page has it) becomes a heading block and a paragraph block; so does
-    each sub-heading line of a structured abstract set in one block."""
+    each sub-heading line of a structured abstract set in one block (a heading line comes
+    first, or after a heading or a finished sentence: "…Failure: A" / "Case Report" is a
+    title wrapped, not a heading)."""
     split: list[Block] = []
     for block in blocks:
         current: list[Line] = []
+        after_break = True
         for line in block.lines:
-            if len(block.lines) > 1 and _is_named_heading(line.text):
+            if len(block.lines) > 1 and after_break and _is_named_heading(line.text):
                 if current:
                     split.append(Block(tuple(current)))
                 split.append(Block((line,)))
                 current = []
             else:
                 current.append(line)
+                after_break = terminated(line.text)
         if current:
             split.append(Block(tuple(current)))
     return split
