@@ -50,6 +50,7 @@ def test_ten_megabyte_file_fails_on_its_size(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="too large") as raised:
         ingest(path)
     assert "10,485,760 bytes" in str(raised.value)
+    assert "a build grows with the text" in str(raised.value)
 
 
 def test_too_large_text_is_rejected() -> None:
@@ -105,3 +106,14 @@ def test_crlf_line_ends_become_lf_and_offsets_index_the_kept_text(
     for marker in document.markers:
         assert document.source[marker.span.start : marker.span.end] == marker.content
     assert len(document.sentences) == len(ingest(seed_path).sentences)
+
+
+def test_unicode_line_separators_do_not_split_a_reference(seed_path: Path) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    first = text.index("1. Nance")
+    broken = text.replace("Crane GM, ", "Crane GM,\u2028", 1).replace("2. ", "2.\x85", 1)
+    document = ingest_text(broken, "separators")
+    assert len(document.source) == len(broken)
+    assert len(document.references) == 9
+    assert document.references[0].text.startswith("Nance JW Jr, Crane GM, Halushka MK")
+    assert document.references[0].span.start == first + len("1. ")

@@ -216,3 +216,39 @@ def test_the_graph_keeps_chapter_and_book_apart_and_says_et_al(tmp_path: Path) -
     assert (book, RDF.type, FABIO.Book) in graph
     assert graph.value(book, DCTERMS.title) == Literal("Robbins Basic Pathology")
     assert graph.value(book, DCTERMS.publisher) == Literal("Elsevier")
+
+
+def test_the_same_article_as_pasted_text_with_glued_superscripts_links_the_same() -> None:
+    """tests/data/dennehy-2011-lysis-time-superscript.txt is the JATS article's text with
+    each citation set as a PDF copy gives a superscript: digits glued to the word before."""
+    jats = read_document(DATA / "dennehy-2011-lysis-time.xml")
+    text = read_document(DATA / "dennehy-2011-lysis-time-superscript.txt")
+    assert len(text.references) == len(jats.references) == 64
+    assert [r.text for r in text.references] == [r.text for r in jats.references]
+    assert [(m.content, m.reference_numbers) for m in text.markers[:4]] == [
+        ("1-9", tuple(range(1, 10))),
+        ("14-16", (14, 15, 16)),
+        ("17,18", (17, 18)),
+        ("19-24", tuple(range(19, 25))),
+    ]
+    in_jats = {n for m in jats.markers for n in m.reference_numbers}
+    in_text = {n for m in text.markers for n in m.reference_numbers}
+    # "λ10-13" (a one-letter word) and "Box 7.1 of56)" are the two it cannot tell apart
+    # from a symbol's index or a value; everything it links, the publisher linked too.
+    assert in_jats - in_text == {11, 12, 13, 56}
+    assert in_text <= in_jats
+    assert not any(m.ambiguous for m in text.markers)
+
+
+def test_figures_in_a_floats_group_are_read(tmp_path: Path) -> None:
+    text = SUPERSCRIPT_ARTICLE.replace(
+        "<back>",
+        '<floats-group><fig id="f2"><label>Figure 2</label><caption><title>MRI of the '
+        "heart.</title></caption></fig></floats-group><back>",
+    )
+    document = read_document(_write(tmp_path, text))
+    assert [f.label for f in document.figures] == ["Figure 1", "Figure 2"]
+    assert document.figures[1].title == "MRI of the heart."
+    assert any(
+        s.section == "Figure 2" and s.text == "MRI of the heart." for s in document.sentences
+    )

@@ -236,3 +236,51 @@ def test_each_bulleted_list_item_is_its_own_sentence_without_its_bullet() -> Non
         "Phosphate: 2.4 mmol/L",
         "Two weeks later, CT showed calcification.",
     ]
+
+
+WEB_LAYOUT = """\
+Myocardial calcification after septic shock: a case report
+
+Abstract
+Background
+Calcification of the heart is rare.
+Case presentation
+A man had septic shock.
+Conclusions
+Think of it.
+
+Keywords: calcification
+
+1. BACKGROUND
+Calcification of the myocardium follows sepsis [1].
+
+2. case presentation:
+A 51-year-old man had septic shock and renal failure [1, 2].
+
+3. Conclusions
+It is rare [2].
+
+References
+[1] Nance JW Jr, Crane GM. Myocardial calcifications. J Cardiovasc Comput Tomogr 2015;9:58-67.
+[2] Kim SS. Calcification. Radiology 2020;1:1-2.
+"""
+
+
+def test_headings_in_any_case_or_numbering_and_a_structured_abstract() -> None:
+    document = ingest_text(WEB_LAYOUT, "web")
+    assert document.metadata.title == ("Myocardial calcification after septic shock: a case report")
+    assert document.metadata.abstract == (
+        "Calcification of the heart is rare.\n\nA man had septic shock.\n\nThink of it."
+    )
+    assert [s.title for s in document.sections] == [
+        "ABSTRACT",
+        "1. BACKGROUND",
+        "2. case presentation",
+        "3. Conclusions",
+    ]
+    assert [(m.content, m.reference_numbers) for m in document.markers] == [
+        ("[1]", (1,)),
+        ("[1, 2]", (1, 2)),
+        ("[2]", (2,)),
+    ]
+    assert len(document.references) == 2

@@ -32,7 +32,8 @@ def _found(text: str, count: int = 20) -> list[tuple[str, tuple[int, ...], bool]
         ("as reported previously2-5), and", [("2-5)", (2, 3, 4, 5), False)]),
         ("as reported previously 3).", [("3)", (3,), True)]),
         ("as described,3 the lesions", [("3", (3,), True)]),
-        ("as Smith et al.4 showed", [("4", (4,), True)]),
+        ("as Smith et al.4 showed", [("4", (4,), False)]),
+        ("the method of Powell et al.6.", [("6", (6,), False)]),
     ],
 )
 def test_marker_styles_link_to_the_numbers_they_print(

@@ -199,7 +199,8 @@ class _Reader:
                     abstract_paragraphs.append(found)
         self.paragraphs.extend(abstract_paragraphs)
         self._section(body, BODY)
-        for fig in body.iter("fig"):
+        floats = article.find("floats-group")
+        for fig in [*body.iter("fig"), *(floats.iter("fig") if floats is not None else ())]:
             self._figure(fig)
         references, rid_numbers = self._references(article.find("back/ref-list"))
         source = self.source

@@ -41,10 +41,12 @@ _SUPERSCRIPT = re.compile(
     rf"|\^\{{(?P<markup>{_LIST})\}}"
 )
 _GLUED = re.compile(rf"(?<=[^\W\d_])(?P<content>{_TIGHT_LIST})(?![.,]?\d)(?=[\s.,;:)\]]|$)")
-_AFTER_PUNCTUATION = re.compile(rf"(?<=[^\W\d_][.,;:])(?P<content>{_TIGHT_LIST})(?=\s|$)")
+_AFTER_PUNCTUATION = re.compile(
+    rf"(?<=[^\W\d_][.,;:])(?P<content>{_TIGHT_LIST})(?![.,]?\d)(?=[\s,;]|\.(?:\s|$)|$)"
+)
 _CLOSING_PAREN = re.compile(rf"(?<![\d(\[\w.,])(?P<content>{_TIGHT_LIST})\)")
 _GLUED_PAREN = re.compile(rf"(?<=[^\W\d_])(?P<content>{_TIGHT_LIST})\)")
-_LABEL_WORDS = frozenset(
+_LABELS = frozenset(
     [
         "fig",
         "figs",
@@ -54,6 +56,35 @@ _LABEL_WORDS = frozenset(
         "tables",
         "panel",
         "panels",
+        "supplement",
+        "suppl",
+        "appendix",
+        "eq",
+        "equation",
+        "chapter",
+        "section",
+        "video",
+        "videos",
+        "movie",
+        "movies",
+        "file",
+        "files",
+        "box",
+        "boxes",
+        "scheme",
+        "schemes",
+        "chart",
+        "vol",
+        "volume",
+        "no",
+        "number",
+        "page",
+        "pages",
+    ]
+)
+"""Words whose number is a label even when glued to it ("Figure2", "Table1")."""
+_LABEL_WORDS = _LABELS | frozenset(
+    [
         "case",
         "cases",
         "patient",
@@ -82,19 +113,6 @@ _LABEL_WORDS = frozenset(
         "groups",
         "arm",
         "version",
-        "chapter",
-        "section",
-        "appendix",
-        "supplement",
-        "suppl",
-        "vol",
-        "volume",
-        "no",
-        "number",
-        "page",
-        "pages",
-        "eq",
-        "equation",
         "score",
         "level",
         "levels",
@@ -112,20 +130,9 @@ _LABEL_WORDS = frozenset(
         "model",
         "models",
         "series",
-        "video",
-        "videos",
-        "movie",
-        "movies",
-        "box",
-        "boxes",
-        "file",
-        "files",
-        "scheme",
-        "schemes",
-        "chart",
     ]
 )
-"""Words whose number is a label, not a citation ("Figure2", "Table 1)", "day 3)")."""
+"""Words a spaced number counts or labels ("day 3)", "Patient 2", "stage 4")."""
 _UNITS = frozenset(
     [
         "m",
@@ -209,7 +216,10 @@ def _candidates(text: str, count: int) -> Iterator[MarkerMatch]:
             yield from _checked(match.start(), match.end(), match["content"], count)
     for match in _AFTER_PUNCTUATION.finditer(text):
         if _glued_word(text, match.start() - 1, after_punctuation=True):
-            yield from _checked(match.start(), match.end(), match["content"], count, ambiguous=True)
+            after_et_al = text.endswith("et al.", 0, match.start())
+            yield from _checked(
+                match.start(), match.end(), match["content"], count, ambiguous=not after_et_al
+            )
     for pattern in (_CLOSING_PAREN, _GLUED_PAREN):
         for match in pattern.finditer(text):
             if _open_parentheses(text, match.start()) or match.start() in enumerated:
@@ -276,7 +286,7 @@ def _glued_word(text: str, at: int, *, after_punctuation: bool = False) -> bool:
     return (
         len(word) >= 3
         and word[-1].islower()
-        and word.lower() not in _LABEL_WORDS
+        and word.lower() not in _LABELS
         and word.lower() not in _UNITS
     )
 

@@ -10,7 +10,7 @@ from kg.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024
 """Case reports are tens of kilobytes; anything this large is not one, and building it
-would take minutes (bench/RESULTS.md, "ingest")."""
+would take minutes (bench/RESULTS.md, "Build" and "Ingest")."""
 
 _SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": "\n", "\x85": " ", "\x0b": " ", "\x0c": "\n"})
 """Line and paragraph separators other than LF, one character for one so offsets hold: a
@@ -29,7 +29,8 @@ def read_bytes(path: Path) -> bytes:
     if size > MAX_BYTES:
         raise InputError(
             f"{path}: file is too large ({size:,} bytes; a case report must be at most "
-            f"{MAX_BYTES:,} bytes, which builds in under a minute)"
+            f"{MAX_BYTES:,} bytes: case reports are tens of kilobytes, and a build grows with "
+            "the text, about half a minute per megabyte)"
         )
     data = path.read_bytes()
     if len(data) > MAX_BYTES:

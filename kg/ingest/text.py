@@ -7,16 +7,25 @@ furniture from prose by shape and keywords (never by position), and reflows the 
 that every sentence is whole while each piece of it keeps its offsets into the source.
 
 ``Document.source`` is the decoded text the parser kept: the file's UTF-8 decoded, a
-leading byte-order mark removed and CRLF / CR line ends turned into LF. Every offset in the
+leading byte-order mark removed, CRLF / CR line ends turned into LF and other separators
+(U+2028, NEL...) into one character each (``source.normalise``). Every offset in the
 Document indexes into that string.
 
-Structure: section headings are single all-caps lines ("CASE REPORT"); the prose before
-the first heading that is not title, byline or affiliation is the abstract (section
-``ABSTRACT``); a paragraph opening "In conclusion" / "In summary" starts section
-``CONCLUSION``; title-case back-matter headings ("Author Contributions", "Funding", ...)
-and Korean blocks are metadata, not body. Sentences come in reading order: abstract, body,
-then each figure caption (section = the figure's label, "Fig. 1"). Citation markers are
-parenthesised or bracketed numbers, lists and ranges that all fall within the reference list.
+Structure: a heading is a line on its own that is all caps ("CASE REPORT") or a known
+section name in any case or numbering ("Case presentation", "2. Discussion"), also when
+its paragraph follows without a blank line. The title is the first block when it reads
+like one (not a paragraph); the prose before the first body heading that is not title,
+byline or affiliation is the abstract (section ``ABSTRACT``). An "Abstract" heading starts
+the abstract (what comes before it is front matter); a structured abstract's sub-headings
+stay in it until its first sub-heading is printed again. A text with no body headings at
+all (a case presentation on its own) is one section, ``BODY``. A paragraph opening "In
+conclusion" / "In summary" starts section ``CONCLUSION``; back-matter headings ("Author
+Contributions", "Funding", ...), Korean blocks and short lines that say where the article
+is published ("Journal. 2021;14:101. https://doi.org/…", "Published online …") are
+metadata, not body. Sentences come in reading order: abstract, body, then each figure
+caption (section = the figure's label, "Fig. 1"). The reference list (``reflist``) and the
+citation markers (``markers``) have modules of their own; without a reference list the
+Document says so in ``notices`` and has no markers.
 
 Reflow rules:
 
@@ -54,7 +63,7 @@ from kg.document import (
 )
 from kg.doi import ANNOUNCED_DOI, find_doi
 from kg.errors import InputError
-from kg.ingest.layout import Block, Flow, Lexicon, join_lines, read_blocks, terminated
+from kg.ingest.layout import Block, Flow, Lexicon, Line, join_lines, read_blocks, terminated
 from kg.ingest.markers import citation_markers
 from kg.ingest.reflist import HEADING, read_reference_list
 from kg.ingest.sentences import sentence_ranges
@@ -234,20 +243,40 @@ def _is_abstract_heading(block: Block) -> bool:
 
 def _split_headings(blocks: Sequence[Block]) -> list[Block]:
     """A heading line with its paragraph right under it (no blank line between, as text
-    copied from a web page has it) becomes a heading block and a paragraph block."""
+    copied from a web page has it) becomes a heading block and a paragraph block; so does
+    each sub-heading line of a structured abstract set in one block (a heading line comes
+    first, or after a heading or a finished sentence: "…Failure: A" / "Case Report" is a
+    title wrapped, not a heading)."""
     split: list[Block] = []
     for block in blocks:
-        first = block.first
-        if len(block.lines) > 1 and (
-            _heading_name(first) in _TITLE_CASE_HEADINGS
-            or _heading_name(first) in _BACK_MATTER_HEADINGS
-            or HEADING.match(first)
-        ):
-            split.append(Block(block.lines[:1]))
-            split.append(Block(block.lines[1:]))
-        else:
-            split.append(block)
+        current: list[Line] = []
+        after_break = True
+        for line in block.lines:
+            if len(block.lines) > 1 and after_break and _is_named_heading(line.text):
+                if current:
+                    split.append(Block(tuple(current)))
+                split.append(Block((line,)))
+                current = []
+            else:
+                current.append(line)
+                after_break = terminated(line.text)
+        if current:
+            split.append(Block(tuple(current)))
     return split
+
+
+def _is_named_heading(text: str) -> bool:
+    """A line that is a section's name, not a wrapped line of prose ("results.")."""
+    name = _heading_name(text)
+    return (
+        not text.endswith(".")
+        and (text[:1].isupper() or text[:1].isdigit())
+        and (
+            name in _TITLE_CASE_HEADINGS
+            or name in _BACK_MATTER_HEADINGS
+            or bool(HEADING.match(text))
+        )
+    )
 
 
 def _is_back_matter_heading(block: Block) -> bool:
