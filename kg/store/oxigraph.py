@@ -86,7 +86,9 @@ class OxigraphStore(GraphStore):
         self.location = str(root)
         self._pin: _Pin | None = None
         self._pinning = threading.Lock()
-        self.damage = ()
+        self._start_afresh = False
+        """Set for a damaged store opened to be rebuilt: its CURRENT is ignored until the
+        first write publishes a new one (``damage`` keeps saying what was found)."""
         try:
             name = self._current_name()
             if name is not None and not (root / VERSIONS / name).is_dir():
@@ -95,6 +97,7 @@ class OxigraphStore(GraphStore):
             if not create:
                 raise
             self.damage = (f"{exc}; starting a fresh store",)
+            self._start_afresh = True
             return
         if not create and name is None:
             raise StoreError(f"no graph built yet at {root}: run kg build")
@@ -102,7 +105,7 @@ class OxigraphStore(GraphStore):
     # reading
 
     def _current_name(self) -> str | None:
-        if self.damage:
+        if self._start_afresh:
             return None
         try:
             raw = (self.root / CURRENT).read_bytes()
@@ -295,7 +298,7 @@ class OxigraphStore(GraphStore):
             os.fsync(handle.fileno())
         os.replace(pending, self.root / CURRENT)
         _fsync_directory(self.root)
-        self.damage = ()
+        self._start_afresh = False
         self._unpin()
 
     def _unpin(self) -> None:
