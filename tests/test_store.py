@@ -328,3 +328,13 @@ def test_an_update_is_published_as_a_new_version(store_path: Path) -> None:
             store.update("INSERT DATA { oops }")
         assert store.count_by_graph()[EXAMPLE + "g"] == 2
     assert len(_version_directories(store_path)) == 1
+
+
+def test_a_service_clause_is_refused_by_the_store_itself(store_path: Path) -> None:
+    """Python callers of store.query get the guard too: Oxigraph would fetch the URL."""
+    for query in (
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ):
+        with open_store(store_path) as store, pytest.raises(InputError, match="SERVICE"):
+            store.query(query)

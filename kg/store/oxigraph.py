@@ -177,8 +177,11 @@ class OxigraphStore(GraphStore):
         timeout: float | None = None,
         limit: int | None = None,
     ) -> QueryResult:
-        store = self._reader()
         names = dict(prefixes or {})
+        if _may_fetch(sparql):
+            # Oxigraph would fetch a SERVICE's URL: the guard decides on the parsed query
+            parse_request(sparql, tuple(names))
+        store = self._reader()
 
         def work(stopped: Stopped) -> QueryResult:
             try:
@@ -383,6 +386,11 @@ class _Writing:
         finally:
             if self.lock is not None:
                 self.lock.close()
+
+
+def _may_fetch(sparql: str) -> bool:
+    """A cheap test before the parse: SERVICE can only be spelt out or escaped (``\\u``)."""
+    return "service" in sparql.lower() or "\\u" in sparql.lower()
 
 
 def _fingerprint(store: ox.Store) -> set[int]:
