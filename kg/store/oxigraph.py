@@ -47,6 +47,7 @@ from kg.store.base import (
     Changes,
     GraphStore,
     QueryResult,
+    QueryTimeout,
     ox_answer,
     rdf_format,
     to_ox,
@@ -86,6 +87,7 @@ class OxigraphStore(GraphStore):
         self.location = str(root)
         self._pin: _Pin | None = None
         self._pinning = threading.Lock()
+        self._abandoned: str | None = None
         self._start_afresh = False
         """Set for a damaged store opened to be rebuilt: its CURRENT is ignored until the
         first write publishes a new one (``damage`` keeps saying what was found)."""
@@ -272,7 +274,13 @@ class OxigraphStore(GraphStore):
                     raise StoreError(f"the store could not run the update: {exc}") from exc
                 return _fingerprint(target)
 
-            after = within(timeout, work)
+            try:
+                after = within(timeout, work)
+            except QueryTimeout:
+                # The update still runs in its thread: leave its directory to the next
+                # writer's garbage collection rather than delete files it is writing.
+                self._abandoned = version
+                raise
             del work, target
             changes = Changes(
                 before=len(before),
@@ -379,7 +387,8 @@ class _Writing:
     ) -> None:
         try:
             published = self.name is not None and self.store._current_name() == self.name
-            if not published and self.name is not None:
+            abandoned = self.name is not None and self.store._abandoned == self.name
+            if not published and not abandoned and self.name is not None:
                 shutil.rmtree(self.store.root / VERSIONS / self.name, ignore_errors=True)
             if error is None:
                 self.store.collect_garbage()
