@@ -189,3 +189,20 @@ def virtuoso_drop(server: VirtuosoServer, graph: str) -> None:
     requests.post(
         server.sparql_url, data={"update": f"DROP SILENT GRAPH <{graph}>"}, timeout=60
     ).raise_for_status()
+
+
+def test_credentials_from_the_environment_answer_a_digest_challenge(
+    virtuoso: VirtuosoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Virtuoso's /sparql-auth (and its Graph Store beside it) ask for HTTP Digest."""
+    location = "sparql+" + virtuoso.auth_url
+    with pytest.raises(StoreError, match="KG_STORE_USER"):
+        open_store(location, create=True).load(TURTLE, "ttl", graph=EX + "secret")
+    monkeypatch.setenv("KG_STORE_USER", "dba")
+    monkeypatch.setenv("KG_STORE_PASSWORD", "dba")
+    try:
+        with open_store(location, create=True) as store:
+            store.load(TURTLE, "ttl", graph=EX + "secret")
+            assert store.count_by_graph() == {EX + "secret": 5}
+    finally:
+        virtuoso_drop(virtuoso, EX + "secret")
