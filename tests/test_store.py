@@ -319,12 +319,13 @@ def test_a_runaway_query_is_stopped_by_its_time_limit(store_path: Path) -> None:
 def test_a_streaming_query_stops_reading_rows_at_its_time_limit(store_path: Path) -> None:
     """A query that yields rows is stopped between rows: no thread is left running."""
     rows = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    before = set(threading.enumerate())
     with (
         open_store(store_path) as store,
         pytest.raises(QueryTimeout, match=r"stopped after 0\.5 s"),
     ):
         store.query(rows, timeout=0.5)
-    for thread in [t for t in threading.enumerate() if t.name == "kg-query"]:
+    for thread in [t for t in set(threading.enumerate()) - before if t.name == "kg-query"]:
         thread.join(10)
         assert not thread.is_alive()
 
