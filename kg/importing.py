@@ -10,6 +10,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from kg.errors import InputError
+from kg.rdf import DOCUMENT_GRAPH_KINDS, PROVENANCE_GRAPH, SHARED_GRAPH_KINDS, is_build_graph
 from kg.rdf.namespaces import ID, graph_iri, slug
 from kg.rdf.provenance import InputFile, import_record
 from kg.settings import Settings
@@ -34,6 +35,11 @@ def import_rdf(
     target = graph or str(graph_iri("import", slug(path.stem)))
     if not target.startswith(("http://", "https://", "urn:")):
         raise InputError(f"--graph must be an absolute IRI, got {target!r}")
+    if is_build_graph(target):
+        raise InputError(
+            f"--graph {target} is a graph the build owns: kg build rewrites it from the "
+            f"documents, so an import there would be lost; build-owned graphs: {build_graphs()}"
+        )
     source = InputFile(
         ID[f"source/import/{slug(path.name)}"], path.name, hashlib.sha256(data).hexdigest()
     )
@@ -41,3 +47,11 @@ def import_rdf(
     with open_store(settings.store, create=True) as store:
         count = store.load(data, fmt, graph=target, metadata=record)
     return ImportReport(target, count)
+
+
+def build_graphs() -> str:
+    """The graphs a build owns, as IRI patterns people can read."""
+    shared = [f"{graph_iri(kind)}[/...]" for kind in SHARED_GRAPH_KINDS]
+    per_document = [f"{graph_iri(kind)}/<document>" for kind in DOCUMENT_GRAPH_KINDS]
+    records = [str(PROVENANCE_GRAPH), f"{graph_iri('provenance/document')}/<document>"]
+    return ", ".join([*per_document, *shared, *records])

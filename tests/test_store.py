@@ -6,6 +6,7 @@ import fcntl
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -289,12 +290,44 @@ def test_counts_by_class_include_the_references_and_pointers(store_path: Path) -
 
 
 def test_a_runaway_query_is_stopped_by_its_time_limit(store_path: Path) -> None:
+    """In a process of its own: Oxigraph cannot interrupt the query, whose thread keeps a
+    core busy until its process ends (here, the test's child; in use, the command)."""
     explosion = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        from kg.store import QueryTimeout, open_store
+        started = time.monotonic()
+        try:
+            open_store(sys.argv[1]).query({explosion!r}, timeout=0.5)
+        except QueryTimeout as exc:
+            print(exc, round(time.monotonic() - started, 1))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(store_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    message, seconds = done.stdout.strip().rsplit(" ", 1)
+    assert message == "stopped after 0.5 s without an answer"
+    assert float(seconds) < 5
+
+
+def test_a_streaming_query_stops_reading_rows_at_its_time_limit(store_path: Path) -> None:
+    """A query that yields rows is stopped between rows: no thread is left running."""
+    rows = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    before = set(threading.enumerate())
     with (
         open_store(store_path) as store,
         pytest.raises(QueryTimeout, match=r"stopped after 0\.5 s"),
     ):
-        store.query(explosion, timeout=0.5)
+        store.query(rows, timeout=0.5)
+    for thread in [t for t in set(threading.enumerate()) - before if t.name == "kg-query"]:
+        thread.join(10)
+        assert not thread.is_alive()
 
 
 def test_a_query_with_a_time_limit_gives_the_same_answer_as_without(store_path: Path) -> None:
@@ -328,3 +361,13 @@ def test_an_update_is_published_as_a_new_version(store_path: Path) -> None:
             store.update("INSERT DATA { oops }")
         assert store.count_by_graph()[EXAMPLE + "g"] == 2
     assert len(_version_directories(store_path)) == 1
+
+
+def test_a_service_clause_is_refused_by_the_store_itself(store_path: Path) -> None:
+    """Python callers of store.query get the guard too: Oxigraph would fetch the URL."""
+    for query in (
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ):
+        with open_store(store_path) as store, pytest.raises(InputError, match="SERVICE"):
+            store.query(query)

@@ -6,6 +6,7 @@ tests/virtuoso_server.py; if it cannot start, these tests fail (they never skip)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from virtuoso_server import VirtuosoServer
 
+from kg.cli import main
 from kg.errors import InputError, StoreError
 from kg.query import run_query, run_update
 from kg.store import GraphStore, open_store
@@ -43,9 +45,7 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | 
     yield server.store_location
     with open_store(server.store_location, create=True) as store:
         for graph in store.named_graphs():
-            requests.post(
-                server.sparql_url, data={"update": f"DROP SILENT GRAPH <{graph}>"}, timeout=60
-            ).raise_for_status()
+            virtuoso_drop(server, graph)
 
 
 @pytest.fixture
@@ -156,3 +156,53 @@ def test_dump_one_graph_and_everything(store: GraphStore) -> None:
 def test_a_syntax_error_is_an_input_error(store: GraphStore) -> None:
     with pytest.raises(InputError, match="syntax error"):
         run_query(store, "SELECT * WHERE { ?s ?p }")
+
+
+def test_the_commands_run_against_a_sparql_server(
+    virtuoso: VirtuosoServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """kg build, query (and --update), stats and export with --store sparql+http://…"""
+    store = virtuoso.store_location
+    try:
+        assert main(["build", "--offline", "--store", store]) == 0
+        capsys.readouterr()
+        count = "SELECT (COUNT(?r) AS ?n) WHERE { ?r a biro:BibliographicReference }"
+        assert main(["query", "--store", store, "--format", "csv", count]) == 0
+        assert capsys.readouterr().out.splitlines() == ["n", "9"]
+        insert = (
+            f"INSERT {{ GRAPH <{EX}marks> {{ ?r rdfs:comment 'seen' }} }} "
+            "WHERE { ?r a biro:BibliographicReference }"
+        )
+        assert main(["query", "--store", store, "--update", insert]) == 0
+        assert "from" in capsys.readouterr().err
+        assert main(["stats", "--store", store, "--format", "json"]) == 0
+        assert json.loads(capsys.readouterr().out)["graphs"][EX + "marks"] == 9
+        assert main(["export", "--store", store, "--format", "nq"]) == 0
+        assert f"<{EX}marks>" in capsys.readouterr().out
+    finally:
+        with open_store(store, create=True) as opened:
+            for graph in opened.named_graphs():
+                virtuoso_drop(virtuoso, graph)
+
+
+def virtuoso_drop(server: VirtuosoServer, graph: str) -> None:
+    requests.post(
+        server.sparql_url, data={"update": f"DROP SILENT GRAPH <{graph}>"}, timeout=60
+    ).raise_for_status()
+
+
+def test_credentials_from_the_environment_answer_a_digest_challenge(
+    virtuoso: VirtuosoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Virtuoso's /sparql-auth (and its Graph Store beside it) ask for HTTP Digest."""
+    location = "sparql+" + virtuoso.auth_url
+    with pytest.raises(StoreError, match="KG_STORE_USER"):
+        open_store(location, create=True).load(TURTLE, "ttl", graph=EX + "secret")
+    monkeypatch.setenv("KG_STORE_USER", "dba")
+    monkeypatch.setenv("KG_STORE_PASSWORD", "dba")
+    try:
+        with open_store(location, create=True) as store:
+            store.load(TURTLE, "ttl", graph=EX + "secret")
+            assert store.count_by_graph() == {EX + "secret": 5}
+    finally:
+        virtuoso_drop(virtuoso, EX + "secret")

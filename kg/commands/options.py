@@ -32,8 +32,9 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
     default = Settings.resolve(resolve_deadline=DEFAULT_RESOLVE_DEADLINE).store
     parser.add_argument(
         "--store",
-        metavar="DIR",
-        help=f"graph store directory (default: $KG_STORE, else {default})",
+        metavar="DIR|URL",
+        help="graph store directory, or sparql+http://…/sparql for a SPARQL 1.1 server "
+        f"(default: $KG_STORE, else {default})",
     )
 
 

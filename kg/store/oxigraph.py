@@ -47,6 +47,7 @@ from kg.store.base import (
     Changes,
     GraphStore,
     QueryResult,
+    QueryTimeout,
     ox_answer,
     rdf_format,
     to_ox,
@@ -86,7 +87,10 @@ class OxigraphStore(GraphStore):
         self.location = str(root)
         self._pin: _Pin | None = None
         self._pinning = threading.Lock()
-        self.damage = ()
+        self._abandoned: str | None = None
+        self._start_afresh = False
+        """Set for a damaged store opened to be rebuilt: its CURRENT is ignored until the
+        first write publishes a new one (``damage`` keeps saying what was found)."""
         try:
             name = self._current_name()
             if name is not None and not (root / VERSIONS / name).is_dir():
@@ -95,6 +99,7 @@ class OxigraphStore(GraphStore):
             if not create:
                 raise
             self.damage = (f"{exc}; starting a fresh store",)
+            self._start_afresh = True
             return
         if not create and name is None:
             raise StoreError(f"no graph built yet at {root}: run kg build")
@@ -102,7 +107,7 @@ class OxigraphStore(GraphStore):
     # reading
 
     def _current_name(self) -> str | None:
-        if self.damage:
+        if self._start_afresh:
             return None
         try:
             raw = (self.root / CURRENT).read_bytes()
@@ -174,8 +179,11 @@ class OxigraphStore(GraphStore):
         timeout: float | None = None,
         limit: int | None = None,
     ) -> QueryResult:
-        store = self._reader()
         names = dict(prefixes or {})
+        if _may_fetch(sparql):
+            # Oxigraph would fetch a SERVICE's URL: the guard decides on the parsed query
+            parse_request(sparql, tuple(names))
+        store = self._reader()
 
         def work(stopped: Stopped) -> QueryResult:
             try:
@@ -266,7 +274,13 @@ class OxigraphStore(GraphStore):
                     raise StoreError(f"the store could not run the update: {exc}") from exc
                 return _fingerprint(target)
 
-            after = within(timeout, work)
+            try:
+                after = within(timeout, work)
+            except QueryTimeout:
+                # The update still runs in its thread: leave its directory to the next
+                # writer's garbage collection rather than delete files it is writing.
+                self._abandoned = version
+                raise
             del work, target
             changes = Changes(
                 before=len(before),
@@ -295,7 +309,7 @@ class OxigraphStore(GraphStore):
             os.fsync(handle.fileno())
         os.replace(pending, self.root / CURRENT)
         _fsync_directory(self.root)
-        self.damage = ()
+        self._start_afresh = False
         self._unpin()
 
     def _unpin(self) -> None:
@@ -373,13 +387,19 @@ class _Writing:
     ) -> None:
         try:
             published = self.name is not None and self.store._current_name() == self.name
-            if not published and self.name is not None:
+            abandoned = self.name is not None and self.store._abandoned == self.name
+            if not published and not abandoned and self.name is not None:
                 shutil.rmtree(self.store.root / VERSIONS / self.name, ignore_errors=True)
             if error is None:
                 self.store.collect_garbage()
         finally:
             if self.lock is not None:
                 self.lock.close()
+
+
+def _may_fetch(sparql: str) -> bool:
+    """A cheap test before the parse: SERVICE can only be spelt out or escaped (``\\u``)."""
+    return "service" in sparql.lower() or "\\u" in sparql.lower()
 
 
 def _fingerprint(store: ox.Store) -> set[int]:
