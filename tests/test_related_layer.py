@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from kg.build import build
 from kg.cli import main
+from kg.network import citation_network, cocitation_counts, coupling_counts
 from kg.queries import QUERIES_DIR
 from kg.query import run_query, saved_query
 from kg.rdf.namespaces import DOI
@@ -136,17 +137,22 @@ def test_prior_and_derivative_works_are_stored(built: Built) -> None:
 
 
 def test_cocited_and_coupled_queries_agree_with_the_network(built: Built) -> None:
+    """The saved queries, with ?target bound, count what networkx counts over the same edges."""
     settings = built.settings
-    coupled = {
-        r["work"]: int(r["score"])
-        for r in rows(settings, "coupled_with", target=URIRef(work(OLDER)))
-    }
-    assert coupled[work(ARTICLE)] >= 10  # the records share a dozen references
-    cocited = {
-        r["work"]: int(r["score"])
-        for r in rows(settings, "cocited_with", target=URIRef(work(ARTICLE)))
-    }
-    assert cocited[work(OLDER)] >= 2  # the case and s12080-020-00477-4 cite both
+    with open_store(settings.store) as store:
+        network = citation_network(store)
+    for target in (work(ARTICLE), work(OLDER)):
+        cocited = {
+            r["work"]: int(r["score"])
+            for r in rows(settings, "cocited_with", target=URIRef(target))
+        }
+        coupled = {
+            r["work"]: int(r["score"])
+            for r in rows(settings, "coupled_with", target=URIRef(target))
+        }
+        assert cocited == cocitation_counts(network, target)
+        assert coupled == coupling_counts(network, target)
+    assert coupled[work(ARTICLE)] >= 10  # the two records share a dozen references
 
 
 def test_a_warm_rebuild_asks_nothing_and_offline_reads_the_cache(
