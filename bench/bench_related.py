@@ -9,7 +9,7 @@
    memory (max RSS) after each phase.
 2. Pacing against the local OpenCitations server (tests/opencitations_server.py): the
    client fetching citations for many DOIs with 4 threads never exceeds the rate the
-   server advertises and enforces (0 × 429); a warm rerun sends no request.
+   server advertises and enforces (no 429); a warm rerun sends no request.
 
     python bench/bench_related.py [--works 100000] [--citations 600000] [--runs 5]
         [--rate 20] [--dois 60]
@@ -175,7 +175,8 @@ def pacing(args: argparse.Namespace, directory: Path) -> None:
             f"{limits.concurrency} at once\n"
             f"  cold: {sent} requests in {seconds:.2f} s = {sent / seconds:.1f}/s "
             f"(achieved/advertised {sent / seconds / args.rate:.2f}); busiest 1-s window "
-            f"{busiest} (limit {args.rate}); 429s: {refused}; max in flight {server.max_in_flight}\n"
+            f"{busiest} (limit {args.rate}); 429s: {refused}; "
+            f"max in flight {server.max_in_flight}\n"
             f"  warm: {len(server.log)} requests in {warm_seconds:.3f} s"
         )
 
