@@ -167,6 +167,7 @@ def pacing(args: argparse.Namespace, directory: Path) -> None:
         busiest = max(sum(1 for t in arrivals if s <= t < s + 1) for s in arrivals)
         sent = len(server.log)
         refused = server.statuses()[429]
+        in_flight = server.max_in_flight
         server.reset_log()
         with OpenCitationsClient(server.url, cache) as warm:
             warm_seconds = elapsed(lambda: [warm.citations(doi) for doi in dois])
@@ -176,7 +177,7 @@ def pacing(args: argparse.Namespace, directory: Path) -> None:
             f"  cold: {sent} requests in {seconds:.2f} s = {sent / seconds:.1f}/s "
             f"(achieved/advertised {sent / seconds / args.rate:.2f}); busiest 1-s window "
             f"{busiest} (limit {args.rate}); 429s: {refused}; "
-            f"max in flight {server.max_in_flight}\n"
+            f"max in flight {in_flight}\n"
             f"  warm: {len(server.log)} requests in {warm_seconds:.3f} s"
         )
 
