@@ -16,12 +16,12 @@ from opencitations_server import Limits as OcLimits
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kg.build import build
+from kg.build import BuildReport, build
 from kg.cli import main
 from kg.network import citation_network, cocitation_counts, coupling_counts
 from kg.queries import QUERIES_DIR
 from kg.query import run_query, saved_query
-from kg.rdf.namespaces import DOI
+from kg.rdf.namespaces import DOI, graph_iri
 from kg.settings import Settings
 from kg.store import open_store
 
@@ -49,6 +49,7 @@ def settings(crossref_settings: Settings, opencitations_server: OpenCitationsSer
 class Built:
     settings: Settings
     opencitations: OpenCitationsServer
+    report: BuildReport
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +73,7 @@ def built(
             mailto="casekg-tests@example.org",
             opencitations_api=oc.url,
         )
-        build([path], settings)
-        yield Built(settings, oc)
+        yield Built(settings, oc, build([path], settings))
 
 
 @pytest.fixture
@@ -100,6 +100,12 @@ def rows(settings: Settings, name: str, **bindings: Node) -> list[dict[str, str]
 
 def work(doi: str) -> str:
     return str(DOI[doi])
+
+
+def test_the_related_graph_conforms_to_its_shapes(built: Built) -> None:
+    validation = built.report.validation
+    assert validation is not None and validation.conforms, validation and validation.summary()
+    assert built.report.triples_per_graph[str(graph_iri("related"))] > 0
 
 
 def test_citing_works_come_from_opencitations_with_their_source_and_time(built: Built) -> None:
