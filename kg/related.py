@@ -333,42 +333,47 @@ def rank(network: nx.DiGraph, seed: Seed, works: dict[str, Work], *, limit: int 
         candidates |= set(cocited[p]) | set(coupled[p])
         candidates |= set(network.predecessors(p)) | set(network.successors(p))
     candidates -= inside
-    scored: list[RelatedWork] = []
+    indegree = {p: network.in_degree(p) for p in members}
+    outdegree = {p: network.out_degree(p) for p in members}
+    links: collections.Counter[str] = collections.Counter()
+    for p in members:
+        links.update(set(network.predecessors(p)) | set(network.successors(p)))
+    scores: list[tuple[float, str, str]] = []
     for x in candidates:
+        in_x, out_x = network.in_degree(x), network.out_degree(x)
+        score = sum(salton(cocited[p][x], in_x, indegree[p]) for p in members if x in cocited[p])
+        score += sum(salton(coupled[p][x], out_x, outdegree[p]) for p in members if x in coupled[p])
+        score += links[x] / len(members)
+        if score > 0:
+            work = works.get(x)
+            scores.append((round(score, 4), (work.doi if work else "") or x, x))
+    scores.sort(key=lambda item: (-item[0], item[1]))
+    related: list[RelatedWork] = []
+    for n, (score, _, x) in enumerate(scores[:limit], 1):
         cc = {p: cocited[p][x] for p in members if x in cocited[p]}
         bc = {p: coupled[p][x] for p in members if x in coupled[p]}
         cites = [p for p in members if network.has_edge(x, p)]
         cited_by = [p for p in members if network.has_edge(p, x)]
-        in_x, out_x = network.in_degree(x), network.out_degree(x)
-        score = sum(salton(n, in_x, network.in_degree(p)) for p, n in cc.items())
-        score += sum(salton(n, out_x, network.out_degree(p)) for p, n in bc.items())
-        score += len(set(cites) | set(cited_by)) / len(members)
-        if score <= 0:
-            continue
         work = works.get(x, Work(x))
         # works citing x and a member; references x shares with a member
         cocitations = sum(1 for c in network.predecessors(x) if c in citers_of_members)
-        scored.append(
+        related.append(
             RelatedWork(
                 node=x,
                 doi=work.doi,
                 title=work.title,
                 year=work.year,
-                rank=0,
-                score=round(score, 4),
+                rank=n,
+                score=score,
                 cocitation=cocitations,
                 coupling=sum(1 for w in network.successors(x) if w in references_of_members),
                 adamic_adar=round(sum(adamic_adar_coupling(network, x, p) for p in bc), 4),
                 reasons=_reasons(seed, numbers, cc, bc, cites, cited_by, cocitations),
             )
         )
-    scored.sort(key=lambda item: (-item.score, item.doi or item.node))
-    related = tuple(
-        RelatedWork(**{**item.__dict__, "rank": n}) for n, item in enumerate(scored[:limit], 1)
-    )
     prior = _counted(network, numbers, inside, incoming=True)[:limit]
     derivative = _counted(network, numbers, inside, incoming=False)[:limit]
-    return Ranking(seed, related, tuple(prior), tuple(derivative))
+    return Ranking(seed, tuple(related), tuple(prior), tuple(derivative))
 
 
 def _name(seed: Seed, numbers: dict[str, int], node: str) -> str:
