@@ -131,9 +131,9 @@ def speed(args: argparse.Namespace, directory: Path) -> None:
                 lambda: cocitation_counts(network, median),
             ),
             (
-                "coupling of the most cited work",
-                lambda: sparql("coupled_with", "target", target),
-                lambda: coupling_counts(network, target),
+                "coupling of the case",
+                lambda: sparql("coupled_with", "target", case),
+                lambda: coupling_counts(network, case),
             ),
             (
                 "top-50 related works of the case",
