@@ -436,11 +436,3 @@ def _counted(
                 tally.setdefault(other, []).append(number)
     ranked = sorted(tally.items(), key=lambda item: (-len(item[1]), item[0]))
     return [Counted(node, len(refs), tuple(sorted(refs))) for node, refs in ranked]
-
-
-def describe(ranking: Ranking) -> str:
-    """One line about a ranking, for progress and reports."""
-    return (
-        f"{ranking.seed.doi or ranking.seed.key}: {len(ranking.related)} related works, "
-        f"{len(ranking.prior)} prior, {len(ranking.derivative)} derivative"
-    )
