@@ -218,7 +218,8 @@ def gather(
     for seed in known.seeds:
         if seed.doi:
             targets.append((seed.node, seed.doi))
-        targets += [(node, works[node].doi) for _, node in seed.references if works[node].doi]
+        known_dois = [(node, works.get(node, Work(node)).doi) for _, node in seed.references]
+        targets += [(node, doi) for node, doi in known_dois if doi]
     citers: list[tuple[str, str]] = []
     for node, doi in dict.fromkeys(targets):
         if ("citations", node) not in asked:
