@@ -313,3 +313,11 @@ def test_each_saved_network_query_has_a_title_and_answers(built: Built, name: st
     if "year" in answer[0] and name == "works_by_year":
         years = [r["year"] for r in answer]
         assert years == sorted(years)
+
+
+def test_kg_build_no_related_flag(tmp_path: Path, seed_path: Path) -> None:
+    store = tmp_path / "store"
+    arguments = ["build", str(seed_path), "--store", str(store), "--offline", "--no-related"]
+    assert main([*arguments, "--cache-dir", str(tmp_path / "cache")]) == 0
+    with open_store(store) as opened:
+        assert str(graph_iri("related")) not in opened.named_graphs()
