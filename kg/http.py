@@ -408,13 +408,6 @@ class PoliteClient:
             )
         return self._fetch(request, key, url, parse)
 
-    def is_cached(self, path: str, params: Mapping[str, str]) -> bool:
-        """Whether the answer to ``path?params`` is in the cache (asks nothing)."""
-        request = self._session.prepare_request(
-            requests.Request("GET", self.base_url + path, params=dict(params))
-        )
-        return bool(self._session.cache.contains(self._session.cache.create_key(request)))
-
     def _fetch(
         self,
         request: requests.PreparedRequest,

@@ -31,7 +31,9 @@ def citation_network(store: GraphStore) -> nx.DiGraph:
     network = nx.DiGraph()
     prefixes = prefix_map()
     works = store.query(internal_query("network/works"), prefixes=prefixes)
-    for work, title, doi, year, venue, case_report, rank, community in works.rows:
+    for work, title, doi, year, venue, case_report, rank, community in sorted(
+        works.rows, key=lambda row: str(row[0])
+    ):
         network.add_node(
             str(work),
             title=_text(title),
@@ -45,7 +47,7 @@ def citation_network(store: GraphStore) -> nx.DiGraph:
         if community is not None:
             network.nodes[str(work)]["community"] = int(str(community))
     edges = store.query(internal_query("network/citation_edges"), prefixes=prefixes)
-    network.add_edges_from((str(citing), str(cited)) for citing, cited in edges.rows)
+    network.add_edges_from(sorted((str(citing), str(cited)) for citing, cited in edges.rows))
     _mark_rings(network)
     return network
 

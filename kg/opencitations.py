@@ -171,10 +171,6 @@ class OpenCitationsClient(PoliteClient):
     def citation_count(self, doi: str) -> Count:
         return self.get(self._path("citation-count", doi), {}, self._count)
 
-    def is_known(self, operation: str, doi: str) -> bool:
-        """Whether the answer for ``operation`` on ``doi`` is cached (asks nothing)."""
-        return self.is_cached(self._path(operation, doi), {})
-
     @staticmethod
     def _path(operation: str, doi: str) -> str:
         return f"/{operation}/doi:" + urllib.parse.quote(normalize_doi(doi).lower(), safe="/")

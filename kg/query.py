@@ -98,13 +98,21 @@ def run_update(store: GraphStore, text: str, *, timeout: float | None = DEFAULT_
 
 
 def with_bindings(text: str, bindings: Mapping[str, Node]) -> str:
-    """The query with its variables fixed by a trailing ``VALUES`` clause."""
+    """The query with its variables fixed by a ``VALUES`` clause opening its ``WHERE``
+    group, so they are bound before anything is evaluated or grouped (a trailing one would
+    join after GROUP BY: wrong counts, and every value computed first); trailing when the
+    query has no ``WHERE`` keyword."""
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise InputError(f"not a SPARQL variable name: {name!r}")
     variables = " ".join(f"?{name}" for name in bindings)
     values = " ".join(term.n3() for term in bindings.values())
-    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
+    clause = f"VALUES ({variables}) {{ ({values}) }}"
+    uncommented = re.sub(r"(?m)^[ \t]*#.*$", lambda line: " " * len(line[0]), text)
+    where = re.search(r"\bWHERE\s*\{", uncommented, re.IGNORECASE)
+    if where is None:
+        return f"{text.rstrip()}\n{clause}\n"
+    return f"{text[: where.end()]}\n  {clause}\n{text[where.end() :]}"
 
 
 def saved_queries(directory: Path = QUERIES_DIR) -> list[SavedQuery]:

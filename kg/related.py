@@ -218,7 +218,8 @@ def gather(
     for seed in known.seeds:
         if seed.doi:
             targets.append((seed.node, seed.doi))
-        targets += [(node, works[node].doi) for _, node in seed.references if works[node].doi]
+        known_dois = [(node, works.get(node, Work(node)).doi) for _, node in seed.references]
+        targets += [(node, doi) for node, doi in known_dois if doi]
     citers: list[tuple[str, str]] = []
     for node, doi in dict.fromkeys(targets):
         if ("citations", node) not in asked:
@@ -326,59 +327,54 @@ def rank(network: nx.DiGraph, seed: Seed, works: dict[str, Work], *, limit: int 
     inside = set(members)
     cocited = {p: cocitation_counts(network, p) for p in members}
     coupled = {p: coupling_counts(network, p) for p in members}
+    citers_of_members = {c for p in members for c in network.predecessors(p)}
+    references_of_members = {w for p in members for w in network.successors(p)}
     candidates: set[str] = set()
     for p in members:
         candidates |= set(cocited[p]) | set(coupled[p])
         candidates |= set(network.predecessors(p)) | set(network.successors(p))
     candidates -= inside
-    scored: list[RelatedWork] = []
+    indegree = {p: network.in_degree(p) for p in members}
+    outdegree = {p: network.out_degree(p) for p in members}
+    links: collections.Counter[str] = collections.Counter()
+    for p in members:
+        links.update(set(network.predecessors(p)) | set(network.successors(p)))
+    scores: list[tuple[float, str, str]] = []
     for x in candidates:
-        cc = {p: cocited[p].get(x, 0) for p in members}
-        bc = {p: coupled[p].get(x, 0) for p in members}
+        in_x, out_x = network.in_degree(x), network.out_degree(x)
+        score = sum(salton(cocited[p][x], in_x, indegree[p]) for p in members if x in cocited[p])
+        score += sum(salton(coupled[p][x], out_x, outdegree[p]) for p in members if x in coupled[p])
+        score += links[x] / len(members)
+        if score > 0:
+            work = works.get(x)
+            scores.append((round(score, 4), (work.doi if work else "") or x, x))
+    scores.sort(key=lambda item: (-item[0], item[1]))
+    related: list[RelatedWork] = []
+    for n, (score, _, x) in enumerate(scores[:limit], 1):
+        cc = {p: cocited[p][x] for p in members if x in cocited[p]}
+        bc = {p: coupled[p][x] for p in members if x in coupled[p]}
         cites = [p for p in members if network.has_edge(x, p)]
         cited_by = [p for p in members if network.has_edge(p, x)]
-        score = sum(
-            salton(cc[p], network.in_degree(x), network.in_degree(p))
-            + salton(bc[p], network.out_degree(x), network.out_degree(p))
-            for p in members
-        ) + len(set(cites) | set(cited_by)) / len(members)
-        if score <= 0:
-            continue
         work = works.get(x, Work(x))
-        scored.append(
+        # works citing x and a member; references x shares with a member
+        cocitations = sum(1 for c in network.predecessors(x) if c in citers_of_members)
+        related.append(
             RelatedWork(
                 node=x,
                 doi=work.doi,
                 title=work.title,
                 year=work.year,
-                rank=0,
-                score=round(score, 4),
-                cocitation=_citing_any(network, x, [p for p in members if cc[p]]),
-                coupling=len(
-                    set(network.successors(x))
-                    & {w for p in members if bc[p] for w in network.successors(p)}
-                ),
-                adamic_adar=round(
-                    sum(adamic_adar_coupling(network, x, p) for p in members if bc[p]), 4
-                ),
-                reasons=_reasons(network, seed, numbers, x, cc, bc, cites, cited_by),
+                rank=n,
+                score=score,
+                cocitation=cocitations,
+                coupling=sum(1 for w in network.successors(x) if w in references_of_members),
+                adamic_adar=round(sum(adamic_adar_coupling(network, x, p) for p in bc), 4),
+                reasons=_reasons(seed, numbers, cc, bc, cites, cited_by, cocitations),
             )
         )
-    scored.sort(key=lambda item: (-item.score, item.doi or item.node))
-    related = tuple(
-        RelatedWork(**{**item.__dict__, "rank": n}) for n, item in enumerate(scored[:limit], 1)
-    )
     prior = _counted(network, numbers, inside, incoming=True)[:limit]
     derivative = _counted(network, numbers, inside, incoming=False)[:limit]
-    return Ranking(seed, related, tuple(prior), tuple(derivative))
-
-
-def _citing_any(network: nx.DiGraph, x: str, partners: Sequence[str]) -> int:
-    """How many works cite ``x`` and at least one of ``partners``."""
-    if not partners:
-        return 0
-    theirs = {c for p in partners for c in network.predecessors(p)}
-    return len(set(network.predecessors(x)) & theirs)
+    return Ranking(seed, tuple(related), tuple(prior), tuple(derivative))
 
 
 def _name(seed: Seed, numbers: dict[str, int], node: str) -> str:
@@ -403,19 +399,18 @@ SHOWN = 4
 
 
 def _reasons(
-    network: nx.DiGraph,
     seed: Seed,
     numbers: dict[str, int],
-    x: str,
     cc: dict[str, int],
     bc: dict[str, int],
     cites: Sequence[str],
     cited_by: Sequence[str],
+    works: int,
 ) -> tuple[str, ...]:
+    """The reasons in words; ``works``: how many works cite ``x`` and a member."""
     reasons: list[str] = []
     partners = [p for p, n in cc.items() if n]
     if partners:
-        works = _citing_any(network, x, partners)
         plural = "work" if works == 1 else "works"
         reasons.append(f"co-cited with {_names(seed, numbers, partners)} by {works} {plural}")
     for p, shared in sorted(bc.items(), key=lambda item: (-item[1], numbers.get(item[0], 0)))[:3]:
@@ -442,11 +437,3 @@ def _counted(
                 tally.setdefault(other, []).append(number)
     ranked = sorted(tally.items(), key=lambda item: (-len(item[1]), item[0]))
     return [Counted(node, len(refs), tuple(sorted(refs))) for node, refs in ranked]
-
-
-def describe(ranking: Ranking) -> str:
-    """One line about a ranking, for progress and reports."""
-    return (
-        f"{ranking.seed.doi or ranking.seed.key}: {len(ranking.related)} related works, "
-        f"{len(ranking.prior)} prior, {len(ranking.derivative)} derivative"
-    )

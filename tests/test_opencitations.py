@@ -217,3 +217,9 @@ def test_never_exceeds_the_advertised_rate_while_retrying_and_resumes(
     assert all(answer.from_cache for answer in answers[:6])
     assert set(asked) == set(dois[6:])  # resumed where it stopped, nothing asked twice
     assert all(sum(1 for t in arrivals if start <= t < start + 1) <= 5 for start in arrivals)
+
+
+def test_a_good_token_is_accepted(citation_index: CitationIndex, tmp_path: Path) -> None:
+    with OpenCitationsServer(citation_index, token="good") as server:
+        assert make_client(server, tmp_path, token="good").citation_count(RECORD).count >= 0
+        assert server.statuses()[403] == 0

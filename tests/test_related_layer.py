@@ -16,11 +16,12 @@ from opencitations_server import Limits as OcLimits
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kg.build import build
+from kg.build import BuildReport, build
 from kg.cli import main
+from kg.network import citation_network, cocitation_counts, coupling_counts
 from kg.queries import QUERIES_DIR
 from kg.query import run_query, saved_query
-from kg.rdf.namespaces import DOI
+from kg.rdf.namespaces import DOI, graph_iri
 from kg.settings import Settings
 from kg.store import open_store
 
@@ -48,6 +49,7 @@ def settings(crossref_settings: Settings, opencitations_server: OpenCitationsSer
 class Built:
     settings: Settings
     opencitations: OpenCitationsServer
+    report: BuildReport
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +73,7 @@ def built(
             mailto="casekg-tests@example.org",
             opencitations_api=oc.url,
         )
-        build([path], settings)
-        yield Built(settings, oc)
+        yield Built(settings, oc, build([path], settings))
 
 
 @pytest.fixture
@@ -99,6 +100,12 @@ def rows(settings: Settings, name: str, **bindings: Node) -> list[dict[str, str]
 
 def work(doi: str) -> str:
     return str(DOI[doi])
+
+
+def test_the_related_graph_conforms_to_its_shapes(built: Built) -> None:
+    validation = built.report.validation
+    assert validation is not None and validation.conforms, validation and validation.summary()
+    assert built.report.triples_per_graph[str(graph_iri("related"))] > 0
 
 
 def test_citing_works_come_from_opencitations_with_their_source_and_time(built: Built) -> None:
@@ -136,17 +143,22 @@ def test_prior_and_derivative_works_are_stored(built: Built) -> None:
 
 
 def test_cocited_and_coupled_queries_agree_with_the_network(built: Built) -> None:
+    """The saved queries, with ?target bound, count what networkx counts over the same edges."""
     settings = built.settings
-    coupled = {
-        r["work"]: int(r["score"])
-        for r in rows(settings, "coupled_with", target=URIRef(work(OLDER)))
-    }
-    assert coupled[work(ARTICLE)] >= 10  # the records share a dozen references
-    cocited = {
-        r["work"]: int(r["score"])
-        for r in rows(settings, "cocited_with", target=URIRef(work(ARTICLE)))
-    }
-    assert cocited[work(OLDER)] >= 2  # the case and s12080-020-00477-4 cite both
+    with open_store(settings.store) as store:
+        network = citation_network(store)
+    for target in (work(ARTICLE), work(OLDER)):
+        cocited = {
+            r["work"]: int(r["score"])
+            for r in rows(settings, "cocited_with", target=URIRef(target))
+        }
+        coupled = {
+            r["work"]: int(r["score"])
+            for r in rows(settings, "coupled_with", target=URIRef(target))
+        }
+        assert cocited == cocitation_counts(network, target)
+        assert coupled == coupling_counts(network, target)
+    assert coupled[work(ARTICLE)] >= 10  # the two records share a dozen references
 
 
 def test_a_warm_rebuild_asks_nothing_and_offline_reads_the_cache(
@@ -301,3 +313,11 @@ def test_each_saved_network_query_has_a_title_and_answers(built: Built, name: st
     if "year" in answer[0] and name == "works_by_year":
         years = [r["year"] for r in answer]
         assert years == sorted(years)
+
+
+def test_kg_build_no_related_flag(tmp_path: Path, seed_path: Path) -> None:
+    store = tmp_path / "store"
+    arguments = ["build", str(seed_path), "--store", str(store), "--offline", "--no-related"]
+    assert main([*arguments, "--cache-dir", str(tmp_path / "cache")]) == 0
+    with open_store(store) as opened:
+        assert str(graph_iri("related")) not in opened.named_graphs()
