@@ -50,6 +50,12 @@ class ConceptMention:
     """The words as the sentence reads them, page furniture and hyphenation removed."""
     quotes: tuple[TextQuote, ...]
     context: Context = PLAIN
+    identifier: str | None = None
+    """For a standard terminology term (``concept`` its IRI), the identifier the
+    terminology gives it ("HP:0001945"); None for a concept of the domain vocabulary."""
+    category: str | None = None
+    """For a terminology term, the kind of mention ("phenotype", "disorder", "lab-test",
+    "procedure"); a domain concept's categories are its schemes."""
 
     @property
     def negated(self) -> bool:
@@ -65,26 +71,48 @@ class ConceptMention:
 
 
 def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMention, ...]:
-    """Every concept mention in the document's sentences, in reading order."""
+    """Every concept mention in the document's sentences, in reading order: the domain
+    vocabulary's concepts, then the terminology terms in the words they leave."""
     matcher, vocabulary = knowledge.matcher, knowledge.vocabulary
     unnegatable = {c.iri for scheme in UNNEGATABLE_SCHEMES for c in vocabulary.in_scheme(scheme)}
-    return tuple(
-        ConceptMention(
-            concept=match.concept,
-            label=match.label,
-            sentence_index=sentence.index,
-            text=sentence.text[match.start : match.end],
-            quotes=text_quotes(document.source, sentence, match.start, match.end),
-            context=mention_context(
-                sentence.text,
-                match.start,
-                match.end,
-                finding=match.concept not in unnegatable,
-            ),
-        )
-        for sentence in document.sentences
-        for match in matcher.find(sentence.text)
-    )
+    found: list[ConceptMention] = []
+    for sentence in document.sentences:
+        text = sentence.text
+        domain = matcher.find(text)
+        for match in domain:
+            found.append(
+                ConceptMention(
+                    concept=match.concept,
+                    label=match.label,
+                    sentence_index=sentence.index,
+                    text=text[match.start : match.end],
+                    quotes=text_quotes(document.source, sentence, match.start, match.end),
+                    context=mention_context(
+                        text, match.start, match.end, finding=match.concept not in unnegatable
+                    ),
+                )
+            )
+        if knowledge.terminology is None:
+            continue
+        for term in knowledge.terminology.find(text):
+            if any(term.start < d.end and d.start < term.end for d in domain):
+                continue
+            found.append(
+                ConceptMention(
+                    concept=term.iri,
+                    label=term.term.label,
+                    sentence_index=sentence.index,
+                    text=term.form,
+                    quotes=text_quotes(document.source, sentence, term.start, term.end),
+                    context=mention_context(
+                        text, term.start, term.end, finding=term.term.category != "procedure"
+                    ),
+                    identifier=term.term.curie,
+                    category=term.term.category,
+                )
+            )
+    found.sort(key=lambda m: (m.sentence_index, m.start))
+    return tuple(found)
 
 
 def text_quotes(source: str, sentence: Sentence, start: int, end: int) -> tuple[TextQuote, ...]:

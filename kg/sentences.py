@@ -67,6 +67,8 @@ def local_mentions(
     sentences = {s.index: s for s in document.sentences}
     grouped: dict[int, list[LocalMention]] = {index: [] for index in sentences}
     for mention in mentions:
+        if mention.identifier is not None:
+            continue  # a terminology term: facts and claims reason over domain concepts
         sentence = sentences[mention.sentence_index]
         concept = vocabulary.concept(mention.concept)
         start = text_offset(sentence, mention.start)
