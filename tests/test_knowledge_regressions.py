@@ -6,15 +6,20 @@ subject, object and words, never by sentence number.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import RDF
 
+from kg.annotate import annotate
 from kg.claims import Claim, extract_claims
 from kg.document import Document
 from kg.facts import extract_case_facts
 from kg.ingest import ingest
 from kg.mentions import find_mentions
+from kg.rdf.annotations import annotation_graph
+from kg.rdf.namespaces import CKG, OA
 from kg.vocabulary import Knowledge
 
 LEGIONELLA = """Legionnaires' disease with rhabdomyolysis: a case report
@@ -125,3 +130,25 @@ def test_a_diagnosis_stated_in_the_case_is_the_patients(
     )
     assert facts.patient is not None
     assert {_key(d.term.concept) for d in facts.patient.diagnoses} == {"acute-renal-failure"}
+
+
+def test_an_organism_named_twice_is_two_findings_each_with_one_quote(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    # MACCROBAT 28353558 names M. tuberculosis in two culture sentences: one IRI for both
+    # gave a quote selector two oa:prefix values (a SHACL violation).
+    path = tmp_path / "twice.txt"
+    path.write_text(
+        LEGIONELLA.replace(
+            "He was diagnosed",
+            "Sputum culture grew *Mycobacterium tuberculosis*. Blood culture also grew "
+            "*Mycobacterium tuberculosis*. He was diagnosed",
+        ),
+        encoding="utf-8",
+    )
+    document = ingest(path)
+    graph = annotation_graph(document, annotate(document, [], knowledge))
+    prefixes = Counter(graph.subjects(OA.prefix, None))
+    assert prefixes and max(prefixes.values()) == 1
+    organisms = list(graph.subjects(RDF.type, CKG.MicrobiologyFinding))
+    assert len(organisms) == 2

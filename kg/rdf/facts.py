@@ -192,7 +192,10 @@ def _add_patient(
 def _add_microbiology(
     graph: Graph, document: Document, key: str, case: URIRef, finding: Microbiology
 ) -> None:
-    resource = document_iri(key, "microbiology", slug(finding.organism.text))
+    # The same organism may be named in several sentences: each naming is its own finding.
+    resource = document_iri(
+        key, "microbiology", f"{finding.span.start}-{slug(finding.organism.text)}"
+    )
     graph.add((case, CKG.hasFinding, resource))
     graph.add((resource, RDF.type, CKG.MicrobiologyFinding))
     specimen = f" on {finding.specimen} culture" if finding.specimen else ""
