@@ -33,7 +33,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -41,70 +41,22 @@ IRI_BASES = {
     "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
     "EFO": "http://www.ebi.ac.uk/efo/EFO_",
     "SCT": "http://snomed.info/id/",
+    "LOINC": "https://loinc.org/",
 }
 """IRI forms of the identifiers (HP, MONDO and EFO as their OBO PURLs; SNOMED CT as
 Biolink's prefix map gives it, shared/reference/vocabularies.md 2.3)."""
 
 _STOP_FORMS = frozenset(
-    {
-        "disease",
-        "syndrome",
-        "disorder",
-        "abnormality",
-        "pain",
-        "mass",
-        "lesion",
-        "injury",
-        "infection",
-        "cancer",
-        "tumor",
-        "tumour",
-        "neoplasm",
-        "symptom",
-        "sign",
-        "finding",
-        "status",
-        "history",
-        "normal",
-        "positive",
-        "negative",
-        "level",
-        "levels",
-        "count",
-        "rest",
-        "left",
-        "right",
-        "acute",
-        "chronic",
-        "severe",
-        "mild",
-        "time",
-        "age",
-        "weight",
-        "height",
-        "sex",
-        "male",
-        "female",
-        "death",
-        "pregnancy",
-        "response",
-        "measurement",
-        "protein",
-        "test",
-        "other",
-        "type",
-        "change",
-        "increase",
-        "decrease",
-        "volume",
-        "size",
-        "area",
-        "cell",
-        "blood",
-        "urine",
-        "total",
-        "free",
-    }
+    re.findall(
+        r"\w+",
+        """
+    disease syndrome disorder abnormality symptom sign finding status history normal positive
+    negative level levels count rest left right acute chronic severe mild time age weight
+    height sex male female death pregnancy response measurement protein test other type
+    change increase decrease volume size area cell blood urine total free bone bones muscle
+    aortic birth trauma vitamin insulin diameter length
+""",
+    )
 )
 """Forms too general to name one term in running text (MONDO and EFO synonyms)."""
 
@@ -160,6 +112,8 @@ class Terminology:
                 if sensitive is not None and fold_dashes(text[start:end]) != sensitive:
                     continue
                 term = Term(*self.terms[number])
+                if term.source == "EFO" and not _VALUE_NEAR.match(text, end):
+                    continue  # an analyte's name is a test only where a result follows
                 candidates.append(TermMatch(term, text[start:end], start, end))
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
         taken: list[TermMatch] = []
@@ -170,6 +124,11 @@ class Terminology:
 
 
 _WORD = re.compile(r"\w+")
+_VALUE_NEAR = re.compile(
+    r"[^.;\d]{0,40}?(?:\d|\b(?:levels?|test|assay|counts?|concentrations?|titers?|"
+    r"(?:was|were)\s+(?:normal|elevated|high|low|raised|decreased|negative|positive))\b)",
+    re.IGNORECASE,
+)
 
 
 def all_sources() -> tuple[Source, ...]:
@@ -199,6 +158,8 @@ def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> T
         number = len(table)
         table.append((term.curie, term.label, term.synonyms, term.category, term.source))
         for name in dict.fromkeys((term.label, *term.synonyms)):
+            if name != term.label and is_abbreviation(name) and len(name) <= 4:
+                continue  # "AFP", "RA": a synonym this short names many things in a report
             for variant in surface_forms(name):
                 key = fold(variant)
                 stripped = key.strip()

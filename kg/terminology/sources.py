@@ -226,9 +226,18 @@ def dicom_source() -> Source:
     )
 
 
+_PROCEDURE_NAME = re.compile(
+    r"(?:graphy|scopy|gram|examination|biopsy|ultrasound|tomography|imaging|test|"
+    r"electrocardiogram|analysis|blood\s+pressure|microscopy)$",
+    re.IGNORECASE,
+)
+
+
 def dicom_procedure_terms() -> Iterator[Term]:
-    """SNOMED CT procedures that DICOM's procedure context groups list (pydicom's private
-    concept tables, so pydicom is pinned)."""
+    """DICOM's procedures: the SNOMED CT codes its procedure context groups list, or whose
+    name is a diagnostic procedure's ("...graphy", "...scopy", "biopsy"), and its LOINC
+    observations ("Heart rate", "Left ventricular Ejection fraction"). pydicom's concept
+    tables are private, so pydicom is pinned."""
     from pydicom.sr import _cid_dict, _concepts_dict
 
     names: dict[int, str] = _cid_dict.name_for_cid
@@ -236,5 +245,8 @@ def dicom_procedure_terms() -> Iterator[Term]:
     concepts: dict[str, dict[str, Any]] = _concepts_dict.concepts
     for codes in concepts["SCT"].values():
         for code, (meaning, cids) in codes.items():
-            if groups.intersection(cids):
+            if groups.intersection(cids) or _PROCEDURE_NAME.search(meaning):
                 yield Term(f"SCT:{code}", meaning, (), "procedure", "SCT")
+    for codes in concepts["LN"].values():
+        for code, (meaning, _) in codes.items():
+            yield Term(f"LOINC:{code}", meaning, (), "procedure", "LOINC")
