@@ -152,3 +152,36 @@ def test_an_organism_named_twice_is_two_findings_each_with_one_quote(
     assert prefixes and max(prefixes.values()) == 1
     organisms = list(graph.subjects(RDF.type, CKG.MicrobiologyFinding))
     assert len(organisms) == 2
+
+
+def test_a_report_on_another_topic_gives_concepts_labs_timeline_and_claims(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    path = tmp_path / "pneumonia.txt"
+    path.write_text(
+        LEGIONELLA.replace(
+            "He was diagnosed",
+            "A chest X-ray on admission showed a right lower lobe infiltrate. On the third "
+            "day of hospitalization, chest CT showed pneumonia. He was diagnosed",
+        ),
+        encoding="utf-8",
+    )
+    document = ingest(path)
+    annotations = annotate(document, [], knowledge)
+    identifiers = {m.text: m.identifier for m in annotations.mentions if m.identifier}
+    # Standard terminology identifiers, as HPO gives them.
+    assert identifiers["cough"] == "HP:0012735"
+    assert identifiers["pneumonia"] == "HP:0002090"
+    assert {_key(lab.analyte.concept) for lab in annotations.facts.labs} >= {
+        "creatine-kinase",
+        "creatinine",
+        "c-reactive-protein",
+    }
+    assert [(e.label, e.day) for e in annotations.facts.timeline] == [
+        ("chest X-ray", 0),
+        ("chest CT", 3),
+    ]
+    assert {(_key(c.subject), c.predicate) for c in annotations.claims} >= {
+        ("renal-failure", "causes"),
+        ("sepsis", "associatedWith"),
+    }
