@@ -288,6 +288,9 @@ def _add_event(
         graph.add((found, RDFS.label, Literal(finding.text)))
         graph.add((found, CKG.concept, URIRef(finding.concept)))
         graph.add((found, CKG.absent, Literal(not finding.present)))
+        graph.add((found, CKG.uncertain, Literal(finding.uncertain)))
+        for cue in finding.cues:
+            graph.add((found, CKG.contextCue, Literal(cue)))
         if event.modality:
             graph.add((found, CKG.modality, URIRef(event.modality)))
         _add_evidence(graph, document, key, found, [finding.sentence_index], finding.span)
