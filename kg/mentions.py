@@ -13,11 +13,12 @@ facts and queries tell presence from absence. Modalities and anatomy are never n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kg.context import PLAIN, Context, mention_context
 from kg.document import Document, Sentence
-from kg.vocabulary import Knowledge
+from kg.vocabulary import ConceptMatcher, Knowledge, LabelMatch
 
 QUOTE_CONTEXT = 32
 # Naming a modality or a body part states no finding, so there is nothing to negate.
@@ -79,6 +80,7 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
     for sentence in document.sentences:
         text = sentence.text
         domain = matcher.find(text)
+        domain = sorted([*domain, *_elided(text, domain, matcher)], key=lambda m: m.start)
         for match in domain:
             found.append(
                 ConceptMention(
@@ -113,6 +115,32 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
             )
     found.sort(key=lambda m: (m.sentence_index, m.start))
     return tuple(found)
+
+
+_COORDINATED_MODIFIER = re.compile(r"\b(?P<word>[A-Za-z][\w-]*)\s+(?:and|or|and/or)\s+$")
+
+
+def _elided(text: str, domain: list[LabelMatch], matcher: ConceptMatcher) -> list[LabelMatch]:
+    """Concepts named by a modifier whose head the next words share: "metastatic and
+    dystrophic calcification" names metastatic calcification too ("acute and chronic renal
+    disease"). The mention is the modifier's words alone."""
+    found: list[LabelMatch] = []
+    for match in domain:
+        head = text[match.start : match.end].split(maxsplit=1)
+        if len(head) < 2:
+            continue
+        modifier = _COORDINATED_MODIFIER.search(text, 0, match.start)
+        if modifier is None:
+            continue
+        start, end = modifier.span("word")
+        if any(start < d.end and d.start < end for d in domain):
+            continue
+        candidate = f"{modifier.group('word')} {head[1]}"
+        named = matcher.find(candidate)
+        whole = len(named) == 1 and named[0].end - named[0].start == len(candidate)
+        if whole and named[0].concept != match.concept:
+            found.append(LabelMatch(named[0].concept, named[0].label, start, end))
+    return found
 
 
 def text_quotes(source: str, sentence: Sentence, start: int, end: int) -> tuple[TextQuote, ...]:

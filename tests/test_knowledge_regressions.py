@@ -185,3 +185,31 @@ def test_a_report_on_another_topic_gives_concepts_labs_timeline_and_claims(
         ("renal-failure", "causes"),
         ("sepsis", "associatedWith"),
     }
+
+
+def test_a_modifier_sharing_the_next_head_names_its_own_concept(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    # Not the seed's words: the elision rule and the "combined" rule on a new sentence.
+    path = tmp_path / "elided.txt"
+    path.write_text(
+        LEGIONELLA.replace(
+            "Renal failure causes metastatic calcification (3).",
+            "The calcification resulted from a combination of dystrophic and metastatic "
+            "calcification (3).",
+        ),
+        encoding="utf-8",
+    )
+    document = ingest(path)
+    mentions = find_mentions(document, knowledge)
+    assert ("dystrophic", "dystrophic-calcification") in {
+        (m.text, _key(m.concept)) for m in mentions
+    }
+    claims = {
+        (_key(c.subject), c.predicate, _key(c.object))
+        for c in extract_claims(document, mentions, knowledge.vocabulary)
+    }
+    assert {
+        ("dystrophic-calcification", "contributesTo", "calcification"),
+        ("metastatic-calcification", "contributesTo", "calcification"),
+    } <= claims
