@@ -16,6 +16,7 @@ from kg.document import Document
 from kg.facts import CaseFacts, extract_case_facts
 from kg.mentions import ConceptMention, find_mentions
 from kg.references import ParsedReference
+from kg.terminology.sources import Source
 from kg.vocabulary import Knowledge
 
 
@@ -26,6 +27,8 @@ class Annotations:
     mentions: tuple[ConceptMention, ...] = ()
     facts: CaseFacts = field(default_factory=CaseFacts)
     claims: tuple[Claim, ...] = ()
+    terminologies: tuple[Source, ...] = ()
+    """The standard terminologies (and their releases) the mentions were linked with."""
 
 
 def annotate(
@@ -39,4 +42,5 @@ def annotate(
         mentions=mentions,
         facts=extract_case_facts(document, mentions, knowledge.vocabulary),
         claims=extract_claims(document, mentions, knowledge.vocabulary),
+        terminologies=knowledge.terminology.sources if knowledge.terminology else (),
     )

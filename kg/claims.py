@@ -186,6 +186,7 @@ _HEDGE = re.compile(
     r"suggest\w*|presum\w*|not\s+certain)\b",
     re.IGNORECASE,
 )
+_COMBINED = re.compile(r"\b(?:combin(?:ed|ation)|mixed|dual|both)\b", re.IGNORECASE)
 _CLAIM_NEGATION = re.compile(r"\b(?:not|never|neither|nor)\b", re.IGNORECASE)
 _STRENGTH: dict[Predicate, int] = {
     "causes": 5,
@@ -339,6 +340,11 @@ def _pair(
     predicate = _predicate(_category(cause), _category(effect), kind)
     if predicate is None:
         return
+    # "due to a combined mechanism of metastatic and dystrophic calcification": each
+    # mechanism contributes, none is the whole cause.
+    combined = _COMBINED.search(text, min(cue.end, cause.start), cause.start)
+    if predicate == "causes" and _category(cause) == "mechanism" and combined:
+        predicate = "contributesTo"
     negated = bool(_CLAIM_NEGATION.search(text, first.end, max(first.end, cue.start)))
     offer(cause, effect, predicate, cue.text, _modality(kind), negated)
 

@@ -480,7 +480,8 @@ def _reading(
             return None
         kind, mention = "lab", None
     if mention is not None:
-        name = Term(mention.text, concept.iri if concept else None)
+        known = concept is not None and concept.iri in vocabulary.concepts
+        name = Term(mention.text, concept.iri if concept and known else None)
     else:
         words = _EVALUATIVE.sub("", text[item_start:head_end].strip(" ,(")).strip()
         if not words:

@@ -13,11 +13,12 @@ facts and queries tell presence from absence. Modalities and anatomy are never n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kg.context import PLAIN, Context, mention_context
 from kg.document import Document, Sentence
-from kg.vocabulary import Knowledge
+from kg.vocabulary import ConceptMatcher, Knowledge, LabelMatch
 
 QUOTE_CONTEXT = 32
 # Naming a modality or a body part states no finding, so there is nothing to negate.
@@ -50,6 +51,12 @@ class ConceptMention:
     """The words as the sentence reads them, page furniture and hyphenation removed."""
     quotes: tuple[TextQuote, ...]
     context: Context = PLAIN
+    identifier: str | None = None
+    """For a standard terminology term (``concept`` its IRI), the identifier the
+    terminology gives it ("HP:0001945"); None for a concept of the domain vocabulary."""
+    category: str | None = None
+    """For a terminology term, the kind of mention ("phenotype", "disorder", "lab-test",
+    "procedure"); a domain concept's categories are its schemes."""
 
     @property
     def negated(self) -> bool:
@@ -65,26 +72,75 @@ class ConceptMention:
 
 
 def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMention, ...]:
-    """Every concept mention in the document's sentences, in reading order."""
+    """Every concept mention in the document's sentences, in reading order: the domain
+    vocabulary's concepts, then the terminology terms in the words they leave."""
     matcher, vocabulary = knowledge.matcher, knowledge.vocabulary
     unnegatable = {c.iri for scheme in UNNEGATABLE_SCHEMES for c in vocabulary.in_scheme(scheme)}
-    return tuple(
-        ConceptMention(
-            concept=match.concept,
-            label=match.label,
-            sentence_index=sentence.index,
-            text=sentence.text[match.start : match.end],
-            quotes=text_quotes(document.source, sentence, match.start, match.end),
-            context=mention_context(
-                sentence.text,
-                match.start,
-                match.end,
-                finding=match.concept not in unnegatable,
-            ),
-        )
-        for sentence in document.sentences
-        for match in matcher.find(sentence.text)
-    )
+    found: list[ConceptMention] = []
+    for sentence in document.sentences:
+        text = sentence.text
+        domain = matcher.find(text)
+        domain = sorted([*domain, *_elided(text, domain, matcher)], key=lambda m: m.start)
+        for match in domain:
+            found.append(
+                ConceptMention(
+                    concept=match.concept,
+                    label=match.label,
+                    sentence_index=sentence.index,
+                    text=text[match.start : match.end],
+                    quotes=text_quotes(document.source, sentence, match.start, match.end),
+                    context=mention_context(
+                        text, match.start, match.end, finding=match.concept not in unnegatable
+                    ),
+                )
+            )
+        if knowledge.terminology is None:
+            continue
+        for term in knowledge.terminology.find(text):
+            if any(term.start < d.end and d.start < term.end for d in domain):
+                continue
+            found.append(
+                ConceptMention(
+                    concept=term.iri,
+                    label=term.term.label,
+                    sentence_index=sentence.index,
+                    text=term.form,
+                    quotes=text_quotes(document.source, sentence, term.start, term.end),
+                    context=mention_context(
+                        text, term.start, term.end, finding=term.term.category != "procedure"
+                    ),
+                    identifier=term.term.curie,
+                    category=term.term.category,
+                )
+            )
+    found.sort(key=lambda m: (m.sentence_index, m.start))
+    return tuple(found)
+
+
+_COORDINATED_MODIFIER = re.compile(r"\b(?P<word>[A-Za-z][\w-]*)\s+(?:and|or|and/or)\s+$")
+
+
+def _elided(text: str, domain: list[LabelMatch], matcher: ConceptMatcher) -> list[LabelMatch]:
+    """Concepts named by a modifier whose head the next words share: "metastatic and
+    dystrophic calcification" names metastatic calcification too ("acute and chronic renal
+    disease"). The mention is the modifier's words alone."""
+    found: list[LabelMatch] = []
+    for match in domain:
+        head = text[match.start : match.end].split(maxsplit=1)
+        if len(head) < 2:
+            continue
+        modifier = _COORDINATED_MODIFIER.search(text, 0, match.start)
+        if modifier is None:
+            continue
+        start, end = modifier.span("word")
+        if any(start < d.end and d.start < end for d in domain):
+            continue
+        candidate = f"{modifier.group('word')} {head[1]}"
+        named = matcher.find(candidate)
+        whole = len(named) == 1 and named[0].end - named[0].start == len(candidate)
+        if whole and named[0].concept != match.concept:
+            found.append(LabelMatch(named[0].concept, named[0].label, start, end))
+    return found
 
 
 def text_quotes(source: str, sentence: Sentence, start: int, end: int) -> tuple[TextQuote, ...]:

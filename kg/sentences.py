@@ -68,7 +68,12 @@ def local_mentions(
     grouped: dict[int, list[LocalMention]] = {index: [] for index in sentences}
     for mention in mentions:
         sentence = sentences[mention.sentence_index]
-        concept = vocabulary.concept(mention.concept)
+        if mention.identifier is None:
+            concept = vocabulary.concept(mention.concept)
+        elif mention.category == "lab-test" or mention.identifier.startswith("LOINC:"):
+            concept = _test_concept(mention)
+        else:
+            continue  # other terminology terms: facts and claims reason over domain concepts
         start = text_offset(sentence, mention.start)
         end = text_offset(sentence, mention.end - 1) + 1
         grouped[sentence.index].append(
@@ -85,6 +90,17 @@ def local_mentions(
     for found in grouped.values():
         found.sort(key=lambda m: m.start)
     return grouped
+
+
+def _test_concept(mention: ConceptMention) -> Concept:
+    """A terminology's lab test or observation, seen as a lab-test concept by the fact rules
+    (its IRI is the terminology's, not the vocabulary's: facts name it by its words)."""
+    return Concept(
+        iri=mention.concept,
+        pref_label=mention.label,
+        schemes=(SCHEME_PREFIX + "lab-test",),
+        labels=(mention.label,),
+    )
 
 
 def ancestors(vocabulary: Vocabulary, concept: Concept) -> list[Concept]:

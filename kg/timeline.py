@@ -30,7 +30,7 @@ Rules, applied clause by clause to the case-presentation sections in reading ord
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Literal
 
@@ -67,6 +67,9 @@ class EventFinding:
     present: bool
     sentence_index: int
     span: Span
+    uncertain: bool = False
+    cues: tuple[str, ...] = ()
+    """The context words that deny it or make it uncertain (kg.context)."""
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,8 @@ def _findings(sentence: Sentence, mentions: list[LocalMention]) -> list[EventFin
             present=not m.negated,
             sentence_index=sentence.index,
             span=sentence.source_span(m.start, m.end),
+            uncertain=m.context.uncertain,
+            cues=m.context.cues,
         )
         for m in mentions
         if m.categories & FINDING_CATEGORIES
@@ -249,7 +254,7 @@ def _findings(sentence: Sentence, mentions: list[LocalMention]) -> list[EventFin
 
 
 def _absent(finding: EventFinding) -> EventFinding:
-    return EventFinding(finding.concept, finding.text, False, finding.sentence_index, finding.span)
+    return replace(finding, present=False)
 
 
 def _describes_imaging(mentions: list[LocalMention]) -> bool:

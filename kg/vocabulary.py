@@ -21,8 +21,9 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
@@ -30,6 +31,9 @@ from kg.concepts import Vocabulary
 from kg.document import Document
 from kg.rdf.vocabulary import read_vocabulary
 from kg.settings import CORPUS_DIR, ONTOLOGY_DIR
+
+if TYPE_CHECKING:
+    from kg.terminology.index import Terminology
 
 VOCABULARY_PATH = ONTOLOGY_DIR / "vocabulary.ttl"
 
@@ -74,7 +78,7 @@ def _fold_char(char: str) -> str:
     return lower if len(lower) == 1 else char
 
 
-def _fold_dashes(text: str) -> str:
+def fold_dashes(text: str) -> str:
     return "".join(" " if c in _DASHES or c.isspace() else c for c in text)
 
 
@@ -135,7 +139,7 @@ class ConceptMatcher:
                                 concept=concept.iri,
                                 label=label,
                                 case_sensitive_form=(
-                                    _fold_dashes(variant) if is_abbreviation(label) else None
+                                    fold_dashes(variant) if is_abbreviation(label) else None
                                 ),
                                 open_right=_is_hangul(variant[-1]),
                             )
@@ -163,7 +167,7 @@ class ConceptMatcher:
             if end < len(text) and text[end].isalnum() and not form.open_right:
                 continue
             sensitive = form.case_sensitive_form
-            if sensitive is not None and _fold_dashes(text[start:end]) != sensitive:
+            if sensitive is not None and fold_dashes(text[start:end]) != sensitive:
                 continue
             yield LabelMatch(concept=form.concept, label=form.label, start=start, end=end)
 
@@ -180,6 +184,8 @@ class Knowledge:
     vocabulary: Vocabulary
     matcher: ConceptMatcher
     paths: tuple[Path, ...]
+    terminology: Terminology | None = None
+    """Standard terminologies (kg.terminology) for what the domain vocabulary does not name."""
 
     def for_document(self, document: Document, directory: Path = CORPUS_DIR) -> Knowledge:
         """This knowledge with the document's overlay, ``<name>.vocabulary.ttl`` beside its
@@ -187,7 +193,7 @@ class Knowledge:
         overlay = overlay_path(document, directory)
         if not overlay.exists():
             return self
-        return _knowledge((*self.paths, overlay))
+        return replace(_knowledge((*self.paths, overlay)), terminology=self.terminology)
 
 
 def overlay_path(document: Document, directory: Path = CORPUS_DIR) -> Path:
@@ -195,9 +201,15 @@ def overlay_path(document: Document, directory: Path = CORPUS_DIR) -> Path:
     return directory / f"{document.name}.vocabulary.ttl"
 
 
-def load_knowledge(path: Path = VOCABULARY_PATH) -> Knowledge:
-    """The vocabulary at ``path`` and its matcher, read and built once per process."""
-    return _knowledge((path,))
+def load_knowledge(path: Path = VOCABULARY_PATH, *, terminology: bool = True) -> Knowledge:
+    """The vocabulary at ``path`` and its matcher, read and built once per process, with the
+    compiled standard terminologies (kg.terminology) unless ``terminology`` is False."""
+    knowledge = _knowledge((path,))
+    if not terminology:
+        return knowledge
+    from kg.terminology.index import load_terminology
+
+    return replace(knowledge, terminology=load_terminology())
 
 
 @functools.cache

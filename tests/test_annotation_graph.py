@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS
 from rdflib.term import Node
 
 from kg.annotate import Annotations, annotate
@@ -28,7 +28,26 @@ def graph(seed_document: Document, seed_annotations: Annotations) -> Graph:
 
 
 def test_every_mention_is_one_annotation(graph: Graph, seed_annotations: Annotations) -> None:
-    assert len(set(graph.subjects(RDF.type, CKG.ConceptMention))) == len(seed_annotations.mentions)
+    domain = [m for m in seed_annotations.mentions if m.identifier is None]
+    terms = [m for m in seed_annotations.mentions if m.identifier is not None]
+    assert len(set(graph.subjects(RDF.type, CKG.ConceptMention))) == len(domain)
+    assert len(set(graph.subjects(RDF.type, CKG.TerminologyMention))) == len(terms)
+
+
+def test_a_terminology_mention_carries_the_identifier_the_terminology_gives(
+    graph: Graph, seed_annotations: Annotations
+) -> None:
+    for mention in (m for m in seed_annotations.mentions if m.identifier is not None):
+        body = URIRef(mention.concept)
+        assert graph.value(body, DCTERMS.identifier) == Literal(mention.identifier)
+        assert mention.concept.endswith(mention.identifier.split(":", 1)[1])
+    releases = {
+        str(graph.value(s, RDFS.label)): str(graph.value(s, OWL.versionInfo))
+        for s in graph.subjects(RDF.type, PROV.Entity)
+        if graph.value(s, OWL.versionInfo) is not None
+    }
+    assert releases["Human Phenotype Ontology"] == "2025-01-16"
+    assert releases["Mondo Disease Ontology"].startswith("v20")
     assert set(graph.subjects(RDF.type, CKG.ConceptMention)) <= set(
         graph.subjects(RDF.type, OA.Annotation)
     )

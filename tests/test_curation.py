@@ -44,7 +44,11 @@ def test_the_bundled_curation_file_of_the_seed_loads_with_every_quote_found(
 ) -> None:
     curation = load_curation(seed_document, concepts=_concepts())
     assert curation.path == curation_path(seed_document)
-    assert len(curation.claims) == 9
+    assert len(curation.claims) == 7
+    assert {(s.subject, s.reference) for s in curation.supports} == {
+        ("sarcoidosis", 7),
+        ("chemotherapeutic-agents", 6),
+    }
     assert len(curation.citation_scopes) == 1
     assert len(curation.rejections) == 2
     for claim in curation.claims:

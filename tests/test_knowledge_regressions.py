@@ -6,15 +6,20 @@ subject, object and words, never by sentence number.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import RDF
 
+from kg.annotate import annotate
 from kg.claims import Claim, extract_claims
 from kg.document import Document
 from kg.facts import extract_case_facts
 from kg.ingest import ingest
 from kg.mentions import find_mentions
+from kg.rdf.annotations import annotation_graph
+from kg.rdf.namespaces import CKG, OA
 from kg.vocabulary import Knowledge
 
 LEGIONELLA = """Legionnaires' disease with rhabdomyolysis: a case report
@@ -125,3 +130,86 @@ def test_a_diagnosis_stated_in_the_case_is_the_patients(
     )
     assert facts.patient is not None
     assert {_key(d.term.concept) for d in facts.patient.diagnoses} == {"acute-renal-failure"}
+
+
+def test_an_organism_named_twice_is_two_findings_each_with_one_quote(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    # MACCROBAT 28353558 names M. tuberculosis in two culture sentences: one IRI for both
+    # gave a quote selector two oa:prefix values (a SHACL violation).
+    path = tmp_path / "twice.txt"
+    path.write_text(
+        LEGIONELLA.replace(
+            "He was diagnosed",
+            "Sputum culture grew *Mycobacterium tuberculosis*. Blood culture also grew "
+            "*Mycobacterium tuberculosis*. He was diagnosed",
+        ),
+        encoding="utf-8",
+    )
+    document = ingest(path)
+    graph = annotation_graph(document, annotate(document, [], knowledge))
+    prefixes = Counter(graph.subjects(OA.prefix, None))
+    assert prefixes and max(prefixes.values()) == 1
+    organisms = list(graph.subjects(RDF.type, CKG.MicrobiologyFinding))
+    assert len(organisms) == 2
+
+
+def test_a_report_on_another_topic_gives_concepts_labs_timeline_and_claims(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    path = tmp_path / "pneumonia.txt"
+    path.write_text(
+        LEGIONELLA.replace(
+            "He was diagnosed",
+            "A chest X-ray on admission showed a right lower lobe infiltrate. On the third "
+            "day of hospitalization, chest CT showed pneumonia. He was diagnosed",
+        ),
+        encoding="utf-8",
+    )
+    document = ingest(path)
+    annotations = annotate(document, [], knowledge)
+    identifiers = {m.text: m.identifier for m in annotations.mentions if m.identifier}
+    # Standard terminology identifiers, as HPO gives them.
+    assert identifiers["cough"] == "HP:0012735"
+    assert identifiers["pneumonia"] == "HP:0002090"
+    assert {_key(lab.analyte.concept) for lab in annotations.facts.labs} >= {
+        "creatine-kinase",
+        "creatinine",
+        "c-reactive-protein",
+    }
+    assert [(e.label, e.day) for e in annotations.facts.timeline] == [
+        ("chest X-ray", 0),
+        ("chest CT", 3),
+    ]
+    assert {(_key(c.subject), c.predicate) for c in annotations.claims} >= {
+        ("renal-failure", "causes"),
+        ("sepsis", "associatedWith"),
+    }
+
+
+def test_a_modifier_sharing_the_next_head_names_its_own_concept(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    # Not the seed's words: the elision rule and the "combined" rule on a new sentence.
+    path = tmp_path / "elided.txt"
+    path.write_text(
+        LEGIONELLA.replace(
+            "Renal failure causes metastatic calcification (3).",
+            "The calcification resulted from a combination of dystrophic and metastatic "
+            "calcification (3).",
+        ),
+        encoding="utf-8",
+    )
+    document = ingest(path)
+    mentions = find_mentions(document, knowledge)
+    assert ("dystrophic", "dystrophic-calcification") in {
+        (m.text, _key(m.concept)) for m in mentions
+    }
+    claims = {
+        (_key(c.subject), c.predicate, _key(c.object))
+        for c in extract_claims(document, mentions, knowledge.vocabulary)
+    }
+    assert {
+        ("dystrophic-calcification", "contributesTo", "calcification"),
+        ("metastatic-calcification", "contributesTo", "calcification"),
+    } <= claims

@@ -83,6 +83,8 @@ def test_the_discussion_names_both_mechanisms_and_their_causes(
         ("calcium crystals", "calcium-deposition"),
         ("myocardium", "myocardium"),
         ("disturbances of serum calcium homeostasis", "disturbed-serum-calcium-homeostasis"),
+        # "acute and chronic renal disease": the modifier names acute renal disease too.
+        ("acute", "acute-renal-failure"),
         ("chronic renal disease", "chronic-renal-failure"),
         ("hyperparathyroidism", "hyperparathyroidism"),
     ]

@@ -119,3 +119,17 @@ def test_the_follow_up_ct_borrows_no_day_from_the_sentence_before(
     assert (ct.day, ct.offset, ct.time_expression, ct.note) == (None, None, None, UNDATED)
     assert "follow-up chest CT" in ct.label or ct.modality_text == "chest CT"
     assert _findings(ct) == {("diffuse-myocardial-calcification", True)}
+
+
+def test_an_absent_finding_keeps_the_words_that_deny_it(
+    timeline: tuple[TimelineEvent, ...],
+) -> None:
+    mri = _event(timeline, None, "cardiac-mri")
+    [wall_motion] = [
+        f for f in mri.findings if _key(f.concept) == "regional-wall-motion-abnormality"
+    ]
+    assert (wall_motion.present, wall_motion.uncertain, wall_motion.cues) == (
+        False,
+        False,
+        ("without",),
+    )

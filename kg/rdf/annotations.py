@@ -7,7 +7,11 @@ an ``oa:TextQuoteSelector`` (``oa:exact``, ``oa:prefix``, ``oa:suffix``) and an
 ``oa:TextPositionSelector`` (``oa:start``, ``oa:end``, character offsets, end exclusive) —
 and ``oa:hasScope`` the sentence it is read in. Its ConText (kg.context) is stated on it:
 ``ckg:negated``, ``ckg:uncertain``, ``ckg:experiencer``, ``ckg:historical``, and each trigger
-as a ``ckg:contextCue``. Words split by page furniture give one
+as a ``ckg:contextCue``. A mention of a standard terminology term (kg.terminology) is a
+``ckg:TerminologyMention`` whose body is the term's IRI, with the identifier the
+terminology gives (``dcterms:identifier``), its label, its ``ckg:category`` and
+``prov:wasDerivedFrom`` the terminology release (a ``prov:Entity`` with
+``owl:versionInfo``) — what a build used is in its graph. Words split by page furniture give one
 target per run of text. IRIs hang on the document key and the source offsets, so a rebuild
 gives the same graph.
 """
@@ -15,14 +19,15 @@ gives the same graph.
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS
 
 from kg.annotate import Annotations
 from kg.document import Document
 from kg.mentions import ConceptMention
 from kg.rdf.document import add_text_target, document_key, sentence_iri, source_iri
 from kg.rdf.facts import claims_graph, facts_graph
-from kg.rdf.namespaces import CKG, OA, document_iri, prefixed_graph
+from kg.rdf.namespaces import CKG, OA, document_iri, prefixed_graph, slug
+from kg.terminology.sources import Source
 
 
 def mention_iri(key: str, mention: ConceptMention) -> URIRef:
@@ -33,20 +38,45 @@ def annotation_graph(document: Document, annotations: Annotations) -> Graph:
     """All triples annotation gives for one document."""
     graph = prefixed_graph()
     key = document_key(document)
+    terminologies = {
+        source.key: _add_terminology(graph, key, source) for source in annotations.terminologies
+    }
     for mention in annotations.mentions:
-        _add_mention(graph, key, mention)
+        _add_mention(graph, key, mention, terminologies)
     graph += facts_graph(document, annotations.facts)
     graph += claims_graph(document, annotations.claims)
     return graph
 
 
-def _add_mention(graph: Graph, key: str, mention: ConceptMention) -> None:
+def _add_terminology(graph: Graph, key: str, source: Source) -> URIRef:
+    """The terminology release a build linked mentions with, as a PROV entity."""
+    resource = document_iri(key, "terminology", slug(source.key))
+    graph.add((resource, RDF.type, PROV.Entity))
+    graph.add((resource, RDFS.label, Literal(source.name)))
+    graph.add((resource, OWL.versionInfo, Literal(source.version)))
+    graph.add((resource, DCTERMS.source, Literal(f"{source.package} {source.package_version}")))
+    return resource
+
+
+def _add_mention(
+    graph: Graph, key: str, mention: ConceptMention, terminologies: dict[str, URIRef]
+) -> None:
     annotation = mention_iri(key, mention)
     graph.add((annotation, RDF.type, OA.Annotation))
-    graph.add((annotation, RDF.type, CKG.ConceptMention))
     graph.add((annotation, OA.motivatedBy, OA.identifying))
     graph.add((annotation, OA.hasBody, URIRef(mention.concept)))
     graph.add((annotation, CKG.matchedLabel, Literal(mention.label)))
+    if mention.identifier is None:
+        graph.add((annotation, RDF.type, CKG.ConceptMention))
+    else:
+        term = URIRef(mention.concept)
+        graph.add((annotation, RDF.type, CKG.TerminologyMention))
+        graph.add((annotation, CKG.category, Literal(mention.category)))
+        graph.add((term, DCTERMS.identifier, Literal(mention.identifier)))
+        graph.add((term, RDFS.label, Literal(mention.label)))
+        source = terminologies.get(mention.identifier.split(":", 1)[0])
+        if source is not None:
+            graph.add((annotation, PROV.wasDerivedFrom, source))
     context = mention.context
     graph.add((annotation, CKG.negated, Literal(context.negated)))
     graph.add((annotation, CKG.uncertain, Literal(context.uncertain)))

@@ -192,7 +192,10 @@ def _add_patient(
 def _add_microbiology(
     graph: Graph, document: Document, key: str, case: URIRef, finding: Microbiology
 ) -> None:
-    resource = document_iri(key, "microbiology", slug(finding.organism.text))
+    # The same organism may be named in several sentences: each naming is its own finding.
+    resource = document_iri(
+        key, "microbiology", f"{finding.span.start}-{slug(finding.organism.text)}"
+    )
     graph.add((case, CKG.hasFinding, resource))
     graph.add((resource, RDF.type, CKG.MicrobiologyFinding))
     specimen = f" on {finding.specimen} culture" if finding.specimen else ""
@@ -285,6 +288,9 @@ def _add_event(
         graph.add((found, RDFS.label, Literal(finding.text)))
         graph.add((found, CKG.concept, URIRef(finding.concept)))
         graph.add((found, CKG.absent, Literal(not finding.present)))
+        graph.add((found, CKG.uncertain, Literal(finding.uncertain)))
+        for cue in finding.cues:
+            graph.add((found, CKG.contextCue, Literal(cue)))
         if event.modality:
             graph.add((found, CKG.modality, URIRef(event.modality)))
         _add_evidence(graph, document, key, found, [finding.sentence_index], finding.span)

