@@ -33,12 +33,6 @@ DOCUMENTS = sorted(
         *MACCROBAT_DIR.glob("*.txt"),
     ]
 )
-KNOWLEDGE_LAYER = {
-    "28353558.txt": "a finding named twice gets one quote selector twice (two oa:prefix, "
-    "two oa:start/oa:end): the annotation layer's, issue #9",
-}
-
-
 @pytest.fixture(scope="module")
 def violations_by_document(knowledge: Knowledge) -> dict[str, list[str]]:
     data = Graph()
@@ -66,16 +60,7 @@ def test_the_documents_are_there() -> None:
     assert len([p for p in DOCUMENTS if p.parent == DATA_DIR]) >= 1
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=KNOWLEDGE_LAYER[p.name]))
-        if p.name in KNOWLEDGE_LAYER
-        else p
-        for p in DOCUMENTS
-    ],
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_the_document_conforms(path: Path, violations_by_document: dict[str, list[str]]) -> None:
     assert violations_by_document.get(path.name, []) == []
 
