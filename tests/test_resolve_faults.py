@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from crossref_server import CrossrefServer, Fault, Limits, vancouver
 
+from kg.build import build
 from kg.cli import main
 from kg.commands.resolve import gather
 from kg.crossref import CrossrefClient, RetryPolicy
 from kg.errors import UNCHECKED
+from kg.progress import Progress
 from kg.references import ParsedReference, parse_reference
 from kg.resolve import MAX_QUERY_CHARACTERS, Deadline, query_text, resolve_batch
 from kg.settings import Settings
@@ -272,3 +274,14 @@ def test_a_batch_through_every_fault_keeps_the_limits_the_cache_and_resumes(
     second = resolve_batch(references, crossref_settings)
     assert not second.unchecked
     assert crossref_server.request_count == len(first.unchecked)
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_the_progress_bar_counts_the_references_resolved(
+    seed_path: Path, crossref_settings: Settings
+) -> None:
+    stream = io.StringIO()
+    build([seed_path], crossref_settings, progress=Progress(stream, after=0))
+    assert f"kg build: {seed_path.name}: 9 references resolved" in stream.getvalue()
