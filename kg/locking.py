@@ -26,10 +26,11 @@ _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 @contextmanager
-def command_lock(store: Path) -> Iterator[None]:
+def command_lock(store: Path, *, create: bool = True) -> Iterator[None]:
     """Hold the store's command lock (waiting, with a warning, while another command holds
-    it); a store given by URL is not a directory and is not locked here."""
-    if _REMOTE.match(str(store)):
+    it); a store given by URL is not a directory and is not locked here, nor is a missing
+    one unless ``create`` (a command that only removes has nothing to lock there)."""
+    if _REMOTE.match(str(store)) or not (create or store.is_dir()):
         yield
         return
     try:
