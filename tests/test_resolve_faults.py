@@ -9,6 +9,9 @@ server that "never answers" is one whose injected latency is far beyond the dead
 from __future__ import annotations
 
 import io
+import re
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -285,3 +288,24 @@ def test_the_progress_bar_counts_the_references_resolved(
     stream = io.StringIO()
     build([seed_path], crossref_settings, progress=Progress(stream, after=0))
     assert f"kg build: {seed_path.name}: 9 references resolved" in stream.getvalue()
+
+
+def test_a_build_cut_by_its_deadline_leaves_a_cache_the_next_build_resumes_from(
+    crossref_server: CrossrefServer, tmp_path: Path
+) -> None:
+    # Each answer takes 0.4 s and requests go one or two at a time: the deadline cuts the
+    # first build part-way, some requests still in flight when the process exits.
+    crossref_server.latency = 0.4
+    kg = Path(sys.executable).parent / "kg"
+    command = [str(kg), *build_against(crossref_server, tmp_path)]
+    first = subprocess.run([*command, "--deadline", "1"], capture_output=True, text=True)
+    assert first.returncode == 5, first.stderr
+    left = int(re.findall(r"(\d+) of 9 references could not be checked", first.stderr)[0])
+    crossref_server.latency = 0.0
+    crossref_server.reset_log()
+    second = subprocess.run(command, capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+    assert "could not be checked" not in second.stderr
+    # Only what the first build left is asked (a DOI Crossref does not know is asked, then
+    # searched: two requests for one reference).
+    assert 0 < crossref_server.request_count <= 2 * left
