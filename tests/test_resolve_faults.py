@@ -293,8 +293,9 @@ def test_the_progress_bar_counts_the_references_resolved(
 def test_a_build_cut_by_its_deadline_leaves_a_cache_the_next_build_resumes_from(
     crossref_server: CrossrefServer, tmp_path: Path
 ) -> None:
-    # Each answer takes 0.4 s and requests go one or two at a time: the deadline cuts the
-    # first build part-way, some requests still in flight when the process exits.
+    # Each answer takes 0.4 s and requests go one at a time: the deadline cuts the first
+    # build part-way, some requests still in flight when the process exits.
+    crossref_server.limits = Limits(rate=1000, concurrency=1)
     crossref_server.latency = 0.4
     kg = Path(sys.executable).parent / "kg"
     command = [str(kg), *build_against(crossref_server, tmp_path)]
@@ -306,6 +307,7 @@ def test_a_build_cut_by_its_deadline_leaves_a_cache_the_next_build_resumes_from(
     second = subprocess.run(command, capture_output=True, text=True)
     assert second.returncode == 0, second.stderr
     assert "could not be checked" not in second.stderr
-    # Only what the first build left is asked (a DOI Crossref does not know is asked, then
-    # searched: two requests for one reference).
-    assert 0 < crossref_server.request_count <= 2 * left
+    # Only what the first build left is asked, if that (a request in flight at the deadline
+    # may still land in the cache before the first build ends; a DOI Crossref does not know
+    # is asked, then searched: two requests for one reference).
+    assert crossref_server.request_count <= 2 * left
