@@ -265,7 +265,7 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
         # decided on and replaced under the lock, so concurrent commands lose nothing.
         outcome = _document_stages_of(command.documents, settings, bar)
         clock.lap("documents")
-        held.enter_context(command_lock(settings.store))
+        held.enter_context(command_lock(settings.store, create=command.remove is None))
         stored = store.named_graphs() if store.has_graph() else []
         present = document_keys(stored)
         if command.remove is not None and not stored:

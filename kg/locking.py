@@ -26,13 +26,14 @@ _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 @contextmanager
-def command_lock(store: Path | str) -> Iterator[None]:
+def command_lock(store: Path | str, *, create: bool = True) -> Iterator[None]:
     """Hold the store's command lock (waiting, with a warning, while another command holds
-    it); a store given by URL is not a directory and is not locked here."""
-    if _REMOTE.match(str(store)):
+    it); a store given by URL is not a directory and is not locked here, nor is a missing
+    one unless ``create`` (a command that only removes has nothing to lock there)."""
+    directory = Path(store)
+    if _REMOTE.match(str(store)) or not (create or directory.is_dir()):
         yield
         return
-    directory = Path(store)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         handle = (directory / COMMAND_LOCK).open("ab")

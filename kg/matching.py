@@ -307,11 +307,13 @@ _RESPONSE_TITLE = re.compile(
     r"rejoinder|comments?\s+on|commentary\s+on|re\s*:|letter\s+to\s+the\s+editor|"
     r"editorial|editor(?:'s|\u2019s|s)?\s+note|publisher(?:'s|\u2019s)?\s+note|"
     r"current\s+comment)\b"
-    r"|[-\u2010-\u2015:]\s*(?P<suffix>reply|response|rejoinder)\W*$",
+    r"|(?:[-\u2010-\u2015]\s*(?P<reply>reply)|[\u2013\u2014:]\s*(?P<answer>response|rejoinder))"
+    r"\W*$",
     re.IGNORECASE,
 )
 """Titles of replies, comments and editorials ("Reply to: Comment on “…”", "Genital Powder
-Use and Ovarian Cancer—Reply", "Editorial"), which often repeat the title they answer."""
+Use and Ovarian Cancer—Reply", "Editorial"), which often repeat the title they answer; a
+trailing "response" only after a dash or colon, not in "dose-response"."""
 RESPONSE_RELATIONS = frozenset({"is-reply-to", "is-comment-on"})
 """Crossref relations that make a record a reply to, or comment on, another work."""
 _RESPONSE_WORDS = re.compile(r"\b(repl(?:y|ies)|rejoinder|comments?\s+on)\b", re.IGNORECASE)
@@ -348,7 +350,8 @@ def response_kind(work: Work) -> str | None:
     found = _RESPONSE_TITLE.search(work_title(work) or "")
     if found is None:
         return None
-    return " ".join((found.group("kind") or found.group("suffix")).casefold().split())
+    kind = found.group("kind") or found.group("reply") or found.group("answer")
+    return " ".join(kind.casefold().split())
 
 
 def cites_a_response(raw: str) -> bool:

@@ -55,10 +55,6 @@ class Deadline:
         self.seconds = seconds
         self._left = seconds
 
-    @property
-    def passed(self) -> bool:
-        return self._left <= 0
-
     @contextlib.contextmanager
     def running(self) -> Iterator[float]:
         """The monotonic instant this batch must stop at; the time it takes is spent."""
@@ -123,11 +119,10 @@ def resolve_citations(
     *,
     client: CrossrefClient | None = None,
     progress: Progress | None = None,
-    deadline: Deadline | None = None,
 ) -> Batch:
     """Resolve raw citation strings (parsed first, so the matcher can weigh their fields)."""
     references = [parse_reference(citation) for citation in citations]
-    return resolve_batch(references, settings, client=client, progress=progress, deadline=deadline)
+    return resolve_batch(references, settings, client=client, progress=progress)
 
 
 def resolve_batch(
@@ -171,7 +166,7 @@ def resolve_batch(
     )
 
 
-Outcome = tuple[Resolution, "Unchecked | None"]
+Outcome = tuple[Resolution, Unchecked | None]
 
 
 def _run(

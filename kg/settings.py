@@ -26,10 +26,10 @@ def _cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
-DEFAULT_RESOLVE_DEADLINE = 600.0
+DEFAULT_RESOLVE_DEADLINE = 300.0
 """Seconds a command may spend resolving references through Crossref, all documents
-together: enough for a few thousand references at the polite pool's pace; what is not
-checked by then is reported and left unresolved (exit 5), not waited for."""
+together: a thousand references or more at the polite pool's pace; what is not checked by
+then is reported and left unresolved (exit 5), not waited for, and the next run resumes."""
 
 
 def seconds(value: str, name: str) -> float:

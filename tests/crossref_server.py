@@ -36,6 +36,11 @@ from kg.settings import SHARED_DIR
 
 SHARED_FIXTURES = SHARED_DIR / "fixtures"
 NOT_FOUND_BODY = b"Resource not found."
+HTML_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
+    b"<body><h1>Bad Gateway</h1>\n<p>The proxy server received an invalid response.</p>"
+    b"</body></html>\n"
+)
 MAX_ROWS = 1000
 
 Work = dict[str, Any]
@@ -174,8 +179,9 @@ class Fault:
     """A misbehaviour for the next ``times`` requests whose path and query match ``path``.
 
     ``kind``: ``status`` (answer ``status`` with optional ``retry_after``), ``truncate`` (cut
-    the body in half and drop the connection), ``invalid-json``, ``redirect`` (to
-    ``location``) or ``latency`` (wait ``seconds`` before answering normally).
+    the body in half and drop the connection), ``invalid-json``, ``html`` (200 with an HTML
+    page: the wrong content type), ``redirect`` (to ``location``) or ``latency`` (wait
+    ``seconds`` before answering normally).
     """
 
     kind: str
@@ -504,6 +510,8 @@ class _Handler(BaseHTTPRequestHandler):
             return _Reply(301, "text/plain", b"moved", {**headers, "Location": fault.location})
         if fault.kind == "invalid-json":
             return _Reply(200, "application/json", body[: len(body) // 2], headers)
+        if fault.kind == "html":  # a proxy's or load balancer's page instead of the API's JSON
+            return _Reply(200, "text/html", HTML_PAGE, headers)
         if fault.kind == "truncate":
             return _Reply(status, content_type, body, headers, cut=len(body) // 2)
         return reply

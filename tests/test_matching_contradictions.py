@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from kg.matching import choose
+from kg.matching import choose, response_kind
 from kg.references import parse_reference
 from kg.settings import SHARED_DIR
 
@@ -232,3 +232,21 @@ def test_years_and_volumes_glued_to_words_are_read(
     assert resolution.doi == doi
     assert any(r.startswith("volume ") and r.endswith(" matches") for r in resolution.reasons)
     assert any(r.startswith("year ") and r.endswith(" matches") for r in resolution.reasons)
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Genital Powder Use and Ovarian Cancer\u2014Reply", "reply"),
+        ("Hyperthyroid Crisis-Reply", "reply"),
+        ("Reply to: Comment on \u201cA study\u201d", "reply"),
+        ("Comment on \u201cA study\u201d", "comment on"),
+        ("Editorial", "editorial"),
+        ("A study \u2014 Rejoinder", "rejoinder"),
+        ("Arsenic exposure and skin lesions: a dose-response", None),
+        ("The immune response to vaccination", None),
+        ("Responses to treatment in a cohort", None),
+    ],
+)
+def test_what_makes_a_title_a_reply_comment_or_editorial(title: str, kind: str | None) -> None:
+    assert response_kind({"title": [title]}) == kind

@@ -9,17 +9,22 @@ server that "never answers" is one whose injected latency is far beyond the dead
 from __future__ import annotations
 
 import io
+import re
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from crossref_server import CrossrefServer, Fault, vancouver
+from crossref_server import CrossrefServer, Fault, Limits, vancouver
 
+from kg.build import build
 from kg.cli import main
 from kg.commands.resolve import gather
 from kg.crossref import CrossrefClient, RetryPolicy
 from kg.errors import UNCHECKED
+from kg.progress import Progress
 from kg.references import ParsedReference, parse_reference
 from kg.resolve import MAX_QUERY_CHARACTERS, Deadline, query_text, resolve_batch
 from kg.settings import Settings
@@ -232,3 +237,77 @@ def test_a_file_with_windows_line_ends_gives_one_citation_per_line(tmp_path: Pat
     listed = tmp_path / "citations.txt"
     listed.write_bytes(b"First A. One. 2001.\r\nSecond B. Two. 2002.\r\n")
     assert gather([], listed, io.StringIO("")) == ["First A. One. 2001.", "Second B. Two. 2002."]
+
+
+# --------------------------------------------------------------------------- every fault
+
+
+def test_a_batch_through_every_fault_keeps_the_limits_the_cache_and_resumes(
+    crossref_server: CrossrefServer, crossref_settings: Settings
+) -> None:
+    crossref_server.limits = Limits(rate=40, interval=1, concurrency=2)
+    for fault in (
+        Fault("status", status=429, retry_after="0", times=3),
+        Fault("status", status=503, times=6),
+        Fault("truncate", times=2),
+        Fault("invalid-json", times=2),
+        Fault("html", times=2),
+    ):
+        crossref_server.inject(fault)
+    works = crossref_server.index.works[400:430]
+    references = [parse_reference(vancouver(work)) for work in works]
+    retry = RetryPolicy(attempts=3, backoff_base=0.01, backoff_cap=0.05, read_timeout=0.3)
+    with CrossrefClient.from_settings(crossref_settings, retry=retry) as client:
+        first = resolve_batch(references, crossref_settings, client=client)
+    # Retrying never pushed the client over what the server advertises. (Timeouts are left
+    # out here: the server still counts a request the client gave up on as in flight, so
+    # the retry that follows at once can look like one request too many; see the report.)
+    assert crossref_server.stats()["refused"] == {}
+    for position in first.unchecked:
+        [reason] = first.resolutions[position].reasons
+        assert "\n" not in reason and "<" not in reason
+    # Nothing broken was cached: offline, every answer got is given again, alike.
+    offline = resolve_batch(references, replace(crossref_settings, offline=True))
+    got = [p for p in range(len(references)) if p not in first.unchecked]
+    assert [offline.resolutions[p].doi for p in got] == [first.resolutions[p].doi for p in got]
+    assert set(offline.unchecked) == set(first.unchecked)
+    # A healthy run afterwards asks only for what the faulty one did not get.
+    crossref_server.clear_faults()
+    crossref_server.reset_log()
+    second = resolve_batch(references, crossref_settings)
+    assert not second.unchecked
+    assert crossref_server.request_count == len(first.unchecked)
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_the_progress_bar_counts_the_references_resolved(
+    seed_path: Path, crossref_settings: Settings
+) -> None:
+    stream = io.StringIO()
+    build([seed_path], crossref_settings, progress=Progress(stream, after=0))
+    assert f"kg build: {seed_path.name}: 9 references resolved" in stream.getvalue()
+
+
+def test_a_build_cut_by_its_deadline_leaves_a_cache_the_next_build_resumes_from(
+    crossref_server: CrossrefServer, tmp_path: Path
+) -> None:
+    # Each answer takes 0.4 s and requests go one at a time: the deadline cuts the first
+    # build part-way, some requests still in flight when the process exits.
+    crossref_server.limits = Limits(rate=1000, concurrency=1)
+    crossref_server.latency = 0.4
+    kg = Path(sys.executable).parent / "kg"
+    command = [str(kg), *build_against(crossref_server, tmp_path)]
+    first = subprocess.run([*command, "--deadline", "1"], capture_output=True, text=True)
+    assert first.returncode == 5, first.stderr
+    left = int(re.findall(r"(\d+) of 9 references could not be checked", first.stderr)[0])
+    crossref_server.latency = 0.0
+    crossref_server.reset_log()
+    second = subprocess.run(command, capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+    assert "could not be checked" not in second.stderr
+    # Only what the first build left is asked, if that (a request in flight at the deadline
+    # may still land in the cache before the first build ends; a DOI Crossref does not know
+    # is asked, then searched: two requests for one reference).
+    assert crossref_server.request_count <= 2 * left

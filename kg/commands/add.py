@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "as stored. A document the graph already holds under the same key (its DOI, else its "
         "file name) is replaced. The shared graphs (ontology, vocabulary, shapes, analyses "
         "across documents) are made again; graphs added with kg import are kept. Exits 1 when "
-        "the new graphs break the SHACL shapes (they are stored all the same).",
+        "the new graphs break the SHACL shapes (they are stored all the same), else 5 when "
+        "Crossref could not check some references (they are stored unresolved).",
     )
     add_document_arguments(parser, nargs="+")
     add_store_option(parser)
