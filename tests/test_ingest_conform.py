@@ -33,6 +33,8 @@ DOCUMENTS = sorted(
         *MACCROBAT_DIR.glob("*.txt"),
     ]
 )
+
+
 @pytest.fixture(scope="module")
 def violations_by_document(knowledge: Knowledge) -> dict[str, list[str]]:
     data = Graph()
