@@ -24,6 +24,7 @@ only up to --rdflib-max triples (at 10M it needs more memory and time than this 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import queue
@@ -35,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,7 @@ def collect_queries(seed: int) -> list[Query]:
     ]
 
 
-# the worker: one store, one process
+# the worker: one store, one process, one query at a time
 
 
 def _emit(**event: Any) -> None:
@@ -122,25 +123,32 @@ class _Stopped(Exception):
     """A query ran past the cap (rdflib: raised from SIGALRM, since Python code is cut)."""
 
 
-def _run_queries(spec: dict[str, Any], run: Callable[[str], int]) -> None:
-    repeat, cap = spec["repeat"], spec["cap"]
-    for query in spec["queries"]:
-        if query["name"] in spec["skip"]:
-            continue
-        _emit(event="start", name=query["name"])
-        try:
-            cold, rows = _timed(run, query["text"])
-        except _Stopped:
-            _emit(event="query", name=query["name"], rows=None, cold=None, warm=None)
-            continue
-        except Exception as exc:  # a store that cannot answer: shown, not fatal
-            error = f"{type(exc).__name__}: {exc}".splitlines()[0][:120]
-            _emit(event="query", name=query["name"], rows=None, cold=None, warm=None, error=error)
-            continue
-        warm = [cold]
-        if cold * repeat < cap:
-            warm = [_timed(run, query["text"])[0] for _ in range(repeat)]
-        _emit(event="query", name=query["name"], rows=rows, cold=cold, warm=statistics.median(warm))
+def _measure(spec: dict[str, Any], name: str, text: str, run: Callable[[str], int]) -> None:
+    """One cold run, then the median of the warm ones (skipped when one run is long)."""
+    try:
+        cold, rows = _timed(run, text)
+    except _Stopped:
+        _emit(event="query", name=name, rows=None, cold=None, warm=None)
+        return
+    except Exception as exc:  # a store that cannot answer: shown, not fatal
+        error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        _emit(event="query", name=name, rows=None, cold=None, warm=None, error=error)
+        return
+    warm = [cold]
+    if cold * spec["repeat"] < spec["cap"]:
+        warm = [_timed(run, text)[0] for _ in range(spec["repeat"])]
+    _emit(event="query", name=name, rows=rows, cold=cold, warm=statistics.median(warm))
+
+
+def _serve(spec: dict[str, Any], run: Callable[[str], int]) -> None:
+    """Answer the parent: a query name per line on stdin, ``done`` to finish."""
+    texts = {query["name"]: query["text"] for query in spec["queries"]}
+    _emit(event="ready")
+    for line in sys.stdin:
+        name = line.strip()
+        if name == "done":
+            break
+        _measure(spec, name, texts[name], run)
     _emit(event="done", peak_kb=_peak_kb())
 
 
@@ -166,7 +174,7 @@ def _worker_embedded(spec: dict[str, Any]) -> None:
     def run(text: str) -> int:
         return len(store.query(text, prefixes=prefixes).rows)
 
-    _run_queries(spec, run)
+    _serve(spec, run)
 
 
 def _worker_rdflib(spec: dict[str, Any]) -> None:
@@ -177,20 +185,28 @@ def _worker_rdflib(spec: dict[str, Any]) -> None:
     dataset.parse(spec["data"], format="nquads")
     _emit(event="load", seconds=time.perf_counter() - started)
     namespaces = prefix_map()
+    fired = [False]
 
     def stop(signum: int, frame: object) -> None:
+        fired[0] = True
         raise _Stopped
 
     signal.signal(signal.SIGALRM, stop)
 
     def run(text: str) -> int:
-        signal.setitimer(signal.ITIMER_REAL, spec["cap"])
+        fired[0] = False
+        # Every second past the cap, in case rdflib catches the first one and carries on.
+        signal.setitimer(signal.ITIMER_REAL, spec["cap"], 1.0)
         try:
             return len(list(dataset.query(text, initNs=namespaces)))
+        except Exception:
+            if fired[0]:
+                raise _Stopped from None
+            raise
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
-    _run_queries(spec, run)
+    _serve(spec, run)
 
 
 def _worker_virtuoso(spec: dict[str, Any]) -> None:
@@ -209,13 +225,18 @@ def _worker_virtuoso(spec: dict[str, Any]) -> None:
             raise _Stopped
         return answer.rows
 
-    _run_queries(spec, run)
+    _serve(spec, run)
 
 
 WORKERS = {"embedded": _worker_embedded, "rdflib": _worker_rdflib, "virtuoso": _worker_virtuoso}
 
 
-# the parent: sizes, stores, restarts after a stopped query, the report
+def _worker_main(kind: str, spec_path: Path) -> int:
+    WORKERS[kind](json.loads(spec_path.read_text(encoding="utf-8")))
+    return 0
+
+
+# the parent: one worker per store, each query asked of every store in turn
 
 
 @dataclass
@@ -227,84 +248,87 @@ class StoreRun:
     note: str = ""
 
 
-def _events(
-    process: subprocess.Popen[str], deadline: Callable[[str | None], float]
-) -> Iterator[dict[str, Any]]:
-    """The worker's JSON lines, then a ``stalled`` event if a query outlives its deadline."""
-    assert process.stdout is not None
-    lines: queue.Queue[str] = queue.Queue()
-    output = process.stdout
+class Worker:
+    """One store's worker process; restarted (without loading again) past a stopped query.
 
-    def read() -> None:
-        for line in output:
-            lines.put(line)
+    The stores answer each query one after the other, so a burst of load on this shared
+    machine falls on all of them rather than on whichever store happened to be running.
+    """
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    current: str | None = None
-    started = time.monotonic()
-    while True:
-        try:
-            line = lines.get(timeout=1.0)
-        except queue.Empty:
-            if not reader.is_alive() and lines.empty():
-                return
-            if time.monotonic() - started > deadline(current):
-                yield {"event": "stalled", "name": current}
-                return
-            continue
-        event = json.loads(line)
-        if event["event"] == "start":
-            current, started = event["name"], time.monotonic()
-        elif event["event"] == "query":
-            current = None
-        yield event
+    def __init__(self, kind: str, spec: dict[str, Any]) -> None:
+        self.kind = kind
+        self.spec = spec
+        self.run = StoreRun()
+        self.process: subprocess.Popen[str] | None = None
+        self.lines: queue.Queue[str] = queue.Queue()
+        self._start(load=True)
 
-
-def run_store(kind: str, spec: dict[str, Any]) -> StoreRun:
-    """Run one store's worker, restarting it past a query it had to be stopped in."""
-    result = StoreRun()
-    spec = {**spec, "load": True, "skip": []}
-    while True:
-        command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind]
-        process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=BENCH
+    def _start(self, *, load: bool) -> None:
+        spec_path = Path(self.spec["workdir"]) / "spec.json"
+        spec_path.write_text(json.dumps({**self.spec, "load": load}), encoding="utf-8")
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", self.kind]
+        self.process = subprocess.Popen(
+            [*command, "--spec", str(spec_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=BENCH,
         )
-        assert process.stdin is not None
-        process.stdin.write(json.dumps(spec))
-        process.stdin.close()
-        stalled = None
+        self.lines = queue.Queue()
+        output, lines = self.process.stdout, self.lines
 
-        def deadline(name: str | None, cap: float = spec["cap"]) -> float:
-            return 4 * 3600.0 if name is None else cap * 1.2 + 30
+        def read() -> None:
+            for line in output or ():
+                lines.put(line)
 
-        for event in _events(process, deadline):
+        threading.Thread(target=read, daemon=True).start()
+        while True:
+            event = self._next(4 * 3600.0)
+            if event is None or event["event"] == "ready":
+                break
             if event["event"] == "load":
-                result.load = event["seconds"]
-            elif event["event"] == "query":
-                result.queries[event["name"]] = (event["rows"], event["cold"], event["warm"])
-                if "error" in event:
-                    result.errors[event["name"]] = event["error"]
-                print(f"    {kind} {event['name']}: {event['warm']}", file=sys.stderr, flush=True)
-            elif event["event"] == "done":
-                result.peak_kb = max(result.peak_kb, event["peak_kb"])
-            elif event["event"] == "stalled":
-                stalled = event["name"]
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        if stalled is None:
-            return result
-        result.queries[stalled] = (None, None, None)
-        spec = {**spec, "load": False, "skip": [*result.queries]}
-        # A killed worker's memory is lost to ru_maxrss: say so rather than guess.
-        result.note = "peak memory of the worker runs after a stopped query only"
+                self.run.load = event["seconds"]
+        if event is None:
+            raise RuntimeError(f"the {self.kind} worker did not start")
 
+    def _next(self, timeout: float) -> dict[str, Any] | None:
+        try:
+            event: dict[str, Any] = json.loads(self.lines.get(timeout=timeout))
+        except queue.Empty:
+            return None
+        return event
 
-def _worker_main(kind: str) -> int:
-    spec = json.loads(sys.stdin.read())
-    WORKERS[kind](spec)
-    return 0
+    def _send(self, line: str) -> None:
+        assert self.process is not None and self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def ask(self, name: str) -> None:
+        self._send(name)
+        event = self._next(2 * self.spec["cap"] + 30)
+        if event is None:  # stuck in a query it cannot be stopped in: kill and go on
+            self._stop()
+            self.run.queries[name] = (None, None, None)
+            self.run.note = "peak memory of the worker after a killed query only"
+            self._start(load=False)
+            return
+        self.run.queries[name] = (event["rows"], event["cold"], event["warm"])
+        if "error" in event:
+            self.run.errors[name] = event["error"]
+        print(f"    {self.kind} {name}: {event['warm']}", file=sys.stderr, flush=True)
+
+    def _stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+
+    def finish(self) -> StoreRun:
+        self._send("done")
+        event = self._next(600)
+        if event is not None and event["event"] == "done":
+            self.run.peak_kb = max(self.run.peak_kb, event["peak_kb"])
+        self._stop()
+        return self.run
 
 
 # report
@@ -395,6 +419,7 @@ def report(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", choices=STORES, help=argparse.SUPPRESS)
+    parser.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", default="100k,1m", help="comma-separated (default: 100k,1m)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--stores", default=",".join(STORES))
@@ -405,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated query names (default: all)")
     args = parser.parse_args(argv)
     if args.worker:
-        return _worker_main(args.worker)
+        return _worker_main(args.worker, args.spec)
 
     import virtuoso
 
@@ -422,11 +447,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 synth.generate(out, triples, args.seed)
         quads = sum(1 for _ in data.open(encoding="utf-8"))
         runs: dict[str, StoreRun] = {}
-        for kind in stores:
-            if kind == "rdflib" and triples > args.rdflib_max:
-                continue
-            with tempfile.TemporaryDirectory(prefix=f"bench-store-{kind}-") as workdir:
-                spec = {
+        with contextlib.ExitStack() as stack:
+            workers: dict[str, Worker] = {}
+            servers: dict[str, virtuoso.Virtuoso] = {}
+            for kind in stores:
+                if kind == "rdflib" and triples > args.rdflib_max:
+                    continue
+                workdir = stack.enter_context(
+                    tempfile.TemporaryDirectory(prefix=f"bench-store-{kind}-")
+                )
+                spec: dict[str, Any] = {
                     "data": str(data),
                     "workdir": workdir,
                     "queries": [q.__dict__ for q in queries],
@@ -438,15 +468,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                         raise SystemExit(
                             "virtuoso-t not found: apt-get install virtuoso-opensource-7-bin"
                         )
-                    with virtuoso.Virtuoso(
-                        Path(workdir), data_dir=data.parent, time_limit=int(args.cap)
-                    ) as server:
-                        spec["virtuoso"] = server.attachment()
-                        runs[kind] = run_store(kind, spec)
-                        runs[kind].peak_kb = server.peak_memory_kb()
-                else:
-                    runs[kind] = run_store(kind, spec)
-            print(f"  {size} {kind}: load {runs[kind].load}", file=sys.stderr, flush=True)
+                    server = stack.enter_context(
+                        virtuoso.Virtuoso(
+                            Path(workdir), data_dir=data.parent, time_limit=int(args.cap)
+                        )
+                    )
+                    servers[kind] = server
+                    spec["virtuoso"] = server.attachment()
+                workers[kind] = Worker(kind, spec)
+                print(f"  {size} {kind}: load {workers[kind].run.load}", file=sys.stderr)
+            for query in queries:
+                for worker in workers.values():
+                    worker.ask(query.name)
+            for kind, worker in workers.items():
+                runs[kind] = worker.finish()
+                if kind in servers:
+                    runs[kind].peak_kb = servers[kind].peak_memory_kb()
         print(report(size, quads, queries, runs, args.cap), flush=True)
     return 0
 

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -175,10 +176,14 @@ class Virtuoso:
                 "Content-Type": "application/x-www-form-urlencoded",
             },
         )
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            # An "anytime" answer cut by MaxQueryExecutionTime says so in these headers.
-            partial = response.headers.get("X-SQL-State") is not None
-            answer: Any = json.loads(response.read())
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                # An "anytime" answer cut by MaxQueryExecutionTime says so in this header.
+                partial = response.headers.get("X-SQL-State") is not None
+                answer: Any = json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            detail = " ".join(exc.read().decode("utf-8", "replace").split())
+            raise RuntimeError(f"Virtuoso answered {exc.code}: {detail[:300]}") from None
         rows = len(answer["results"]["bindings"]) if "results" in answer else 1
         return Answer(rows, not partial)
 
