@@ -1,12 +1,13 @@
 """The embedded store against rdflib in memory and Virtuoso, on synthetic graphs of each size.
 
 For each size (a bench/synth.py graph, generated once into --data-dir), each store runs in
-its own process: load the N-Quads file, then every saved query (kg/queries/*.rq and
-kg/queries/network/*.rq) and the dashboard's queries (top cited, co-citation of a work,
-references supporting a mechanism, two path queries; bench/queries/ holds stand-ins for
-those not saved yet), once cold and then the median of --repeat warm runs, every row read.
-Peak memory is the worker's ru_maxrss (Virtuoso: the server's VmHWM). Times are printed
-with the ratio of rdflib and Virtuoso to the embedded store, measured in the same run.
+its own process and loads the N-Quads file; then each query is asked of every store in turn
+(so a burst of load on this shared machine falls on all of them): every saved query
+(kg/queries/*.rq and kg/queries/network/*.rq) and the dashboard's queries (top cited,
+co-citation of a work, references supporting a mechanism, two path queries; bench/queries/
+holds stand-ins for those not saved yet), once cold and then the median of --repeat warm
+runs, every row read. Peak memory is the worker's ru_maxrss (Virtuoso: the server's
+VmHWM). Times are printed with the ratio of rdflib and Virtuoso to the embedded store.
 
 - embedded: pyoxigraph's bulk loader writes a version of a kg store directory (the layout
   kg.store documents), then queries go through ``kg.store.open_store(...).query`` in process
