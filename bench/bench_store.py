@@ -156,7 +156,8 @@ def _serve(spec: dict[str, Any], run: Callable[[str], int]) -> None:
 def _worker_embedded(spec: dict[str, Any]) -> None:
     import pyoxigraph as ox
 
-    from kg.store import CURRENT, VERSIONS, open_store
+    from kg.store import open_store
+    from kg.store.oxigraph import CURRENT, VERSIONS
 
     root = Path(spec["workdir"]) / "store"
     if spec["load"]:
