@@ -14,7 +14,8 @@ CURRENT at it only once it is complete: a failed write leaves the previous graph
 readers never see half of one. After the switch, versions no reader holds are removed. An
 update that changes nothing publishes nothing.
 
-A damaged store (CURRENT garbled, or naming a version that is gone) is a StoreError that
+A damaged store (CURRENT garbled, naming a version that is gone, or a version whose files
+RocksDB reports as corrupt) is a StoreError that
 says what is wrong; opened with ``create`` (what ``kg build`` does) it counts as empty and
 ``damage`` says what was found, so a build can start afresh.
 """
@@ -95,7 +96,11 @@ class OxigraphStore(GraphStore):
             name = self._current_name()
             if name is not None and not (root / VERSIONS / name).is_dir():
                 raise StoreDamaged(self._missing_version(name))
+            if create and name is not None:
+                self._reader()  # a version RocksDB cannot open is damage a build recovers from
+                self._unpin()
         except StoreDamaged as exc:
+            self._unpin()
             if not create:
                 raise
             self.damage = (f"{exc}; starting a fresh store",)
@@ -165,7 +170,7 @@ class OxigraphStore(GraphStore):
             if pin.store is None:
                 try:
                     pin.store = ox.Store.read_only(str(pin.path))
-                except OSError as exc:
+                except (OSError, RuntimeError) as exc:  # RocksDB reports corruption so
                     raise StoreDamaged(
                         f"cannot open the graph at {pin.path}: {exc}; {self._recovery()}"
                     ) from exc
