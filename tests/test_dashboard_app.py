@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -25,19 +24,12 @@ sys.path.insert(0, str(DASHBOARDS))
 from kgdash import data  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    """Each test reads its own store: no answer cached by another test's run."""
-    data.clear_caches()
-    yield
-    data.clear_caches()
-
-
 def _app(store: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> AppTest:
     monkeypatch.setenv("KG_STORE", str(store))
-    app = AppTest.from_file(str(APP), default_timeout=60).run()
+    app = AppTest.from_file(str(APP), default_timeout=60)
     if page is not None:
-        app.switch_page(page).run()
+        app.switch_page(page)
+    app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 
@@ -260,8 +252,7 @@ def test_resolve_says_when_crossref_is_not_reachable(
 
 
 def _session(store: Path, page: str) -> list[str]:
-    app = AppTest.from_file(str(APP), default_timeout=120).run()
-    app.switch_page(page).run()
+    app = AppTest.from_file(str(APP), default_timeout=120).switch_page(page).run()
     if page == "views/sparql.py":
         app.selectbox[0].set_value("concepts_by_category").run()
         app.button[-1].click().run()
@@ -277,3 +268,14 @@ def test_eight_sessions_at_once_all_get_correct_answers(
         problems = list(pool.map(lambda page: _session(seed_store, page), pages))
     assert problems == [[]] * 8
     assert _session(seed_store, "views/sparql.py") == []  # and it keeps answering
+
+
+def test_a_panels_sparql_opens_on_the_sparql_page(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(seed_store, monkeypatch, "views/case.py")
+    next(b for b in app.button if b.label == "Open on the SPARQL page").click().run()
+    assert app.title[0].value == "SPARQL"
+    editor = json.loads(app.get("component_instance")[0].proto.json_args)
+    assert editor["code"].startswith("# title: A case's patient")
+    assert "VALUES (?case)" in editor["code"]

@@ -48,7 +48,7 @@ CHROMIUM_ARGS = [
 ]
 MARKUP_TITLE = '<img src=x onerror="window.__owned=1"><script>window.__owned=2</script> Title'
 START_TIMEOUT = 90.0
-WAIT_MS = 60_000  # a first render imports and queries everything: generous on a busy machine
+WAIT_MS = 180_000  # a first render imports and queries everything: generous on a busy machine
 expect.set_options(timeout=WAIT_MS)
 
 
