@@ -102,23 +102,25 @@ class Offsite:
             self.urls.append(url)
 
 
-async def render(browser: Browser, server: Server, path: str, offsite: Offsite) -> float:
+async def render(
+    browser: Browser, server: Server, path: str, offsite: Offsite, *, dashboard: bool = True
+) -> float:
     """Seconds from navigation to the page drawn (graph canvas included on Explore)."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     page.on("request", lambda request: offsite.check(request.url))
     started = time.perf_counter()
     await page.goto(f"{server.url}/{path}")
-    await _ready(page, path)
+    await _ready(page, path, dashboard=dashboard)
     elapsed = time.perf_counter() - started
     await context.close()
     return elapsed
 
 
-async def _ready(page: Page, path: str) -> None:
+async def _ready(page: Page, path: str, *, dashboard: bool = True) -> None:
     await page.wait_for_selector(CONNECTED, timeout=120_000)
     await page.wait_for_selector(READY, timeout=120_000)
-    if path == "" and "trivial" not in page.url:
+    if path == "" and dashboard:
         frame = page.frame_locator("iframe[title*='st_link_analysis']").first
         await frame.locator("canvas").first.wait_for(state="attached", timeout=120_000)
     if await page.get_by_test_id("stException").count():
