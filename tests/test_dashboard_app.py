@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from crossref_server import CrossrefServer
+from e2e.markup import MARKUP_TITLE, retitle
 from streamlit.testing.v1 import AppTest
 
 from kg.rdf.namespaces import CONCEPT
@@ -279,3 +281,15 @@ def test_a_panels_sparql_opens_on_the_sparql_page(
     editor = json.loads(app.get("component_instance")[0].proto.json_args)
     assert editor["code"].startswith("# title: A case's patient")
     assert "VALUES (?case)" in editor["code"]
+
+
+def test_answers_are_cached_per_store_version_so_a_new_build_shows_at_once(
+    seed_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(seed_store, copy)
+    monkeypatch.setenv("KG_STORE", str(copy))
+    before = data.saved("case_list").rows[0]["title"]
+    assert data.saved("case_list").rows[0]["title"] == before != MARKUP_TITLE  # cached
+    retitle(copy)
+    assert data.saved("case_list").rows[0]["title"] == MARKUP_TITLE

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MARKUP_TITLE, Requests, Server, new_context, wait_for_app
+from conftest import Requests, Server, new_context, wait_for_app
+from markup import MARKUP_TITLE
 from playwright.sync_api import Browser, Page, expect
 
 from kg.rdf.namespaces import CONCEPT
