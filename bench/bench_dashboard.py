@@ -6,7 +6,7 @@ way in the same run, and a bounded load test.
 What it measures (Debian's Chromium through Playwright, everything on 127.0.0.1):
 
 - first render: from navigation to Streamlit's "script finished" signal (and, for Explore,
-  the graph component's container drawn in its iframe). "cold" is the first session after
+  the graph component's frame in the page). "cold" is the first session after
   the server started (imports, store opening, queries); "new session" is a further visitor
   to a warm process.
   Each is given as a ratio to the trivial page measured the same way;
@@ -123,8 +123,8 @@ async def _ready(page: Page, path: str, *, dashboard: bool = True) -> None:
     await page.wait_for_selector(CONNECTED, timeout=TIMEOUT_MS)
     await page.wait_for_selector(READY, timeout=TIMEOUT_MS)
     if path == "" and dashboard:
-        frame = page.frame_locator("iframe[title*='st_link_analysis']").first
-        await frame.locator("#cy").wait_for(state="attached", timeout=TIMEOUT_MS)
+        graph = page.locator("iframe[title*='st_link_analysis']").first
+        await graph.wait_for(state="attached", timeout=TIMEOUT_MS)
     if await page.get_by_test_id("stException").count():
         raise RuntimeError(f"exception shown on /{path}")
 
