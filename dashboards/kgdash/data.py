@@ -102,8 +102,10 @@ def _plain(term: Node | None) -> str:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _answer(where: str, version: str, name: str, bound: tuple[tuple[str, str, bool], ...]) -> Rows:
-    query = find_saved(name)
+def _answer(
+    where: str, version: str, name: str, bound: tuple[tuple[str, str, bool], ...], network: str
+) -> Rows:
+    query = find_saved(name)  # ``network`` (the folder searched) is part of the cache key
     if query is None:
         return Rows(name, "", missing=True)
     bindings: dict[str, Node] = {
@@ -129,7 +131,7 @@ def saved(name: str, **bindings: Node) -> Rows:
     bound = tuple(
         (var, str(term), isinstance(term, URIRef)) for var, term in sorted(bindings.items())
     )
-    return _answer(where, store_version(where), name, bound)
+    return _answer(where, store_version(where), name, bound, str(network_queries()))
 
 
 def clear_caches() -> None:

@@ -8,6 +8,8 @@ from kgdash.data import Rows
 
 SPARQL_PAGE = "views/sparql.py"
 SPARQL_TEXT_KEY = "sparql_text"
+SPARQL_CHOICE_KEY = "sparql-saved"
+WRITE_YOUR_OWN = "(write your own)"
 
 
 def show_sparql(rows: Rows, key: str) -> None:
@@ -16,6 +18,7 @@ def show_sparql(rows: Rows, key: str) -> None:
         st.code(rows.text, language="sparql")
         if st.button("Open on the SPARQL page", key=f"open-{key}"):
             st.session_state[SPARQL_TEXT_KEY] = rows.text
+            st.session_state[SPARQL_CHOICE_KEY] = WRITE_YOUR_OWN
             st.switch_page(SPARQL_PAGE)
 
 

@@ -57,7 +57,7 @@ def graph_panel() -> None:
         full, kinds=kinds, categories=chosen_categories, search=search, depth=depth
     )
     if search and not view.matched:
-        st.warning(f"No node matches {search!r} among the chosen types.")
+        st.warning(f"No node matches {kgcase.plain(search)} among the chosen types.")
     if view.omitted_nodes or view.omitted_edges:
         st.info(
             f"Showing {view.graph.number_of_nodes()} nodes and {view.graph.number_of_edges()} "
@@ -65,10 +65,11 @@ def graph_panel() -> None:
             f"to stay under {kggraph.MAX_ELEMENTS} elements. Narrow the view with a search, "
             "fewer node types or concept categories."
         )
+    elements = kggraph.elements(view, full, size_by)
     left, right = st.columns([3, 2])
     with left:
         value = st_link_analysis(
-            kggraph.elements(view, full, size_by),
+            elements,
             layout="fcose",
             node_styles=[
                 *(NodeStyle(k, colour, caption="name") for k, colour in kggraph.COLOURS.items()),
@@ -76,7 +77,7 @@ def graph_panel() -> None:
             ],
             edge_styles=[
                 EdgeStyle(label, caption="label", directed=True)
-                for label in sorted({e["data"]["label"] for e in _edge_labels(view)})
+                for label in sorted({e["data"]["label"] for e in elements["edges"]})
             ],
             height=600,
             key=GRAPH_KEY,
@@ -87,10 +88,6 @@ def graph_panel() -> None:
         st.session_state[SELECTED_KEY] = clicked
     with right:
         details(full, st.session_state.get(SELECTED_KEY))
-
-
-def _edge_labels(view: kggraph.View) -> list[dict[str, Any]]:
-    return kggraph.elements(view, view.graph, "degree")["edges"]
 
 
 def _clicked(value: Any) -> str | None:

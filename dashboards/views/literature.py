@@ -19,9 +19,7 @@ st.caption(
 )
 table = [
     {
-        "case": r["caseTitle"],
         "no.": int(r["number"]),
-        "reference": r["raw"],
         "title": r["title"],
         "journal": r["journal"],
         "year": int(r["year"]) if r["year"].isdigit() else None,
@@ -31,6 +29,8 @@ table = [
         "reasons": r["reasons"],
         "cited": int(r["cited"]),
         "cited for": r["citedFor"],
+        "as printed": r["raw"],
+        "case": r["caseTitle"],
     }
     for r in references.rows
 ]
@@ -47,7 +47,11 @@ if years:
     st.altair_chart(
         alt.Chart(pd.DataFrame([{"year": y, "references": n} for y, n in sorted(years.items())]))
         .mark_bar()
-        .encode(x=alt.X("year:O"), y=alt.Y("references:Q"), tooltip=["year:O", "references:Q"]),
+        .encode(
+            x=alt.X("year:O"),
+            y=alt.Y("references:Q", axis=alt.Axis(tickMinStep=1)),
+            tooltip=["year:O", "references:Q"],
+        ),
         width="stretch",
     )
 else:

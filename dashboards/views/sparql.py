@@ -7,7 +7,7 @@ import time
 import streamlit as st
 from code_editor import code_editor
 from kgdash import data
-from kgdash.panels import SPARQL_TEXT_KEY
+from kgdash.panels import SPARQL_CHOICE_KEY, SPARQL_TEXT_KEY, WRITE_YOUR_OWN
 
 from kg.errors import KgError
 from kg.query import compact, format_result, run_query
@@ -17,7 +17,7 @@ TIME_LIMIT = 10.0
 ROW_CAP = 5_000
 # An Ace theme bundled with the editor that loads no web font (the component's own
 # streamlit_* themes import one from the internet).
-EDITOR_THEME = "textmate"
+EDITOR_THEME = "chrome"
 
 st.title("SPARQL")
 st.caption(
@@ -30,9 +30,9 @@ with st.expander("Predeclared prefixes"):
 saved = {q.name: q for q in data.user_saved_queries()}
 choice = st.selectbox(
     "Saved query",
-    ["(write your own)", *saved],
+    [WRITE_YOUR_OWN, *saved],
     format_func=lambda name: f"{saved[name].title} ({name})" if name in saved else name,
-    key="sparql-saved",
+    key=SPARQL_CHOICE_KEY,
 )
 if choice in saved:
     st.caption(saved[choice].description)
@@ -46,17 +46,6 @@ editor = code_editor(
     height=[12, 30],
     allow_reset=True,
     props={"theme": EDITOR_THEME},
-    buttons=[
-        {
-            "name": "Run",
-            "feather": "Play",
-            "primary": True,
-            "hasText": True,
-            "showWithIcon": True,
-            "commands": ["submit"],
-            "style": {"bottom": "0.44rem", "right": "0.4rem"},
-        }
-    ],
     key=f"sparql-editor-{choice}",
 )
 fallback = st.button("Run query", type="primary")

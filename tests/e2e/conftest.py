@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from crossref_server import CrossrefServer, Limits, SearchIndex
+from markup import retitled_copy
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -33,8 +34,6 @@ from playwright.sync_api import (
 )
 
 from kg.commands.dashboard import APP, streamlit_command
-from kg.query import run_query
-from kg.store import open_store
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,9 +45,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
-MARKUP_TITLE = '<img src=x onerror="window.__owned=1"><script>window.__owned=2</script> Title'
 START_TIMEOUT = 90.0
-WAIT_MS = 60_000  # a first render imports and queries everything: generous on a busy machine
+WAIT_MS = 180_000  # a first render imports and queries everything: generous on a busy machine
 expect.set_options(timeout=WAIT_MS)
 
 
@@ -112,18 +110,7 @@ def start_streamlit(app: Path, env: dict[str, str], log: Path) -> Server:
 def markup_store(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed store with the case report's title replaced by markup (a hostile title must
     show as text, never run)."""
-    copy = tmp_path_factory.mktemp("markup") / "store"
-    shutil.copytree(seed_store, copy)
-    with open_store(copy) as handle:
-        run_query(
-            handle,
-            "DELETE { GRAPH ?g { ?a dcterms:title ?t } } "
-            'INSERT { GRAPH ?g { ?a dcterms:title "' + MARKUP_TITLE.replace('"', '\\"') + '"@en } }'
-            " WHERE { GRAPH ?g { ?w a fabio:ClinicalCaseReport ; frbr:realization ?a ."
-            ' ?a dcterms:title ?t . FILTER (lang(?t) = "en") } }',
-            allow_update=True,
-        )
-    return copy
+    return retitled_copy(seed_store, tmp_path_factory.mktemp("markup") / "store")
 
 
 @pytest.fixture(scope="session")

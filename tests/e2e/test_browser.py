@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MARKUP_TITLE, Requests, Server, new_context, wait_for_app
+from conftest import Requests, Server, new_context, wait_for_app
+from markup import MARKUP_TITLE
 from playwright.sync_api import Browser, Page, expect
 
 from kg.rdf.namespaces import CONCEPT
@@ -34,12 +35,18 @@ def test_every_page_renders_offline(
         expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
         if name == "":
             expect(_graph_frame(page).locator("canvas").first).to_be_attached()
+        if name == "case":
+            expect(page.get_by_text(MARKUP_TITLE).first).to_be_visible()
+            assert page.evaluate("() => window.__owned") is None
+        if name == "sparql":
+            editor = page.frame_locator("iframe[title*='code_editor']").first
+            expect(editor.locator(".ace_keyword").first).to_have_css("color", "rgb(147, 15, 128)")
         page.screenshot(path=artifacts / f"{name or 'explore'}.png", full_page=False)
     assert requests.seen, "the browser made no request at all"
     expect(page.get_by_text("Deploy", exact=True)).to_have_count(0)
 
 
-def test_clicking_a_node_opens_its_details(
+def test_a_node_click_opens_its_details_and_a_path_is_found(
     session: tuple[Page, Requests], dashboard: Server
 ) -> None:
     page, _ = session
@@ -52,21 +59,25 @@ def test_clicking_a_node_opens_its_details(
     handle.wait_for()
     position = handle.evaluate(
         """(el, id) => new Promise(resolve => {
+             // The layout animates: wait until the node has stayed put for 20 frames.
              const cy = el._cyreg.cy;
-             const done = () => resolve(cy.getElementById(id).renderedPosition());
-             if (cy.nodes().length && !cy.scratch('_layoutRunning')) { setTimeout(done, 1500); }
-             else { cy.one('layoutstop', () => setTimeout(done, 300)); }
+             let last = null, still = 0;
+             const tick = () => {
+               const node = cy.getElementById(id);
+               const now = node.length ? JSON.stringify(node.renderedPosition()) : null;
+               still = now !== null && now === last ? still + 1 : 0;
+               last = now;
+               if (still >= 20) { resolve(node.renderedPosition()); }
+               else { requestAnimationFrame(tick); }
+             };
+             tick();
            })""",
         sepsis,
     )
     handle.click(position={"x": position["x"], "y": position["y"]})
     expect(page.get_by_text("Sentences that name it", exact=True)).to_be_visible()
     expect(page.get_by_text("Mappings:", exact=False)).to_be_visible()
-
-
-def test_the_path_finder_shows_each_hop(session: tuple[Page, Requests], dashboard: Server) -> None:
-    page, _ = session
-    _open(page, dashboard, "")
+    # The path finder, on the same page: each hop with its sentence.
     for label, value in (
         ("From", "sepsis (Concept)"),
         ("To", "late gadolinium enhancement (Concept)"),
@@ -104,15 +115,6 @@ def test_a_citation_resolves_against_the_local_crossref(
     wait_for_app(page)
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
     expect(page.get_by_role("button", name="BibTeX")).to_be_enabled()
-
-
-def test_a_title_made_of_markup_shows_as_text(
-    session: tuple[Page, Requests], dashboard: Server
-) -> None:
-    page, _ = session
-    _open(page, dashboard, "case")
-    expect(page.get_by_text(MARKUP_TITLE).first).to_be_visible()
-    assert page.evaluate("() => window.__owned") is None
 
 
 def test_eight_sessions_at_once(browser: Browser, dashboard: Server) -> None:
