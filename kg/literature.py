@@ -94,10 +94,7 @@ def compute(
             progress=progress,
             max_lookups=MAX_LOOKUPS,
         )
-    analyse(layer, known.seeds, limit=limit)
-    if _fill_titles(layer, settings, progress):
-        analyse(layer, known.seeds, limit=limit)
-    return layer
+    return _ranked(layer, known, settings, limit=limit, progress=progress)
 
 
 def related_to_doi(
@@ -121,6 +118,18 @@ def related_to_doi(
             progress=progress,
             max_lookups=MAX_LOOKUPS,
         )
+    return _ranked(layer, known, settings, limit=limit, progress=progress)
+
+
+def _ranked(
+    layer: RelatedLayer,
+    known: CitationInput,
+    settings: Settings,
+    *,
+    limit: int,
+    progress: Progress | None,
+) -> RelatedLayer:
+    """Rank, then rank again if Crossref filled in titles the ranking's reasons name."""
     analyse(layer, known.seeds, limit=limit)
     if _fill_titles(layer, settings, progress):
         analyse(layer, known.seeds, limit=limit)
