@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kg.query import run_query, saved_query
+from kg.query import run_update, saved_query
 from kg.store import open_store
 
 MARKUP_TITLE = '<img src=x onerror="window.__owned=1"><script>window.__owned=2</script> Title'
@@ -21,4 +21,4 @@ def retitled_copy(store: Path, copy: Path) -> Path:
 def retitle(store: Path) -> None:
     """Publish a new version of ``store`` in which the title is ``MARKUP_TITLE``."""
     with open_store(store) as handle:
-        run_query(handle, saved_query("retitle", Path(__file__).parent).text, allow_update=True)
+        run_update(handle, saved_query("retitle", Path(__file__).parent).text)
