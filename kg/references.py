@@ -216,7 +216,8 @@ def _author_year(text: str) -> ParsedReference | None:
 
 
 _GROUP_AUTHOR_LAST = re.compile(
-    r"(?<=\w),\s*[^,]*\b(?:Consortium|Group|Collaborat\w*|Investigators|Network|Committee)\b[^,]*$"
+    r"(?<=\w),\s*[A-Z][^,]*?\s(?:Consortium|Group|Collaborat\w*|Investigators|Network|Committee)"
+    r"\b[^,]*$"
 )
 """A group named after the people ("McQuilton P, Thurmond J, FlyBase Consortium"): the
 people are the authors that citations name."""

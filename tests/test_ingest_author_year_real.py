@@ -114,8 +114,14 @@ def test_front_matter_and_doi(document: Document) -> None:
     assert document.metadata.title == (
         "A novel role for lipid droplets in the organismal antibacterial response"
     )
-    assert document.metadata.doi == "10.7554/elife.00003"
     assert document.notices == ()
+
+
+def test_the_xml_gives_the_article_doi_the_text_leaves_it_out() -> None:
+    """The text has no DOI line, as with the Dennehy pair: a corpus holding both files
+    keeps them apart (one document key per DOI)."""
+    assert read_document(XML).metadata.doi == "10.7554/elife.00003"
+    assert read_document(TEXT).metadata.doi is None
 
 
 def test_a_doi_link_in_an_xml_reference_is_its_doi() -> None:

@@ -36,6 +36,10 @@ DOCUMENTS = sorted(
 KNOWLEDGE_LAYER = {
     "28353558.txt": "a finding named twice gets one quote selector twice (two oa:prefix, "
     "two oa:start/oa:end): the annotation layer's, issue #9",
+    "elife-00003-v1.xml": "E. coli named twice gets one quote selector twice: the annotation "
+    "layer's, issue #9",
+    "elife-00003-author-year.txt": "E. coli named twice gets one quote selector twice: the "
+    "annotation layer's, issue #9",
 }
 
 
