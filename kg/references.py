@@ -215,11 +215,20 @@ def _author_year(text: str) -> ParsedReference | None:
     )
 
 
+_GROUP_AUTHOR_LAST = re.compile(
+    r"(?<=\w),\s*[A-Z][^,]*?\s(?:Consortium|Group|Collaborat\w*|Investigators|Network|Committee)"
+    r"\b[^,]*$"
+)
+"""A group named after the people ("McQuilton P, Thurmond J, FlyBase Consortium"): the
+people are the authors that citations name."""
+
+
 def _author_list(text: str) -> tuple[tuple[PersonName, ...], bool]:
     """ "Smith, J., & Lee, K." (APA/Harvard) or "Smith J, Lee K" (Vancouver), all of it."""
     text = text.strip().rstrip(",")
     et_al = bool(re.search(r"\bet\s+al\b\.?$", text))
     text = re.sub(r",?\s*\bet\s+al\b\.?$", "", text).strip()
+    text = _GROUP_AUTHOR_LAST.sub("", text)
     for pattern in (_APA_AUTHOR, _AUTHOR):
         names: list[PersonName] = []
         position = 0

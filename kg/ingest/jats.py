@@ -421,7 +421,9 @@ def _reference_text(ref: Element) -> str:
     ids = {pid.get("pub-id-type"): _text(pid) for pid in citation.iter("pub-id")}
     tagged = citation.find("article-title") is not None or citation.find("source") is not None
     text = _composed(citation) if tagged else _text(citation)
-    doi = ids.get("doi")
+    # eLife gives an in-press work's DOI as a dx.doi.org link instead of a pub-id
+    links = (link.get(_XLINK_HREF) or _text(link) for link in citation.iter("ext-link"))
+    doi = ids.get("doi") or next((found for link in links if (found := find_doi(link))), None)
     if doi and doi.lower() not in text.lower():
         text += f" doi:{doi}"
     pmid = ids.get("pmid")

@@ -325,7 +325,11 @@ class CitedKey:
 
 _YEAR = r"(?:1[89]|20)\d{2}"
 _PARENTHETICAL = re.compile(rf"\((?P<inner>[^()]*?\b{_YEAR}[a-z]?\b[^()]*)\)")
-_NAMES = r"(?:(?:van|von|de|der|den|da|di|del|le|la)\s)*[A-Z][\w'\u2019\-]++"
+# a particle may be capitalised ("De Lucca", "Van Dyke"): it is part of the family name
+_NAMES = (
+    r"(?:(?:[Vv]an|[Vv]on|[Dd]e|[Dd]er|[Dd]en|[Dd]a|[Dd]i|[Dd]el|[Ll]e|[Ll]a)\s)*"
+    r"[A-Z][\w'\u2019\-]++"
+)
 _CITED = re.compile(
     rf"(?P<first>{_NAMES})"
     rf"(?:\s+(?P<etal>et\s+al\.?)|\s*(?:,\s*)?(?:and|&)\s+(?P<second>{_NAMES}))?"
@@ -334,7 +338,12 @@ _CITED = re.compile(
 _NARRATIVE = re.compile(
     rf"\b(?P<first>{_NAMES})"
     rf"(?:\s+(?P<etal>et\s+al\.?)|\s+(?:and|&)\s+(?P<second>{_NAMES}))?"
-    rf"\s*\((?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)\)"
+    rf",?\s*\((?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)\)"
+)
+# eLife also prints a bare narrative citation: "as described in Turro et al., 2006."
+_BARE_ET_AL = re.compile(
+    rf"\b(?P<first>{_NAMES})\s+(?P<etal>et\s+al\.?),?\s+"
+    rf"(?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)(?![\w\-])(?P<second>)"
 )
 _YEAR_WITH_SUFFIX = re.compile(rf"\b({_YEAR})([a-z]?)\b")
 
@@ -374,9 +383,10 @@ def author_year_markers(text: str, keys: Sequence[CitedKey]) -> list[MarkerMatch
         offset = group.start("inner")
         for cited in _CITED.finditer(group["inner"]):
             found.extend(_linked(cited, keys, offset))
-    for cited in _NARRATIVE.finditer(text):
-        if not any(m.start <= cited.start() < m.end for m in found):
-            found.extend(_linked(cited, keys, 0))
+    for pattern in (_NARRATIVE, _BARE_ET_AL):
+        for cited in pattern.finditer(text):
+            if not any(m.start <= cited.start() < m.end for m in found):
+                found.extend(_linked(cited, keys, 0))
     return sorted(found, key=lambda m: m.start)
 
 
