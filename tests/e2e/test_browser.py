@@ -85,7 +85,11 @@ def test_a_node_click_opens_its_details_and_a_path_is_found(
         box = page.get_by_label(label, exact=True)
         box.click()
         page.keyboard.type(value)
-        page.get_by_role("option", name=value, exact=True).click()
+        # the typed name is the highlighted option; Enter picks it wherever the list opens
+        expect(page.get_by_role("option", name=value, exact=True)).to_have_attribute(
+            "data-focused", "true"
+        )
+        page.keyboard.press("Enter")
         wait_for_app(page)
     expect(page.get_by_text("1. sepsis —", exact=False)).to_be_visible()
     expect(page.get_by_text("→ late gadolinium enhancement", exact=False).last).to_be_visible()
