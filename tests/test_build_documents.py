@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import PROV, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDFS
 from seed_graph import SeedBuild
 
 from kg.build import BuildReport, add, build, case_report_files, remove
@@ -19,14 +19,14 @@ from kg.cli import main
 from kg.commands.build import print_report
 from kg.errors import InputError, StoreError
 from kg.rdf import document_graph_iris, document_keys, document_record_iri
-from kg.rdf.namespaces import graph_iri
+from kg.rdf.namespaces import DOI, graph_iri
 from kg.settings import SHARED_DIR, Settings
 from kg.store import open_store
 
 SEED_KEY = "10-3348-jksr-2021-0181"
 SECOND_KEY = "second-case"
 SECOND = Path(__file__).parent / "data" / "second_case.txt"
-EXAMPLE = "http://example.org/"
+EXAMPLE = "http://127.0.0.1:9/"
 
 
 def offline_settings(directory: Path) -> Settings:
@@ -109,12 +109,9 @@ def test_add_of_a_document_the_graph_holds_replaces_it(library: Library, tmp_pat
     report = add([revised], settings)
     assert report.replaced == (SECOND_KEY,)
     assert report.kept_documents == (SEED_KEY,)
-    titles = {str(title) for title in read(settings).objects(None, URIRef(_TITLE))}
+    titles = {str(title) for title in read(settings).objects(None, DCTERMS.title)}
     assert any("in a Patient Receiving" in title for title in titles)
     assert not any("in a Woman Receiving" in title for title in titles)
-
-
-_TITLE = "http://purl.org/dc/terms/title"
 
 
 def test_remove_by_doi_drops_every_graph_of_that_document_and_keeps_the_others(
@@ -122,7 +119,7 @@ def test_remove_by_doi_drops_every_graph_of_that_document_and_keeps_the_others(
 ) -> None:
     settings = offline_settings(tmp_path)
     shutil.copytree(library.settings.store, settings.store)
-    report = remove("https://doi.org/10.3348/JKSR.2021.0181", settings)
+    report = remove(str(DOI["10.3348/JKSR.2021.0181"]), settings)
     assert report.removed == (SEED_KEY,)
     assert report.kept_documents == (SECOND_KEY,)
     graphs = graphs_of(settings)

@@ -8,10 +8,10 @@ from rdflib import Literal
 
 from kg.ingest import ingest_text
 from kg.rdf.document import document_graph, document_key, pointer_iri
-from kg.rdf.namespaces import CKG
+from kg.rdf.namespaces import CKG, DOI
 from kg.references import parse_reference
 
-REPORT = """\
+REPORT = f"""\
 Metastatic calcification of the myocardium after septic shock
 
 Jana Novak, MD¹, Piotr Zielinski, PhD²
@@ -23,7 +23,7 @@ Abstract
 
 Myocardial calcification is rare after sepsis. We report one case.
 
-Cardiol Cases. 2021;14(2):101\u2013104. https://doi.org/10.5555/EXAMPLE.2021.0101
+Cardiol Cases. 2021;14(2):101\u2013104. {DOI}10.5555/EXAMPLE.2021.0101
 
 Keywords: calcification; sepsis
 

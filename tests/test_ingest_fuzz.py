@@ -20,6 +20,7 @@ from kg.errors import KgError
 from kg.ingest import ingest_text
 from kg.ingest.jats import read_jats
 from kg.ingest.markers import CitedKey, author_year_markers, numbered_markers
+from kg.rdf.namespaces import DOI
 from kg.references import parse_reference
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "1000"))
@@ -44,9 +45,9 @@ PIECES = [
     "p. 31-56",
     "pp 1037\u20131070",
     "[Internet]",
-    "Available from: https://example.org/x",
+    "Available from: http://127.0.0.1:9/x",
     "doi:10.1000/xyz",
-    "https://doi.org/10.1371/JOURNAL.PONE.1",
+    f"{DOI}10.1371/JOURNAL.PONE.1",
     "doi: ",
     "10.",
     "PMID: 123",

@@ -263,10 +263,7 @@ def test_kg_related_formats(
 def test_kg_related_for_a_doi_outside_the_graph(
     built: Built, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(related(built, "--doi", "https://doi.org/10.7717/PEERJ.1114", "--format", "jsonl"))
-        == 0
-    )
+    assert main(related(built, "--doi", str(DOI["10.7717/PEERJ.1114"]), "--format", "jsonl")) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines and all(line["case"] == "10.7717/peerj.1114" for line in lines)
     assert any("the work" in reason for line in lines for reason in line["reasons"])
