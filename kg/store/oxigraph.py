@@ -97,7 +97,9 @@ class OxigraphStore(GraphStore):
             if name is not None and not (root / VERSIONS / name).is_dir():
                 raise StoreDamaged(self._missing_version(name))
             if create and name is not None:
-                self._reader()  # a version RocksDB cannot open is damage a build recovers from
+                # a version RocksDB cannot open is damage a build recovers from; let go at
+                # once, so what the build reads later is the version current by then
+                self._reader()
                 self._unpin()
         except StoreDamaged as exc:
             self._unpin()
@@ -170,7 +172,7 @@ class OxigraphStore(GraphStore):
             if pin.store is None:
                 try:
                     pin.store = ox.Store.read_only(str(pin.path))
-                except (OSError, RuntimeError) as exc:  # RocksDB reports corruption so
+                except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB corruption
                     raise StoreDamaged(
                         f"cannot open the graph at {pin.path}: {exc}; {self._recovery()}"
                     ) from exc
