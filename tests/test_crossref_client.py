@@ -12,7 +12,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from crossref_server import CrossrefServer, Fault, Limits, SearchIndex
+from api_server import Fault
+from crossref_server import CrossrefServer, Limits, SearchIndex
 
 from kg.crossref import (
     Budget,
