@@ -24,16 +24,18 @@ from kg.terminology.sources import (
     Term,
     cellxgene_source,
     data_files,
+    dicom_finding_terms,
     dicom_procedure_terms,
     dicom_source,
     efo_lab_terms,
+    efo_procedure_terms,
     hpo_source,
     hpo_terms,
     mondo_terms,
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 2
+FORMAT = 4
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -42,6 +44,7 @@ IRI_BASES = {
     "EFO": "http://www.ebi.ac.uk/efo/EFO_",
     "SCT": "http://snomed.info/id/",
     "LOINC": "https://loinc.org/",
+    "DCM": "http://dicom.nema.org/resources/ontology/DCM/",
 }
 """IRI forms of the identifiers (HP, MONDO and EFO as their OBO PURLs; SNOMED CT as
 Biolink's prefix map gives it, shared/reference/vocabularies.md 2.3)."""
@@ -54,11 +57,13 @@ _STOP_FORMS = frozenset(
     negative level levels count rest left right acute chronic severe mild time age weight
     height sex male female death pregnancy response measurement protein test other type
     change increase decrease volume size area cell blood urine total free bone bones muscle
-    aortic birth trauma vitamin insulin diameter length
+    aortic birth trauma vitamin insulin diameter length findings complications complication
+    procedure procedures result results dose estimated
 """,
     )
 )
 """Forms too general to name one term in running text (MONDO and EFO synonyms)."""
+_STOP_PHRASES = frozenset({"follow up"})
 
 
 @dataclass(frozen=True)
@@ -117,10 +122,56 @@ class Terminology:
                 candidates.append(TermMatch(term, text[start:end], start, end))
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
         taken: list[TermMatch] = []
-        for match in candidates:
+        for match in [*candidates, *procedure_heads(text)]:
             if all(match.end <= t.start or match.start >= t.end for t in taken):
                 taken.append(match)
         return sorted(taken, key=lambda m: m.start)
+
+
+IMAGING_PROCEDURE = Term("SCT:363679005", "Imaging procedure", (), "procedure", "SCT")
+DIAGNOSTIC_PROCEDURE = Term("SCT:103693007", "Diagnostic procedure", (), "procedure", "SCT")
+"""DICOM's SNOMED CT codes for the two kinds of procedure a procedure's head word names,
+when the terminologies do not name the procedure itself ("gastroscopy", "renal function")."""
+
+_IMAGING_HEAD = re.compile(
+    r"\b(?:(?!(?:kilo|milli|micro|nano|pico|pro|dia|histo|tele)gram)[a-z]+(?:graphy|graphies|"
+    r"gram|grams)|imaging|x-rays?|radiographs?|ultrasounds?|sonography)\b",
+    re.IGNORECASE,
+)
+_DIAGNOSTIC_HEAD = re.compile(
+    r"\b(?:[a-z]+scop(?:y|ies)|examinations?|exams?|auscultation|palpation|autopsy|necropsy|"
+    r"histology|histopathology|cytology|biopsies|sequencing|karyotyp\w*|"
+    r"immunostaining|workup|work-up)\b",
+    re.IGNORECASE,
+)
+_COMPOUND_HEAD = re.compile(
+    r"\b(?P<modifier>[A-Za-z][\w-]*)\s+(?P<head>functions?|counts?|tests?|assays?|"
+    r"cultures?|staining|stains?|studies|study|analysis|evaluation|screening|monitoring|"
+    r"profile|scans?|index|rate|pressure|saturation|temperature)\b"
+)
+_NOT_MODIFIER = frozenset(
+    re.findall(
+        r"\w+",
+        """a an the this that these those his her their its our your my no any all some other
+    of and or to in on at by for with from as was were is are be been being which who whose
+    further further repeat repeated several multiple first second third initial follow
+    normal abnormal positive negative high low elevated same each right left upper lower""",
+    )
+)
+
+
+def procedure_heads(text: str) -> Iterator[TermMatch]:
+    """Procedures named by their head word: an imaging word ("...graphy", "scan", "x-ray")
+    or a diagnostic one ("...scopy", "examination", "histology"), and a test's head after
+    the word that says what it tests ("renal function", "platelet count", "blood
+    culture"). Each is the general SNOMED CT procedure its head names."""
+    for match in _IMAGING_HEAD.finditer(text):
+        yield TermMatch(IMAGING_PROCEDURE, match.group(), match.start(), match.end())
+    for match in _DIAGNOSTIC_HEAD.finditer(text):
+        yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
+    for match in _COMPOUND_HEAD.finditer(text):
+        if match.group("modifier").lower() not in _NOT_MODIFIER:
+            yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
 
 
 _WORD = re.compile(r"\w+")
@@ -145,6 +196,8 @@ def all_terms() -> Iterator[Term]:
     yield from mondo_terms()
     yield from efo_lab_terms()
     yield from dicom_procedure_terms()
+    yield from efo_procedure_terms()
+    yield from dicom_finding_terms()
 
 
 def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> Terminology:
@@ -158,14 +211,16 @@ def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> T
         number = len(table)
         table.append((term.curie, term.label, term.synonyms, term.category, term.source))
         for name in dict.fromkeys((term.label, *term.synonyms)):
-            if name != term.label and is_abbreviation(name) and len(name) <= 4:
-                continue  # "AFP", "RA": a synonym this short names many things in a report
+            if name != term.label and len(name) <= 4 and " " not in name:
+                continue  # "AFP", "RA", "arms", "fed": a synonym this short names many things
             for variant in surface_forms(name):
                 key = fold(variant)
                 stripped = key.strip()
                 if len(stripped) < 3 and not (len(stripped) == 2 and is_abbreviation(name)):
                     continue
-                if stripped in _STOP_FORMS or key in forms or stripped != key:
+                if stripped in _STOP_FORMS or stripped in _STOP_PHRASES:
+                    continue
+                if key in forms or stripped != key:
                     continue
                 if not (key[0].isalnum() and key[-1].isalnum()):
                     continue

@@ -211,6 +211,34 @@ def efo_lab_terms() -> Iterator[Term]:
         yield Term(curie, label, (analyte, *synonyms), "lab-test", "EFO")
 
 
+EFO_PROCESS = "EFO:0002694"  # experimental process: biopsy, immunohistochemistry
+
+
+def efo_procedure_terms() -> Iterator[Term]:
+    """EFO's measurements named as a test ("platelet count", "body mass index",
+    "electrocardiography") and its processes ("biopsy", "immunohistochemistry"): named in
+    running text as what was done, so no result needs to follow."""
+    efo = _cellxgene("EFO")
+    narrower = Counter(
+        parent for entry in efo.values() for parent in (entry.get("ancestors") or {})
+    )
+    for curie, entry in efo.items():
+        ancestors = entry.get("ancestors") or {}
+        label = str(entry.get("label", ""))
+        if (
+            entry.get("deprecated")
+            or label.endswith(_MEASUREMENT)
+            or narrower[curie] > MAX_NARROWER
+        ):
+            continue
+        if not isinstance(ancestors, dict) or not ({EFO_MEASUREMENT, EFO_PROCESS} & set(ancestors)):
+            continue
+        if len(label.split()) > 4 or re.search(r"\d|[(),:]", label):
+            continue
+        synonyms = [str(s) for s in entry.get("synonyms") or [] if len(str(s).split()) <= 4]
+        yield Term(curie, label, tuple(synonyms), "procedure", "EFO")
+
+
 # --- DICOM (pydicom) ----------------------------------------------------------------------------
 
 _PROCEDURE_GROUP = re.compile(
@@ -242,11 +270,59 @@ def dicom_procedure_terms() -> Iterator[Term]:
 
     names: dict[int, str] = _cid_dict.name_for_cid
     groups = {cid for cid, name in names.items() if _PROCEDURE_GROUP.search(name)}
+    modalities = {cid for cid, name in names.items() if name == "AcquisitionModality"}
     concepts: dict[str, dict[str, Any]] = _concepts_dict.concepts
     for codes in concepts["SCT"].values():
         for code, (meaning, cids) in codes.items():
             if groups.intersection(cids) or _PROCEDURE_NAME.search(meaning):
                 yield Term(f"SCT:{code}", meaning, (), "procedure", "SCT")
+    for codes in concepts["DCM"].values():
+        for code, (meaning, cids) in codes.items():
+            if modalities.intersection(cids) and code.isalpha() and code.isupper():
+                # the modality's own code is how reports name it: "US", "ECG", "MR"
+                yield Term(
+                    f"DCM:{code}", meaning, (code,) if len(code) <= 3 else (), "procedure", "DCM"
+                )
     for codes in concepts["LN"].values():
         for code, (meaning, _) in codes.items():
             yield Term(f"LOINC:{code}", meaning, (), "procedure", "LOINC")
+
+
+_FINDING_GROUP = re.compile(r"Finding|Morpholog|Abnormalit|Complication|Symptom|IndicationforStudy")
+_NOT_FINDING_GROUP = re.compile(
+    r"Anatom|Structure|Site|Location|Segment|Artery|Vessel|Vein|Chamber|Valve|Device|Color|"
+    r"Title|Method|Measurement|Procedure|Tissue|Origin|Region|Reason|NormalAbnormal"
+)
+_QUALIFIER_WORD = re.compile(
+    r"(?:al|ed|ive|ous|ic|ar|ary|ent|ant|ible|able|ing|ly|ial|fold)$|^(?:normal|range|major|"
+    r"minor|absent|present|other|unknown|none|new|old|diffuse|multiple|single)$",
+    re.IGNORECASE,
+)
+"""A finding's name that ends in a qualifier ("Elevated", "Diffuse", "Surgical") is a
+modifier of findings, not one; "-ing" spares "Bleeding" below."""
+_FINDING_NOUNS_IN_ING = frozenset({"bleeding", "swelling", "thickening", "narrowing"})
+
+
+def dicom_finding_terms() -> Iterator[Term]:
+    """DICOM's findings (SNOMED CT codes its finding, morphology and complication context
+    groups list: "Mass", "Nodule", "Stenosis", "Aneurysm"), none that any anatomy, device
+    or procedure group lists."""
+    from pydicom.sr import _cid_dict, _concepts_dict
+
+    names: dict[int, str] = _cid_dict.name_for_cid
+    groups = {cid for cid, name in names.items() if _FINDING_GROUP.search(name)}
+    excluded = {
+        cid
+        for cid, name in names.items()
+        if _NOT_FINDING_GROUP.search(name) and not _FINDING_GROUP.search(name)
+    }
+    concepts: dict[str, dict[str, Any]] = _concepts_dict.concepts
+    for codes in concepts["SCT"].values():
+        for code, (meaning, cids) in codes.items():
+            if len(groups.intersection(cids)) <= len(excluded.intersection(cids)):
+                continue  # listed as anatomy or a procedure at least as often as a finding
+            last = meaning.split()[-1].lower()
+            if _QUALIFIER_WORD.search(last) and last not in _FINDING_NOUNS_IN_ING:
+                continue
+            if not _PROCEDURE_NAME.search(meaning) and len(meaning.split()) <= 4:
+                yield Term(f"SCT:{code}", meaning, (), "sign", "SCT")
