@@ -146,7 +146,7 @@ def measure(cases: list[Path]) -> Tally:
             (
                 (m.start, m.end),
                 m.negated,
-                frozenset({m.category}) if m.category else categories_of(vocabulary, m.concept),
+                categories_of(vocabulary, m.concept) | ({m.category} if m.category else set()),
             )
             for m in annotations.mentions
         ]

@@ -35,7 +35,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 4
+FORMAT = 5
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -211,8 +211,11 @@ def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> T
         number = len(table)
         table.append((term.curie, term.label, term.synonyms, term.category, term.source))
         for name in dict.fromkeys((term.label, *term.synonyms)):
-            if name != term.label and len(name) <= 4 and " " not in name:
+            short = name != term.label and len(name) <= 4 and " " not in name
+            if short and term.source != "DCM":
                 continue  # "AFP", "RA", "arms", "fed": a synonym this short names many things
+            if " " not in name and name[:1].isupper() and name[1:].islower():
+                name = name.lower()  # "Nodule": sentence case, so its plural is "nodules"
             for variant in surface_forms(name):
                 key = fold(variant)
                 stripped = key.strip()
