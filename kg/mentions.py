@@ -77,7 +77,7 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
     vocabulary's concepts, then the terminology terms in the words they leave."""
     matcher, vocabulary = knowledge.matcher, knowledge.vocabulary
     unnegatable = {c.iri for scheme in UNNEGATABLE_SCHEMES for c in vocabulary.in_scheme(scheme)}
-    found: list[ConceptMention] = []
+    kinds = _domain_kinds(knowledge)
     located: list[tuple[ConceptMention, int, int]] = []
     for sentence in document.sentences:
         text = sentence.text
@@ -86,7 +86,11 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
         terms = knowledge.terminology.find(text) if knowledge.terminology else []
         for match in domain:
             same = [t for t in terms if t.start < match.end and match.start < t.end]
-            kind = max(same, key=lambda t: t.end - t.start).term.category if same else None
+            kind = (
+                max(same, key=lambda t: t.end - t.start).term.category
+                if same
+                else kinds.get(match.concept)
+            )
             located.append(
                 (
                     ConceptMention(
@@ -128,6 +132,21 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
     found = [m for m, _, _ in located] + _abbreviated(document, located, unnegatable)
     found.sort(key=lambda m: (m.sentence_index, m.start))
     return tuple(found)
+
+
+def _domain_kinds(knowledge: Knowledge) -> dict[str, str]:
+    """The kind of each domain concept that one of its labels names in the terminology
+    too ("left ventricular ejection fraction", a label of LVEF: a LOINC procedure)."""
+    if knowledge.terminology is None:
+        return {}
+    kinds: dict[str, str] = {}
+    for concept in knowledge.vocabulary.concepts.values():
+        for label in concept.labels:
+            found = knowledge.terminology.find(label)
+            if len(found) == 1 and found[0].end - found[0].start == len(label):
+                kinds[concept.iri] = found[0].term.category
+                break
+    return kinds
 
 
 _DEFINED = re.compile(r"\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,9})\)")

@@ -29,13 +29,14 @@ from kg.terminology.sources import (
     dicom_source,
     efo_lab_terms,
     efo_procedure_terms,
+    finding_head_term,
     hpo_source,
     hpo_terms,
     mondo_terms,
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 5
+FORMAT = 7
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -58,7 +59,7 @@ _STOP_FORMS = frozenset(
     height sex male female death pregnancy response measurement protein test other type
     change increase decrease volume size area cell blood urine total free bone bones muscle
     aortic birth trauma vitamin insulin diameter length findings complications complication
-    procedure procedures result results dose estimated
+    procedure procedures result results dose estimated request entire
 """,
     )
 )
@@ -139,15 +140,15 @@ _IMAGING_HEAD = re.compile(
     re.IGNORECASE,
 )
 _DIAGNOSTIC_HEAD = re.compile(
-    r"\b(?:[a-z]+scop(?:y|ies)|examinations?|exams?|auscultation|palpation|autopsy|necropsy|"
+    r"\b(?:[a-z]+scop(?:y|ies)|(?!(?:a?sym|geo)metry)[a-z]+metry|examinations?|exams?|auscultation|autopsy|necropsy|"
     r"histology|histopathology|cytology|biopsies|sequencing|karyotyp\w*|"
-    r"immunostaining|workup|work-up)\b",
+    r"immunostaining|workup|work-up|vital\s+signs|laboratory\s+[a-z]+)\b|\b(?:RT-)?PCR\b",
     re.IGNORECASE,
 )
 _COMPOUND_HEAD = re.compile(
     r"\b(?P<modifier>[A-Za-z][\w-]*)\s+(?P<head>functions?|counts?|tests?|assays?|"
     r"cultures?|staining|stains?|studies|study|analysis|evaluation|screening|monitoring|"
-    r"profile|scans?|index|rate|pressure|saturation|temperature)\b"
+    r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?)\b"
 )
 _NOT_MODIFIER = frozenset(
     re.findall(
@@ -155,7 +156,8 @@ _NOT_MODIFIER = frozenset(
         """a an the this that these those his her their its our your my no any all some other
     of and or to in on at by for with from as was were is are be been being which who whose
     further further repeat repeated several multiple first second third initial follow
-    normal abnormal positive negative high low elevated same each right left upper lower""",
+    normal abnormal positive negative high low elevated same each right left upper lower
+    during concurrent routine real time demographic""",
     )
 )
 
@@ -198,6 +200,7 @@ def all_terms() -> Iterator[Term]:
     yield from dicom_procedure_terms()
     yield from efo_procedure_terms()
     yield from dicom_finding_terms()
+    yield finding_head_term()  # last: any term that names the words more narrowly wins
 
 
 def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> Terminology:
@@ -212,10 +215,12 @@ def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> T
         table.append((term.curie, term.label, term.synonyms, term.category, term.source))
         for name in dict.fromkeys((term.label, *term.synonyms)):
             short = name != term.label and len(name) <= 4 and " " not in name
-            if short and term.source != "DCM":
+            if short and term.source in ("HP", "MONDO", "EFO"):
                 continue  # "AFP", "RA", "arms", "fed": a synonym this short names many things
             if " " not in name and name[:1].isupper() and name[1:].islower():
                 name = name.lower()  # "Nodule": sentence case, so its plural is "nodules"
+            if fold(name) in _STOP_FORMS or fold(name) in _STOP_PHRASES:
+                continue  # nor its plural ("doses")
             for variant in surface_forms(name):
                 key = fold(variant)
                 stripped = key.strip()

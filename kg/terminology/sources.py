@@ -326,3 +326,32 @@ def dicom_finding_terms() -> Iterator[Term]:
                 continue
             if not _PROCEDURE_NAME.search(meaning) and len(meaning.split()) <= 4:
                 yield Term(f"SCT:{code}", meaning, (), "sign", "SCT")
+
+
+# --- findings named by their head word --------------------------------------------------------
+
+CLINICAL_FINDING = ("SCT:404684003", "Clinical finding")
+"""DICOM's SNOMED CT code for a finding in general (ConcernType): what a finding named by
+its head word alone ("a lesion", "the mass") is, when no term names it more narrowly."""
+
+FINDING_HEADS = frozenset(
+    re.findall(
+        r"\w+",
+        """lesion mass nodule cyst tumor tumour neoplasm stenosis aneurysm obstruction thickening
+    infiltration fracture ulcer hernia effusion edema swelling bleeding hemorrhage rash murmur
+    fever pain dilatation enlargement occlusion thrombosis dissection rupture perforation
+    abscess fistula deformity calcification necrosis fibrosis atrophy hypertrophy hyperplasia
+    inflammation erythema polyp plaque papule granuloma compression detachment proliferation
+    deterioration accumulation deposition steatosis tenderness spasm weakness""",
+    )
+)
+"""Pathological head nouns: each counts as a finding's name only where HPO itself ends
+at least ``MIN_HEAD_USES`` of its labels with it ("Renal cyst", "Aortic stenosis")."""
+MIN_HEAD_USES = 8
+
+
+def finding_head_term() -> Term:
+    """The clinical finding, named by the head nouns HPO's labels end in."""
+    uses = Counter(t.label.split()[-1].lower() for t in hpo_terms() if " " in t.label)
+    heads = sorted(h for h in FINDING_HEADS if uses[h] >= MIN_HEAD_USES)
+    return Term(CLINICAL_FINDING[0], CLINICAL_FINDING[1], tuple(heads), "sign", "SCT")
