@@ -18,8 +18,9 @@ does (kg.annotate with the bundled knowledge), then compare with the gold spans.
 - Negation agreement: over found gold spans, whether the mention's ``negated`` equals the
   gold POLARITY NEG.
 - Lab pairs: gold Lab_value spans that MODIFY a Diagnostic_procedure (the test name beside
-  them); found when a lab result's or a measurement's words cover the value and its
-  analyte overlaps the name (MACCROBAT types "LVEF 20%" as a test and its value).
+  them); found when a lab result's, a measurement's or a stated result's words cover the
+  value and its analyte overlaps the name (MACCROBAT types "LVEF 20%" as a test and its
+  value, and "renal function ... normal" as a test and its value too).
 - Texts with no mention, and the time to annotate (load of the knowledge apart).
 
 Prints each figure with the same run's baseline where one is given (``--baseline`` JSON
@@ -182,9 +183,10 @@ def measure(cases: list[Path]) -> Tally:
             if gold[value].kind != "Lab_value" or gold[name].kind != "Diagnostic_procedure":
                 continue
             tally.labs_total += 1
-            facts = [(f.span.start, f.span.end) for f in annotations.facts.labs] + [
-                (f.span.start, f.span.end) for f in annotations.facts.measurements
-            ]
+            found = annotations.facts
+            facts = [(f.span.start, f.span.end) for f in found.labs]
+            facts += [(f.span.start, f.span.end) for f in found.measurements]
+            facts += [(f.span.start, f.span.end) for f in found.results]
             tally.labs_found += any(
                 _overlaps(fact, gold[value].spans) and _overlaps(fact, gold[name].spans)
                 for fact in facts

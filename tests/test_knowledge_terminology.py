@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kg.annotate import annotate
 from kg.document import Document
+from kg.facts import CaseFacts
 from kg.ingest import ingest
 from kg.mentions import ConceptMention, find_mentions
 from kg.vocabulary import Knowledge
@@ -67,3 +69,43 @@ def test_an_imaging_modality_is_found_by_its_dicom_code(mentions: list[ConceptMe
 def test_findings_come_from_dicoms_snomed_groups(mentions: list[ConceptMention]) -> None:
     assert {m.category for m in _named(mentions, "mass")} == {"sign"}
     assert {m.category for m in _named(mentions, "nodules")} == {"sign"}
+
+
+LABS = """Fever after travel: a case report
+
+CASE PRESENTATION
+
+A 30-year-old man was admitted with fever. His blood pressure was 120/80 and the \
+platelet count was normal. Renal function and liver function tests were within normal \
+limits. Blood cultures were negative. Immunostaining was positive for CK7, CK19 and p16. \
+Creatine kinase was 25000 U/L.
+"""
+
+
+@pytest.fixture(scope="module")
+def lab_facts(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> CaseFacts:
+    path = Path(tmp_path_factory.mktemp("labs")) / "labs.txt"
+    path.write_text(LABS, encoding="utf-8")
+    return annotate(ingest(path), [], knowledge).facts
+
+
+def test_a_result_stated_in_words_or_without_a_unit_is_kept_as_written(
+    lab_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result, r.flag) for r in lab_facts.results}
+    assert ("blood pressure", "120/80", "unknown") in results
+    assert ("platelet count", "normal", "normal") in results
+    assert ("Blood cultures", "negative", "unknown") in results
+
+
+def test_a_list_of_tests_shares_the_result_it_states(lab_facts: CaseFacts) -> None:
+    results = {(r.test.text, r.result) for r in lab_facts.results}
+    assert {
+        ("Renal function", "within normal limits"),
+        ("liver function tests", "within normal limits"),
+    } <= results
+
+
+def test_a_value_with_a_unit_is_a_lab_result_not_a_stated_one(lab_facts: CaseFacts) -> None:
+    assert [lab.analyte.text for lab in lab_facts.labs] == ["Creatine kinase"]
+    assert "Creatine kinase" not in {r.test.text for r in lab_facts.results}

@@ -148,7 +148,8 @@ _DIAGNOSTIC_HEAD = re.compile(
 _COMPOUND_HEAD = re.compile(
     r"\b(?P<modifier>[A-Za-z][\w-]*)\s+(?P<head>functions?|counts?|tests?|assays?|"
     r"cultures?|staining|stains?|studies|study|analysis|evaluation|screening|monitoring|"
-    r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?)\b"
+    r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?)"
+    r"(?:\s+(?:tests?|levels?|studies))?\b"
 )
 _NOT_MODIFIER = frozenset(
     re.findall(
