@@ -142,9 +142,9 @@ def _domain_kinds(knowledge: Knowledge) -> dict[str, str]:
     kinds: dict[str, str] = {}
     for concept in knowledge.vocabulary.concepts.values():
         for label in concept.labels:
-            found = knowledge.terminology.find(label)
-            if len(found) == 1 and found[0].end - found[0].start == len(label):
-                kinds[concept.iri] = found[0].term.category
+            term = knowledge.terminology.named(label)
+            if term is not None:
+                kinds[concept.iri] = term.category
                 break
     return kinds
 

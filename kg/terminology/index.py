@@ -36,7 +36,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 7
+FORMAT = 8
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -97,6 +97,15 @@ class Terminology:
     sensitive: dict[str, str]
     longest: int
 
+    def named(self, label: str) -> Term | None:
+        """The term ``label`` names as a whole, wherever it stands (no value needed)."""
+        key = fold(label)
+        number = self.forms.get(key)
+        sensitive = self.sensitive.get(key)
+        if number is None or (sensitive is not None and fold_dashes(label) != sensitive):
+            return None
+        return Term(*self.terms[number])
+
     def find(self, text: str) -> list[TermMatch]:
         """Every term named in ``text``, word-bounded, overlaps resolved longest-first.
 
@@ -118,8 +127,8 @@ class Terminology:
                 if sensitive is not None and fold_dashes(text[start:end]) != sensitive:
                     continue
                 term = Term(*self.terms[number])
-                if term.source == "EFO" and not _VALUE_NEAR.match(text, end):
-                    continue  # an analyte's name is a test only where a result follows
+                if term.category == "lab-test" and not _is_tested(text, start, end):
+                    continue  # an analyte's name is a test only where it is tested
                 candidates.append(TermMatch(term, text[start:end], start, end))
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
         taken: list[TermMatch] = []
@@ -183,6 +192,17 @@ _VALUE_NEAR = re.compile(
     r"(?:was|were)\s+(?:normal|elevated|high|low|raised|decreased|negative|positive))\b)",
     re.IGNORECASE,
 )
+_TESTED_BEFORE = re.compile(
+    r"\b(?:serum|plasma|blood|urine|urinary|elevated|increased|decreased|low|high|raised|"
+    r"normal|abnormal|positive\s+(?:for|to)|negative\s+(?:for|to))\s+$",
+    re.IGNORECASE,
+)
+
+
+def _is_tested(text: str, start: int, end: int) -> bool:
+    """An analyte named as tested: a result follows ("albumin 3.1 g/dL", "... was low"),
+    or a specimen or a result stands before it ("serum albumin", "elevated ferritin")."""
+    return bool(_VALUE_NEAR.match(text, end) or _TESTED_BEFORE.search(text, 0, start))
 
 
 def all_sources() -> tuple[Source, ...]:

@@ -212,6 +212,9 @@ def efo_lab_terms() -> Iterator[Term]:
 
 
 EFO_PROCESS = "EFO:0002694"  # experimental process: biopsy, immunohistochemistry
+_DIAGNOSTIC_PROCESS = re.compile(
+    r"(?:biopsy|chemistry|staining|assay|sequencing|test|testing|graphy|scopy|analysis)$"
+)
 
 
 def efo_procedure_terms() -> Iterator[Term]:
@@ -231,8 +234,11 @@ def efo_procedure_terms() -> Iterator[Term]:
             or narrower[curie] > MAX_NARROWER
         ):
             continue
-        if not isinstance(ancestors, dict) or not ({EFO_MEASUREMENT, EFO_PROCESS} & set(ancestors)):
+        if not isinstance(ancestors, dict):
             continue
+        measured = EFO_MEASUREMENT in ancestors
+        if not measured and not (EFO_PROCESS in ancestors and _DIAGNOSTIC_PROCESS.search(label)):
+            continue  # EFO's processes include treatments ("cholecystectomy", "sedation")
         if len(label.split()) > 4 or re.search(r"\d|[(),:]", label):
             continue
         synonyms = [str(s) for s in entry.get("synonyms") or [] if len(str(s).split()) <= 4]
