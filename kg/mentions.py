@@ -152,6 +152,16 @@ def _domain_kinds(knowledge: Knowledge) -> dict[str, str]:
 _DEFINED = re.compile(r"\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,9})\)")
 
 
+def _abbreviates(short: str, before: str, words: str) -> bool:
+    """Whether ``short`` abbreviates ``words``, or the words up to ``len(short)`` before
+    them ("transesophageal echocardiography (TEE)", the term being "echocardiography"):
+    one of those words begins with the short form's first letter."""
+    if short[0].lower() == words[0].lower():
+        return True
+    leading = before.split()[-(len(short) - 1) :] if len(short) > 1 else []
+    return any(w[:1].lower() == short[0].lower() for w in leading)
+
+
 def _abbreviated(
     document: Document, located: list[tuple[ConceptMention, int, int]], unnegatable: set[str]
 ) -> list[ConceptMention]:
@@ -162,15 +172,16 @@ def _abbreviated(
     of the words it abbreviates and have two capitals at least."""
     defined: dict[str, ConceptMention] = {}
     sentences = {s.index: s for s in document.sentences}
-    for mention, _, mention_end in located:
+    for mention, mention_start, mention_end in located:
         text = sentences[mention.sentence_index].text
         after = _DEFINED.match(text, mention_end)
         if after is None:
             continue
         short = after.group("short")
-        if sum(c.isupper() for c in short) < 2 or short[0].lower() != mention.text[0].lower():
-            continue
-        defined.setdefault(short, mention)
+        if sum(c.isupper() for c in short) >= 2 and _abbreviates(
+            short, text[:mention_start], mention.text
+        ):
+            defined.setdefault(short, mention)
     if not defined:
         return []
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, defined)) + r")s?\b")

@@ -36,7 +36,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 8
+FORMAT = 9
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -55,10 +55,10 @@ _STOP_FORMS = frozenset(
         r"\w+",
         """
     disease syndrome disorder abnormality symptom sign finding status history normal positive
-    negative level levels count rest left right acute chronic severe mild time age weight
-    height sex male female death pregnancy response measurement protein test other type
+    negative level levels count rest left right acute chronic severe mild time age
+    sex male female death pregnancy response measurement protein test other type
     change increase decrease volume size area cell blood urine total free bone bones muscle
-    aortic birth trauma vitamin insulin diameter length findings complications complication
+    aortic birth trauma vitamin insulin diameter findings complications complication
     procedure procedures result results dose estimated request entire
 """,
     )
@@ -127,7 +127,7 @@ class Terminology:
                 if sensitive is not None and fold_dashes(text[start:end]) != sensitive:
                     continue
                 term = Term(*self.terms[number])
-                if term.category == "lab-test" and not _is_tested(text, start, end):
+                if _needs_a_result(term, key) and not _is_tested(text, start, end):
                     continue  # an analyte's name is a test only where it is tested
                 candidates.append(TermMatch(term, text[start:end], start, end))
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
@@ -197,6 +197,12 @@ _TESTED_BEFORE = re.compile(
     r"normal|abnormal|positive\s+(?:for|to)|negative\s+(?:for|to))\s+$",
     re.IGNORECASE,
 )
+
+
+def _needs_a_result(term: Term, key: str) -> bool:
+    """An analyte ("albumin"), and a measurement named by one everyday word ("weight",
+    "height", "length"), name a test only where it is tested."""
+    return term.category == "lab-test" or (term.source == "EFO" and " " not in key)
 
 
 def _is_tested(text: str, start: int, end: int) -> bool:
