@@ -27,7 +27,7 @@ one report. What the rules do:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal, TypedDict, TypeVar
@@ -204,7 +204,7 @@ def extract_case_facts(
     """The case facts of a document, each anchored to its sentence and words."""
     local = local_mentions(document, mentions, vocabulary)
     timeline = extract_timeline(document, local, vocabulary)
-    named = _with_tests(document, local, mentions)
+    named = with_terms(document, local, mentions, _is_test)
     examinations = current_examinations(document, timeline)
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
@@ -330,21 +330,31 @@ _NOT_A_TEST = ("SCT:363679005", "DCM:")
 """Procedures that give no value: imaging ("CT scan", "...graphy") and DICOM modalities."""
 
 
-def _with_tests(
+def _is_test(mention: ConceptMention) -> str | None:
+    """A terminology's test or observation ("blood pressure", "platelet count", "renal
+    function") is read as a lab test: what a value beside it measures (lab tests and
+    LOINC observations are local mentions already)."""
+    identifier = mention.identifier
+    if identifier is None or mention.category != "procedure":
+        return None
+    if identifier.startswith(_NOT_A_TEST) or identifier.startswith("LOINC:"):
+        return None
+    return "lab-test"
+
+
+def with_terms(
     document: Document,
     local: dict[int, list[LocalMention]],
     mentions: Sequence[ConceptMention],
+    kind: Callable[[ConceptMention], str | None],
 ) -> dict[int, list[LocalMention]]:
-    """The local mentions plus the terminology's tests and observations ("blood pressure",
-    "platelet count", "renal function"), read as lab tests: what a value beside them
-    measures (lab tests and LOINC observations are local mentions already)."""
+    """The local mentions plus the terminology mentions ``kind`` gives a category (a
+    vocabulary scheme's key) for, each then read as a concept of that category."""
     sentences = {s.index: s for s in document.sentences}
     named = {index: list(found) for index, found in local.items()}
     for mention in mentions:
-        identifier = mention.identifier
-        if identifier is None or mention.category != "procedure":
-            continue
-        if identifier.startswith(_NOT_A_TEST) or identifier.startswith("LOINC:"):
+        category = kind(mention)
+        if category is None:
             continue
         sentence = sentences[mention.sentence_index]
         start = text_offset(sentence, mention.start)
@@ -352,7 +362,7 @@ def _with_tests(
         concept = Concept(
             iri=mention.concept,
             pref_label=mention.label,
-            schemes=(SCHEME_PREFIX + "lab-test",),
+            schemes=(SCHEME_PREFIX + category,),
             labels=(mention.label,),
         )
         named[sentence.index].append(
@@ -362,7 +372,7 @@ def _with_tests(
                 end=end,
                 text=sentence.text[start:end],
                 negated=mention.negated,
-                categories=frozenset({"lab-test"}),
+                categories=frozenset({category}),
                 context=mention.context,
             )
         )

@@ -3,16 +3,21 @@ procedures named by their head word, findings from DICOM's SNOMED CT groups."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from kg.annotate import annotate
-from kg.document import Document
+from kg.claims import Claim
+from kg.document import ArticleMetadata, Document, Sentence, Span
 from kg.facts import CaseFacts
 from kg.ingest import ingest
 from kg.mentions import ConceptMention, find_mentions
+from kg.settings import SHARED_DIR
 from kg.vocabulary import Knowledge
+
+CASES = SHARED_DIR / "cases" / "maccrobat"
 
 REPORT = """Extensive lymphadenitis in a traveller: a case report
 
@@ -109,3 +114,95 @@ def test_a_list_of_tests_shares_the_result_it_states(lab_facts: CaseFacts) -> No
 def test_a_value_with_a_unit_is_a_lab_result_not_a_stated_one(lab_facts: CaseFacts) -> None:
     assert [lab.analyte.text for lab in lab_facts.labs] == ["Creatine kinase"]
     assert "Creatine kinase" not in {r.test.text for r in lab_facts.results}
+
+
+DISCUSSION = """Rhabdomyolysis in Legionnaires' disease: a case report
+
+CASE PRESENTATION
+
+A 62-year-old man presented with fever, cough and myalgia. He was diagnosed with acute \
+kidney injury.
+
+DISCUSSION
+
+Rhabdomyolysis may lead to acute kidney injury (1). Legionnaires' disease is associated \
+with hyponatremia and rhabdomyolysis (2, 3). Hypokalemia causes muscle weakness (4). \
+Pneumonia is not associated with pancreatitis (5).
+
+REFERENCES
+
+1. Doe J. Rhabdomyolysis and the kidney. J Nephrol 2010;1:1-2
+2. Roe R. Legionella and sodium. J Infect 2011;2:3-4
+3. Poe P. Legionella myositis. J Infect 2012;3:5-6
+4. Moe M. Potassium and muscle. J Physiol 2013;4:7-8
+5. Zoe Z. Pneumonia and pancreas. Pancreas 2014;5:9-10
+"""
+
+
+def _claims(document: Document, knowledge: Knowledge) -> dict[tuple[str, str], Claim]:
+    labels = {m.concept: m.text.lower() for m in find_mentions(document, knowledge)}
+    found = annotate(document, [], knowledge).claims
+    return {(labels[c.subject], labels[c.object]): c for c in found}
+
+
+def test_claims_link_terminology_concepts_the_discussion_names(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    path = tmp_path / "discussion.txt"
+    path.write_text(DISCUSSION, encoding="utf-8")
+    claims = _claims(ingest(path), knowledge)
+    # the words orient the link: rhabdomyolysis leads to the kidney injury, hedged by "may"
+    lead = claims[("rhabdomyolysis", "acute kidney injury")]
+    assert (lead.predicate, lead.modality, lead.hedged, lead.cited_references) == (
+        "causes",
+        "causal",
+        True,
+        (1,),
+    )
+    weakness = claims[("hypokalemia", "muscle weakness")]
+    assert (weakness.predicate, weakness.hedged, weakness.cited_references) == (
+        "causes",
+        False,
+        (4,),
+    )
+    # an association of two diseases, each claim of the list sharing the two references
+    for other in ("hyponatremia", "rhabdomyolysis"):
+        claim = claims[("legionnaires' disease", other)]
+        assert (claim.predicate, claim.modality) == ("associatedWith", "association")
+        assert (claim.cited_references, claim.shared_references) == ((), (2, 3))
+    denied = claims[("pneumonia", "pancreatitis")]
+    assert (denied.predicate, denied.negated) == ("associatedWith", True)
+
+
+def read_case(path: Path) -> Document:
+    """A MACCROBAT case text as a case-presentation section, one sentence per line."""
+    source = path.read_text(encoding="utf-8")
+    sentences: list[Sentence] = []
+    offset = 0
+    for line in source.splitlines(keepends=True):
+        text = line.strip()
+        if text:
+            start = offset + line.index(text)
+            span = Span(start, start + len(text))
+            sentences.append(Sentence(len(sentences), "Case presentation", text, (span,)))
+        offset += len(line)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    return Document(
+        path.stem, source, digest, ArticleMetadata(title=path.stem), (), tuple(sentences)
+    )
+
+
+def test_claims_on_a_real_case_text_say_what_its_sentences_state(
+    knowledge: Knowledge,
+) -> None:
+    # MACCROBAT PMID 27904130 (CC BY 4.0), as published: "liver cirrhosis resulting from
+    # hepatitis B"; PMID 22514576: "Epistaxis was considered to be due to heart failure".
+    cirrhosis = _claims(read_case(CASES / "27904130.txt"), knowledge)
+    assert cirrhosis[("hepatitis b", "liver cirrhosis")].predicate == "causes"
+    epistaxis = _claims(read_case(CASES / "22514576.txt"), knowledge)
+    claim = epistaxis[("heart failure", "epistaxis")]
+    assert (claim.predicate, claim.modality, claim.kind) == (
+        "causes",
+        "causal",
+        "authors' interpretation",
+    )
