@@ -36,7 +36,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 9
+FORMAT = 11
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -149,7 +149,7 @@ _IMAGING_HEAD = re.compile(
     re.IGNORECASE,
 )
 _DIAGNOSTIC_HEAD = re.compile(
-    r"\b(?:[a-z]+scop(?:y|ies)|(?!(?:a?sym|geo)metry)[a-z]+metry|examinations?|exams?|auscultation|autopsy|necropsy|"
+    r"\b(?:[a-z]+scop(?:y|ies)|(?!(?:a?sym|geo)metry)[a-z]+metry|examinations?|exams?|auscultation|autopsy|necropsy|pathology|"
     r"histology|histopathology|cytology|biopsies|sequencing|karyotyp\w*|"
     r"immunostaining|workup|work-up|vital\s+signs|laboratory\s+[a-z]+)\b|\b(?:RT-)?PCR\b",
     re.IGNORECASE,
@@ -242,8 +242,11 @@ def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> T
         table.append((term.curie, term.label, term.synonyms, term.category, term.source))
         for name in dict.fromkeys((term.label, *term.synonyms)):
             short = name != term.label and len(name) <= 4 and " " not in name
-            if short and term.source in ("HP", "MONDO", "EFO"):
-                continue  # "AFP", "RA", "arms", "fed": a synonym this short names many things
+            tested = term.category == "lab-test" and is_abbreviation(name)
+            if short and term.source in ("HP", "MONDO", "EFO") and not tested:
+                # "RA", "arms", "fed": a synonym this short names many things; an analyte's
+                # abbreviation ("LDH") counts, in its letter case, where it is tested
+                continue
             if " " not in name and name[:1].isupper() and name[1:].islower():
                 name = name.lower()  # "Nodule": sentence case, so its plural is "nodules"
             if fold(name) in _STOP_FORMS or fold(name) in _STOP_PHRASES:

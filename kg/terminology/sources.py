@@ -348,16 +348,30 @@ FINDING_HEADS = frozenset(
     fever pain dilatation enlargement occlusion thrombosis dissection rupture perforation
     abscess fistula deformity calcification necrosis fibrosis atrophy hypertrophy hyperplasia
     inflammation erythema polyp plaque papule granuloma compression detachment proliferation
-    deterioration accumulation deposition steatosis tenderness spasm weakness""",
+    deterioration accumulation deposition steatosis tenderness spasm weakness hematoma
+    thinning ischemia regurgitation insufficiency shunt prolapse opacity""",
     )
 )
 """Pathological head nouns: each counts as a finding's name only where HPO itself ends
 at least ``MIN_HEAD_USES`` of its labels with it ("Renal cyst", "Aortic stenosis")."""
-MIN_HEAD_USES = 8
+MIN_HEAD_USES = 3
+
+
+PARTICIPLES = {
+    "dilatation": "dilated",
+    "enlargement": "enlarged",
+    "thickening": "thickened",
+    "swelling": "swollen",
+    "infiltration": "infiltrated",
+    "prolapse": "prolapsed",
+}
+"""The adjective a finding's head noun is written as ("a dilated left ventricle")."""
 
 
 def finding_head_term() -> Term:
-    """The clinical finding, named by the head nouns HPO's labels end in."""
+    """The clinical finding, named by the head nouns HPO's labels end in (and the
+    adjectives of those nouns)."""
     uses = Counter(t.label.split()[-1].lower() for t in hpo_terms() if " " in t.label)
     heads = sorted(h for h in FINDING_HEADS if uses[h] >= MIN_HEAD_USES)
-    return Term(CLINICAL_FINDING[0], CLINICAL_FINDING[1], tuple(heads), "sign", "SCT")
+    named = [*heads, *(PARTICIPLES[h] for h in heads if h in PARTICIPLES)]
+    return Term(CLINICAL_FINDING[0], CLINICAL_FINDING[1], tuple(named), "sign", "SCT")
