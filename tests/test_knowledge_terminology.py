@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import DCTERMS, PROV
 
 from kg.annotate import annotate
 from kg.claims import Claim
@@ -14,6 +15,8 @@ from kg.document import ArticleMetadata, Document, Sentence, Span
 from kg.facts import CaseFacts
 from kg.ingest import ingest
 from kg.mentions import ConceptMention, find_mentions
+from kg.rdf.annotations import annotation_graph
+from kg.rdf.namespaces import OA
 from kg.settings import SHARED_DIR
 from kg.vocabulary import Knowledge
 
@@ -206,3 +209,21 @@ def test_claims_on_a_real_case_text_say_what_its_sentences_state(
         "causal",
         "authors' interpretation",
     )
+
+
+def test_a_dicom_code_mention_is_derived_from_the_dicom_source(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    document = ingest(path)
+    graph = annotation_graph(document, annotate(document, [], knowledge))
+    sources = {
+        str(source)
+        for term, identifier in graph.subject_objects(DCTERMS.identifier)
+        if str(identifier).startswith("DCM:")
+        for annotation in graph.subjects(OA.hasBody, term)
+        for source in graph.objects(annotation, PROV.wasDerivedFrom)
+    }
+    # DICOM's tables give SNOMED CT, LOINC and DCM codes alike: one source
+    assert [s.rsplit("/", 1)[1] for s in sources] == ["sct"]

@@ -253,6 +253,13 @@ _PROCEDURE_GROUP = re.compile(
 )
 
 
+def source_key(identifier: str) -> str:
+    """The key of the source an identifier comes from: DICOM's tables give SNOMED CT,
+    LOINC and DICOM's own (DCM) codes alike."""
+    prefix = identifier.split(":", 1)[0]
+    return "SCT" if prefix in ("LOINC", "DCM") else prefix
+
+
 def dicom_source() -> Source:
     version = _package_version("pydicom")
     return Source(
