@@ -130,9 +130,11 @@ class Terminology:
                 if _needs_a_result(term, key) and not _is_tested(text, start, end):
                     continue  # an analyte's name is a test only where it is tested
                 candidates.append(TermMatch(term, text[start:end], start, end))
+        # the longest words win, a term before a procedure's head word of the same length
+        candidates += procedure_heads(text)
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
         taken: list[TermMatch] = []
-        for match in [*candidates, *procedure_heads(text)]:
+        for match in candidates:
             if all(match.end <= t.start or match.start >= t.end for t in taken):
                 taken.append(match)
         return sorted(taken, key=lambda m: m.start)
@@ -160,6 +162,8 @@ _COMPOUND_HEAD = re.compile(
     r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?)"
     r"(?:\s+(?:tests?|levels?|studies))?\b"
 )
+_VITAL_SIGN = re.compile(r"\b(?:temperature|pulse|weight|height)\b", re.IGNORECASE)
+"""A vital sign or body measure named by one word: a procedure where a value follows."""
 _NOT_MODIFIER = frozenset(
     re.findall(
         r"\w+",
@@ -183,6 +187,9 @@ def procedure_heads(text: str) -> Iterator[TermMatch]:
         yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
     for match in _COMPOUND_HEAD.finditer(text):
         if match.group("modifier").lower() not in _NOT_MODIFIER:
+            yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
+    for match in _VITAL_SIGN.finditer(text):
+        if _VALUE_NEAR.match(text, match.end()):
             yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
 
 
