@@ -153,13 +153,15 @@ _IMAGING_HEAD = re.compile(
 _DIAGNOSTIC_HEAD = re.compile(
     r"\b(?:[a-z]+scop(?:y|ies)|(?!(?:a?sym|geo)metry)[a-z]+metry|examinations?|exams?|auscultation|autopsy|necropsy|pathology|"
     r"histology|histopathology|cytology|biopsies|sequencing|karyotyp\w*|"
-    r"immunostaining|workup|work-up|vital\s+signs|laboratory\s+[a-z]+)\b|\b(?:RT-)?PCR\b",
+    r"immunostaining|workup|work-up|vital\s+signs|laboratory\s+[a-z]+|cultures?|"
+    r"polymerase\s+chain\s+reaction)\b|\b(?:RT-)?PCR\b",
     re.IGNORECASE,
 )
 _COMPOUND_HEAD = re.compile(
     r"\b(?P<modifier>[A-Za-z][\w-]*)\s+(?P<head>functions?|counts?|tests?|assays?|"
     r"cultures?|staining|stains?|studies|study|analysis|evaluation|screening|monitoring|"
-    r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?)"
+    r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?|"
+    r"ratio|interval|gas|diameter|status)"
     r"(?:\s+(?:tests?|levels?|studies))?\b"
 )
 _VITAL_SIGN = re.compile(r"\b(?:temperature|pulse|weight|height)\b", re.IGNORECASE)
