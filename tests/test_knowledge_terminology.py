@@ -227,3 +227,13 @@ def test_a_dicom_code_mention_is_derived_from_the_dicom_source(
     }
     # DICOM's tables give SNOMED CT, LOINC and DCM codes alike: one source
     assert [s.rsplit("/", 1)[1] for s in sources] == ["sct"]
+
+
+def test_a_body_part_is_never_a_finding(knowledge: Knowledge) -> None:
+    terminology = knowledge.terminology
+    assert terminology is not None
+    for words in ("appendix", "left common carotid artery", "axillary lymph node"):
+        term = terminology.named(words)
+        assert term is None or term.category != "sign", words
+    mass = terminology.named("mass")
+    assert mass is not None and mass.category == "sign"
