@@ -31,7 +31,7 @@ DASHBOARD_QUERIES = [
 ]
 sys.path.insert(0, str(DASHBOARDS))
 
-from kgdash import data  # noqa: E402
+from kgdash import data, graph, warm  # noqa: E402
 
 
 def _app(store: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> AppTest:
@@ -307,3 +307,21 @@ def test_answers_are_cached_per_store_version_so_a_new_build_shows_at_once(
     assert data.saved("case_list").rows[0]["title"] == before != MARKUP_TITLE  # cached
     retitle(copy)
     assert data.saved("case_list").rows[0]["title"] == MARKUP_TITLE
+
+
+def test_warming_answers_every_pages_first_render_before_the_first_visitor(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `kg dashboard` runs before it listens: afterwards no page's first render needs
+    the store (imports done, every panel's answer cached for the published version)."""
+    monkeypatch.setenv("KG_STORE", str(seed_store))
+    data.clear_caches()
+    graph._whole.clear()
+    warm.warm()
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a page asked the store after warming")
+
+    monkeypatch.setattr(data.store(), "query", refuse)
+    for page in [*PAGES, "views/resolve.py"]:
+        _app(seed_store, monkeypatch, page)
