@@ -1,7 +1,7 @@
 """Warm the dashboard's process before its server takes the first visitor.
 
 Why: a first visitor would otherwise wait for the page modules' imports (pandas, altair,
-networkx, the two components, the resolver), the store opening and every panel's first
+networkx, the resolver), the store opening and every panel's first
 query. `kg dashboard` (kg.commands.dashboard) calls ``warm()`` in the server's own process
 before `streamlit run` starts listening, so all of that is already in ``sys.modules`` and in
 the shared caches (kgdash.data's answers, kgdash.graph's whole graph) keyed by the same
@@ -20,12 +20,12 @@ from rdflib import URIRef
 from kg.errors import KgError
 from kgdash import data, graph, literature
 
+# Not the graph and editor components: a component registers itself with the server only
+# when first imported inside a script run, so importing one here would leave it unserved.
 PAGE_MODULES = (
     "altair",
     "pandas",
     "networkx",
-    "st_link_analysis",
-    "code_editor",
     "kg.query",
     "kg.citeformats",
     "kg.resolve",

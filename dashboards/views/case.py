@@ -115,11 +115,24 @@ if selected_sentence is not None:
     st.caption(f"Sentence {selected_sentence} (the selected fact's) is highlighted.")
 else:
     st.caption("Select a row of the timeline or the lab table to highlight its sentence.")
+numbered = [(int(row["position"]), f"[{row['position']}] {row['text']}") for row in sentences.rows]
 with st.container(height=400):
-    for row in sentences.rows:
-        position = int(row["position"])
+    # Three elements, not one per sentence: the text before, the highlighted sentence, after.
+    before = [
+        line
+        for position, line in numbered
+        if selected_sentence is None or position < selected_sentence
+    ]
+    if before:
+        st.markdown("  \n".join(map(kgcase.plain, before)))
+    for position, line in numbered:
         if position == selected_sentence:
-            st.warning(f"[{position}] {row['text']}", icon=":material/arrow_right:")
-        else:
-            st.text(f"[{position}] {row['text']}")
+            st.warning(line, icon=":material/arrow_right:")
+    after = [
+        line
+        for position, line in numbered
+        if selected_sentence is not None and position > selected_sentence
+    ]
+    if after:
+        st.markdown("  \n".join(map(kgcase.plain, after)))
 show_sparql(sentences, "sentences")
