@@ -18,8 +18,8 @@ import pandas as pd
 from kgdash.data import Rows
 
 PANELS = (
-    ("related_to_case", "Works related to the case"),
     ("top_cited", "Most cited works in the network"),
+    ("related_to_case", "Works related to the case"),
     ("works_by_year", "Works by year"),
     ("prior_works", "Prior works"),
     ("derivative_works", "Derivative works"),

@@ -103,10 +103,21 @@ if case_iri is not None:
     st.subheader("Imaging")
     measurements = [r for r in quantities.rows if r["kind"] == "imaging"]
     findings = saved("case_imaging_findings", case=case_iri)
-    for modality, items in kgcase.by_modality(findings.rows, measurements).items():
-        with st.container(border=True):
-            st.markdown(f"**{kgcase.plain(modality)}**")
-            st.dataframe(items, hide_index=True)
+    imaging = [
+        {"modality": modality, **item}
+        for modality, items in kgcase.by_modality(findings.rows, measurements).items()
+        for item in items
+    ]
+    st.caption("Findings and measurements grouped by the modality that showed them.")
+    picked_imaging = st.dataframe(
+        imaging,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="imaging-table",
+    )
+    if picked_imaging is not None and picked_imaging.selection.rows:
+        selected_sentence = int(imaging[picked_imaging.selection.rows[0]]["sentence"])
     show_sparql(quantities, "quantities")
     show_sparql(findings, "imaging")
 
@@ -114,7 +125,7 @@ st.subheader("Source text")
 if selected_sentence is not None:
     st.caption(f"Sentence {selected_sentence} (the selected fact's) is highlighted.")
 else:
-    st.caption("Select a row of the timeline or the lab table to highlight its sentence.")
+    st.caption("Select a row of the timeline, lab or imaging table to highlight its sentence.")
 numbered = [(int(row["position"]), f"[{row['position']}] {row['text']}") for row in sentences.rows]
 with st.container(height=400):
     # Three elements, not one per sentence: the text before, the highlighted sentence, after.

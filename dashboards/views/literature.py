@@ -169,14 +169,13 @@ else:
     for rows in (related, edges, works):
         show_sparql(rows, f"network-{rows.name}")
 
-for name, title in kglit.PANELS:
-    rows = saved(name)
-    with st.container(border=True):
-        st.markdown(f"**{title}**")
-        if missing(rows, title.lower()):
-            continue
-        if not rows.rows:
-            st.caption("The query ran and found nothing in this graph.")
-        else:
-            st.dataframe(rows.rows, hide_index=True)
-        show_sparql(rows, name)
+st.subheader("Related-literature queries")
+titles = dict(kglit.PANELS)
+name = st.selectbox("Query", list(titles), format_func=titles.__getitem__, key="literature-panel")
+rows = saved(name)
+if not missing(rows, titles[name].lower()):
+    if not rows.rows:
+        st.caption("The query ran and found nothing in this graph.")
+    else:
+        st.dataframe(rows.rows, hide_index=True)
+    show_sparql(rows, name)
