@@ -25,22 +25,13 @@ class SizeStyle:
         return {"selector": "node", "style": {"width": "data(size)", "height": "data(size)"}}
 
 
-def whole_graph() -> nx.Graph:
-    mentions, claims, references = (
-        saved("explore_mentions"),
-        saved("explore_claims"),
-        saved("explore_references"),
-    )
-    return kggraph.build(mentions, claims, references)
-
-
 st.title("Explore")
 st.caption(
     "Cases, the concepts they name, the claims they make and the references behind them. "
     "Click a node for its details; search and depth narrow the view."
 )
 
-full = whole_graph()
+full = kggraph.whole()
 categories = sorted({c for _, c in full.nodes(data="category") if c})
 
 with st.sidebar:
