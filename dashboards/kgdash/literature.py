@@ -240,7 +240,9 @@ def year_map(view: Network) -> tuple[alt.LayerChart | alt.FacetChart | None, int
         columns=["year", "citations", "year2", "citations2"],
     )
     y_scale = alt.Scale(type="symlog")
-    x = alt.X("year:Q", title="publication year", axis=alt.Axis(format="d"))
+    x = alt.X(
+        "year:Q", title="publication year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False)
+    )
     links = (
         alt.Chart(lines)
         .mark_rule(opacity=0.25, color="#7f8c8d")

@@ -106,7 +106,8 @@ if years:
             x=alt.X("year:O"),
             y=alt.Y("references:Q", axis=alt.Axis(tickMinStep=1)),
             tooltip=["year:O", "references:Q"],
-        ),
+        )
+        .properties(height=180),
         width="stretch",
     )
 else:
