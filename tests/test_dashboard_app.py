@@ -356,3 +356,7 @@ def test_warming_answers_every_pages_first_render_before_the_first_visitor(
     monkeypatch.setattr(data.store(), "query", refuse)
     for page in [*PAGES, "views/resolve.py"]:
         _app(seed_store, monkeypatch, page)
+    sparql = _app(seed_store, monkeypatch, "views/sparql.py")  # a saved query, unchanged
+    sparql.selectbox[0].set_value("concepts_by_category").run()
+    sparql.button[-1].click().run()
+    assert not sparql.exception and len(sparql.dataframe[-1].value) > 0
