@@ -321,6 +321,10 @@ def test_a_panels_sparql_opens_on_the_sparql_page(
     seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = _app(seed_store, monkeypatch, "views/case.py")
+    assert not [b for b in app.button if b.label == "Open on the SPARQL page"]  # drawn when open
+    app.session_state["show-sparql-patient"] = True  # the user opens the patient's expander
+    app.run()
+    assert "# title: A case's patient" in app.code[0].value
     next(b for b in app.button if b.label == "Open on the SPARQL page").click().run()
     assert app.title[0].value == "SPARQL"
     editor = json.loads(app.get("component_instance")[0].proto.json_args)

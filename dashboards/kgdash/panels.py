@@ -10,11 +10,17 @@ SPARQL_PAGE = "views/sparql.py"
 SPARQL_TEXT_KEY = "sparql_text"
 SPARQL_CHOICE_KEY = "sparql-saved"
 WRITE_YOUR_OWN = "(write your own)"
+SPARQL_EXPANDER = "show-sparql-"
+"""Key prefix of a panel's SPARQL expander (its session state: open or not)."""
 
 
 def show_sparql(rows: Rows, key: str) -> None:
-    """Scholia-style: the SPARQL behind a panel, and a button to open it on the SPARQL page."""
-    with st.expander(f"SPARQL: {rows.name}"):
+    """Scholia-style: the SPARQL behind a panel, and a button to open it on the SPARQL page.
+    Drawn only once opened: a page holds several, and highlighting each costs the browser."""
+    box = st.expander(f"SPARQL: {rows.name}", key=f"{SPARQL_EXPANDER}{key}", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.code(rows.text, language="sparql")
         if st.button("Open on the SPARQL page", key=f"open-{key}"):
             st.session_state[SPARQL_TEXT_KEY] = rows.text

@@ -14,6 +14,8 @@ from kgdash.panels import missing, show_sparql
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 FORCE_KEY = "literature-force"
+VIEW_KEY = "literature-view"
+VIEWS = ("Force view", "Year and citations", "Works")
 
 
 class DataStyle:
@@ -147,26 +149,32 @@ else:
             f"{view.omitted_works} works and {view.omitted_links} links were left out to "
             f"stay under {kglit.MAX_ELEMENTS} elements (the best related and most cited kept)."
         )
-    force_tab, year_tab, table_tab = st.tabs(["Force view", "Year and citations", "Works"])
-    with force_tab:
-        force_view(view)
-    with year_tab:
-        chart, unplaced = kglit.year_map(view)
-        st.caption(
-            "Litmaps-style: across, the year; up, how many works in the network cite it (log); "
-            "dot size, similarity to the case; lines, citation links."
-            + (f" {unplaced} works with no known year are not placed." if unplaced else "")
-        )
-        if chart is not None:
-            st.altair_chart(chart, width="stretch")
-    with table_tab:
-        st.dataframe(
-            kglit.table(view),
-            hide_index=True,
-            column_config={
-                "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi.org/(.*)")
-            },
-        )
+    # Only the open view is drawn (each is costly in the browser); switching reruns.
+    force_tab, year_tab, table_tab = st.tabs(
+        list(VIEWS), key=VIEW_KEY, on_change="rerun", default=VIEWS[0]
+    )
+    if force_tab.open:
+        with force_tab:
+            force_view(view)
+    if year_tab.open:
+        with year_tab:
+            chart, unplaced = kglit.year_map(view)
+            st.caption(
+                "Litmaps-style: across, the year; up, how many works in the network cite it "
+                "(log); dot size, similarity to the case; lines, citation links."
+                + (f" {unplaced} works with no known year are not placed." if unplaced else "")
+            )
+            if chart is not None:
+                st.altair_chart(chart, width="stretch")
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(
+                kglit.table(view),
+                hide_index=True,
+                column_config={
+                    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi.org/(.*)")
+                },
+            )
     for rows in (related, edges, works):
         show_sparql(rows, f"network-{rows.name}")
 
