@@ -163,3 +163,18 @@ def test_rings_citation_counts_and_the_cap() -> None:
     capped = literature.network("case", edges, works, related, limit=5)
     assert list(capped.works) == ["case", "a", "b"] and capped.omitted_works == 2
     assert len(capped.works) + len(capped.links) <= 5
+
+
+def test_clicking_a_related_work_shows_its_year_citations_score_and_why(
+    related_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _literature(related_store, monkeypatch)
+    app.session_state["literature-force"] = {
+        "action": "clicked",
+        "data": {"type": "tap", "target_id": CITER, "target_group": "nodes"},
+        "timestamp": 1,
+    }
+    app.run()
+    texts = "\n".join(t.value for t in app.text)
+    assert "Related: " in texts and "similarity " in texts
+    assert "Why related: " in texts and "cites references 1 and 2" in texts

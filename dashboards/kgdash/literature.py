@@ -175,6 +175,7 @@ def force_elements(view: Network) -> dict[str, list[dict[str, Any]]]:
                 "label": "RELATED",
                 "source": view.case,
                 "target": w.iri,
+                "score": round(w.score or 0, 3),
                 "weight": round(1 + 3 * (w.score or 0), 2),
             }
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from kgdash.data import Rows
@@ -42,3 +44,17 @@ def missing(rows: Rows, what: str) -> bool:
 def text(value: str) -> None:
     """Text from a document or Crossref, shown as text: never interpreted as Markdown/HTML."""
     st.text(value)
+
+
+class DataStyle:
+    """A Cytoscape style rule, e.g. a node's size from its data (st-link-analysis passes any
+    object with a ``dump()`` straight to Cytoscape's stylesheet)."""
+
+    def __init__(self, selector: str, style: dict[str, str]) -> None:
+        self.selector, self.style = selector, style
+
+    def dump(self) -> dict[str, Any]:
+        return {"selector": self.selector, "style": self.style}
+
+
+SIZE_FROM_DATA = DataStyle("node", {"width": "data(size)", "height": "data(size)"})

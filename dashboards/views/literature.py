@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 from kgdash import literature as kglit
 from kgdash.data import saved
-from kgdash.panels import missing, show_sparql
+from kgdash.panels import SIZE_FROM_DATA, DataStyle, missing, show_sparql
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 FORCE_KEY = "literature-force"
 VIEW_KEY = "literature-view"
 VIEWS = ("Force view", "Year and citations", "Works")
-
-
-class DataStyle:
-    """A Cytoscape style mapping from each element's data (st-link-analysis passes any
-    object with a ``dump()`` straight to Cytoscape's stylesheet)."""
-
-    def __init__(self, selector: str, style: dict[str, str]) -> None:
-        self.selector, self.style = selector, style
-
-    def dump(self) -> dict[str, Any]:
-        return {"selector": self.selector, "style": self.style}
 
 
 @st.fragment
@@ -38,7 +26,7 @@ def force_view(view: kglit.Network) -> None:
         layout="fcose",
         node_styles=[
             *(NodeStyle(ring, colour, caption="name") for ring, colour in kglit.COLOURS.items()),
-            DataStyle("node", {"width": "data(size)", "height": "data(size)"}),
+            SIZE_FROM_DATA,
         ],
         edge_styles=[
             EdgeStyle("CITES", directed=True),
