@@ -27,7 +27,7 @@ one report. What the rules do:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal, TypedDict, TypeVar
@@ -35,13 +35,22 @@ from typing import Literal, TypedDict, TypeVar
 from kg.concepts import Concept, Vocabulary
 from kg.document import Document, Sentence, Span
 from kg.mentions import ConceptMention
-from kg.quantities import Comparator, Quantity, ReferenceRange, find_quantities, find_ranges
+from kg.quantities import (
+    NUMBER,
+    Comparator,
+    Quantity,
+    ReferenceRange,
+    find_quantities,
+    find_ranges,
+)
 from kg.sentences import (
+    SCHEME_PREFIX,
     LocalMention,
     ancestors,
     is_authors_voice,
     is_case_section,
     local_mentions,
+    text_offset,
 )
 from kg.timeline import (
     TimelineEvent,
@@ -146,12 +155,26 @@ class Measurement:
 
 
 @dataclass(frozen=True)
+class StatedResult:
+    """A test's result the report states in words or as a bare number, with no unit
+    ("renal function was normal", "blood cultures were negative", "pH of 7.45"): the words
+    are kept as written; ``flag`` is what they say of it, when they say it."""
+
+    test: Term
+    result: str
+    flag: Flag
+    sentence_index: int
+    span: Span
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     patient: Patient | None = None
     microbiology: tuple[Microbiology, ...] = ()
     labs: tuple[LabResult, ...] = ()
     measurements: tuple[Measurement, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
+    results: tuple[StatedResult, ...] = ()
 
 
 def abnormal_flag(
@@ -181,17 +204,22 @@ def extract_case_facts(
     """The case facts of a document, each anchored to its sentence and words."""
     local = local_mentions(document, mentions, vocabulary)
     timeline = extract_timeline(document, local, vocabulary)
+    named = with_terms(document, local, mentions, _is_test)
     examinations = current_examinations(document, timeline)
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
+    results: list[StatedResult] = []
     for sentence in document.sentences:
-        found = local[sentence.index]
-        for reading in _readings(sentence, found, vocabulary):
+        found = named[sentence.index]
+        readings = _readings(sentence, found, vocabulary)
+        for reading in readings:
             if reading.kind == "lab":
                 labs.append(_lab(sentence, reading))
             else:
                 modality = _modality(document, local, sentence, reading, examinations)
                 measurements.append(_measurement(sentence, reading, modality, vocabulary))
+        if is_case_section(sentence.section):
+            results += _stated_results(sentence, found, readings, vocabulary)
     patient = _patient(document, local)
     if patient is not None:
         patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
@@ -201,10 +229,156 @@ def extract_case_facts(
         labs=tuple(_merge_repeats(labs)),
         measurements=tuple(_merge_repeats(measurements)),
         timeline=timeline,
+        results=tuple(results),
     )
 
 
 F = TypeVar("F", LabResult, Measurement)
+
+_RESULT_WORDS = (
+    r"within\s+(?:the\s+)?normal\s+(?:limits|ranges?)|in\s+(?:the\s+)?normal\s+ranges?|"
+    r"normal|abnormal|negative|positive|elevated|increased|decreased|reduced|low|high|raised|"
+    r"unremarkable|prolonged|absent|present|improved|good|poor|stable|intact|deteriorated|"
+    r"normali[sz]ed|preserved|impaired|depressed|diminished"
+)
+_RESULT_AFTER = re.compile(
+    r"(?:\s+(?:levels?|counts?|tests?|values?|results?|\([^()]{1,12}\)))?"
+    r"(?:\s*(?:was|were|is|are|remained|returned|came\s+back|of|:|=)"
+    r"(?:\s+(?:also|still|all|both|again|slightly|mildly|markedly|significantly|very|"
+    r"completely|persistently|otherwise))*\s+"
+    rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?)(?![\w/.%]|\s*(?:{NUMBER}))|"
+    r"(?:\s*(?:was|were|is|are|remained|returned|came\s+back|:))?"
+    r"(?:\s+(?:also|still|all|both|again|slightly|mildly|markedly|significantly|very|"
+    r"completely|persistently|otherwise))*\s+"
+    rf"(?P<words>{_RESULT_WORDS})\b)",
+    re.IGNORECASE,
+)
+
+
+_RESULT_BEFORE = re.compile(
+    rf"(?P<words>{_RESULT_WORDS})(?:\s+(?:to|for|of))?\s+$",
+    re.IGNORECASE,
+)
+_LIST_BETWEEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
+_LATER_IN_CLAUSE = re.compile(
+    r"^[^.;:]*?\b(?:was|were|is|are|remained)\s+(?:(?:all|also|both|still)\s+)?"
+    rf"(?P<words>{_RESULT_WORDS})\b",
+    re.IGNORECASE,
+)
+
+
+def _stated_results(
+    sentence: Sentence,
+    found: list[LocalMention],
+    readings: list[_Reading],
+    vocabulary: Vocabulary,
+) -> list[StatedResult]:
+    """Results a test's clause states in words or as a bare number, where no value with a
+    unit is read for it: right after its name ("... was normal", "... of 7.45",
+    "... 120/80"), right before it ("normal sinus rhythm", "positive for p16"), or shared
+    by the list it stands in ("CRP, ESR and ferritin were normal", "negative for CK20, p63
+    and EGFR")."""
+    text = sentence.text
+    valued = {r.mention.start for r in readings if r.mention is not None}
+    tests = [m for m in found if "lab-test" in m.categories and m.start not in valued]
+    stated: list[tuple[str, int, int] | None] = []
+    for mention in tests:
+        after = _RESULT_AFTER.match(text, mention.end)
+        before = _RESULT_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        if after is not None:
+            name = "number" if after.group("number") else "words"
+            stated.append((after.group(name), after.start(name), after.end(name)))
+        elif before is not None:
+            stated.append((before.group("words"), before.start("words"), before.end("words")))
+        else:
+            stated.append(None)
+    for _ in range(len(tests)):  # a list shares its result, from either end
+        for number in range(len(tests) - 1):
+            left, right = tests[number], tests[number + 1]
+            if not _LIST_BETWEEN.match(text[left.end : right.start]):
+                continue
+            if stated[number] is None and stated[number + 1] is not None:
+                stated[number] = stated[number + 1]
+            elif stated[number + 1] is None and stated[number] is not None:
+                stated[number + 1] = stated[number]
+    for number, mention in enumerate(tests):
+        if stated[number] is None:
+            later = _LATER_IN_CLAUSE.match(text, mention.end)
+            if later is not None:
+                stated[number] = (later.group("words"), later.start("words"), later.end("words"))
+    results: list[StatedResult] = []
+    for mention, result in zip(tests, stated, strict=True):
+        if result is None:
+            continue
+        words, start, end = result
+        flagged = _STATED_RE.fullmatch(words)
+        flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
+        concept = mention.concept.iri if mention.concept.iri in vocabulary.concepts else None
+        results.append(
+            StatedResult(
+                test=Term(mention.text, concept),
+                result=words,
+                flag=flag,
+                sentence_index=sentence.index,
+                span=sentence.source_span(min(start, mention.start), max(end, mention.end)),
+            )
+        )
+    return results
+
+
+_NOT_A_TEST = ("SCT:363679005", "DCM:")
+"""Procedures that give no value: imaging ("CT scan", "...graphy") and DICOM modalities."""
+
+
+def _is_test(mention: ConceptMention) -> str | None:
+    """A terminology's test or observation ("blood pressure", "platelet count", "renal
+    function") is read as a lab test: what a value beside it measures (lab tests and
+    LOINC observations are local mentions already)."""
+    identifier = mention.identifier
+    if identifier is None or mention.category != "procedure":
+        return None
+    if identifier.startswith(_NOT_A_TEST) or identifier.startswith("LOINC:"):
+        return None
+    return "lab-test"
+
+
+def with_terms(
+    document: Document,
+    local: dict[int, list[LocalMention]],
+    mentions: Sequence[ConceptMention],
+    kind: Callable[[ConceptMention], str | None],
+) -> dict[int, list[LocalMention]]:
+    """The local mentions plus the terminology mentions ``kind`` gives a category (a
+    vocabulary scheme's key) for, each then read as a concept of that category."""
+    sentences = {s.index: s for s in document.sentences}
+    named = {index: list(found) for index, found in local.items()}
+    for mention in mentions:
+        category = kind(mention)
+        if category is None:
+            continue
+        sentence = sentences[mention.sentence_index]
+        start = text_offset(sentence, mention.start)
+        end = text_offset(sentence, mention.end - 1) + 1
+        concept = Concept(
+            iri=mention.concept,
+            pref_label=mention.label,
+            schemes=(SCHEME_PREFIX + category,),
+            labels=(mention.label,),
+        )
+        named[sentence.index].append(
+            LocalMention(
+                concept=concept,
+                start=start,
+                end=end,
+                text=sentence.text[start:end],
+                negated=mention.negated,
+                categories=frozenset({category}),
+                context=mention.context,
+            )
+        )
+    for found in named.values():
+        found.sort(key=lambda m: m.start)
+    return named
 
 
 # --- patient -------------------------------------------------------------------------------

@@ -38,7 +38,16 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, XSD
 from kg.claims import Claim
 from kg.curation import curation_path
 from kg.document import Document, Sentence, Span
-from kg.facts import CaseFacts, LabResult, Measurement, Microbiology, Patient, Term, quantified
+from kg.facts import (
+    CaseFacts,
+    LabResult,
+    Measurement,
+    Microbiology,
+    Patient,
+    StatedResult,
+    Term,
+    quantified,
+)
 from kg.mentions import text_quotes
 from kg.rdf.document import (
     add_text_target,
@@ -88,6 +97,8 @@ def facts_graph(document: Document, facts: CaseFacts) -> Graph:
         _add_quantity(graph, document, key, case, lab)
     for measurement in facts.measurements:
         _add_quantity(graph, document, key, case, measurement)
+    for result in facts.results:
+        _add_stated_result(graph, document, key, case, result)
     for number, event in enumerate(facts.timeline, start=1):
         _add_event(graph, document, key, case, event, number)
     return graph
@@ -204,6 +215,22 @@ def _add_microbiology(
     if finding.specimen:
         graph.add((resource, CKG.specimen, Literal(finding.specimen)))
     _add_evidence(graph, document, key, resource, [finding.sentence_index], finding.span)
+
+
+def _add_stated_result(
+    graph: Graph, document: Document, key: str, case: URIRef, result: StatedResult
+) -> None:
+    resource = document_iri(
+        key, "result", f"{result.sentence_index}-{slug(result.test.text)}-{slug(result.result)}"
+    )
+    graph.add((case, CKG.hasFinding, resource))
+    graph.add((resource, RDF.type, CKG.StatedResult))
+    graph.add((resource, RDFS.label, Literal(f"{result.test.text}: {result.result}")))
+    _add_concept(graph, resource, CKG.concept, result.test)
+    graph.add((resource, CKG.statedResult, Literal(result.result)))
+    if result.flag in _FLAGS:
+        graph.add((resource, CKG.abnormalFlag, _FLAGS[result.flag]))
+    _add_evidence(graph, document, key, resource, [result.sentence_index], result.span)
 
 
 def _decimal(value: Decimal) -> Literal:
