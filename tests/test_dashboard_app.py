@@ -321,6 +321,10 @@ def test_a_panels_sparql_opens_on_the_sparql_page(
     seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = _app(seed_store, monkeypatch, "views/case.py")
+    assert not [b for b in app.button if b.label == "Open on the SPARQL page"]  # drawn when open
+    app.session_state["show-sparql-patient"] = True  # the user opens the patient's expander
+    app.run()
+    assert "# title: A case's patient" in app.code[0].value
     next(b for b in app.button if b.label == "Open on the SPARQL page").click().run()
     assert app.title[0].value == "SPARQL"
     editor = json.loads(app.get("component_instance")[0].proto.json_args)
@@ -356,3 +360,7 @@ def test_warming_answers_every_pages_first_render_before_the_first_visitor(
     monkeypatch.setattr(data.store(), "query", refuse)
     for page in [*PAGES, "views/resolve.py"]:
         _app(seed_store, monkeypatch, page)
+    sparql = _app(seed_store, monkeypatch, "views/sparql.py")  # a saved query, unchanged
+    sparql.selectbox[0].set_value("concepts_by_category").run()
+    sparql.button[-1].click().run()
+    assert not sparql.exception and len(sparql.dataframe[-1].value) > 0

@@ -59,10 +59,12 @@ def related_store(
         yield settings.store
 
 
-def _literature(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def _literature(store: Path, monkeypatch: pytest.MonkeyPatch, view: str = "") -> AppTest:
     monkeypatch.setenv("KG_STORE", str(store))
     app = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=60)
     app.switch_page("views/literature.py")
+    if view:  # the user picks that view's tab (only the open one is drawn)
+        app.session_state["literature-view"] = view
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
@@ -95,13 +97,14 @@ def test_the_force_view_shows_references_related_works_and_the_second_ring(
 def test_the_year_view_and_the_table_give_years_citations_and_scores(
     related_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = _literature(related_store, monkeypatch)
+    app = _literature(related_store, monkeypatch, "Year and citations")
     charts = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
     year_map = next(s for s in charts if "layer" in s and len(s["layer"]) == 2)
     encodings = [layer["encoding"] for layer in year_map["layer"]]
     assert encodings[1]["x"]["field"] == "year" and encodings[1]["y"]["field"] == "citations"
     assert encodings[1]["y"]["scale"]["type"] == "symlog"
     assert "x2" in encodings[0]  # citation links drawn between the works
+    app = _literature(related_store, monkeypatch, "Works")
     works = next(d.value for d in app.dataframe if "similarity" in d.value.columns)
     citer = works[works["DOI"] == CITER].iloc[0]
     assert citer["ring"] == "Related" and citer["similarity"] > 0 and citer["why related"]
@@ -160,3 +163,18 @@ def test_rings_citation_counts_and_the_cap() -> None:
     capped = literature.network("case", edges, works, related, limit=5)
     assert list(capped.works) == ["case", "a", "b"] and capped.omitted_works == 2
     assert len(capped.works) + len(capped.links) <= 5
+
+
+def test_clicking_a_related_work_shows_its_year_citations_score_and_why(
+    related_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _literature(related_store, monkeypatch)
+    app.session_state["literature-force"] = {
+        "action": "clicked",
+        "data": {"type": "tap", "target_id": CITER, "target_group": "nodes"},
+        "timestamp": 1,
+    }
+    app.run()
+    texts = "\n".join(t.value for t in app.text)
+    assert "Related: " in texts and "similarity " in texts
+    assert "Why related: " in texts and "cites references 1 and 2" in texts

@@ -175,6 +175,7 @@ def force_elements(view: Network) -> dict[str, list[dict[str, Any]]]:
                 "label": "RELATED",
                 "source": view.case,
                 "target": w.iri,
+                "score": round(w.score or 0, 3),
                 "weight": round(1 + 3 * (w.score or 0), 2),
             }
         }
@@ -240,7 +241,9 @@ def year_map(view: Network) -> tuple[alt.LayerChart | alt.FacetChart | None, int
         columns=["year", "citations", "year2", "citations2"],
     )
     y_scale = alt.Scale(type="symlog")
-    x = alt.X("year:Q", title="publication year", axis=alt.Axis(format="d"))
+    x = alt.X(
+        "year:Q", title="publication year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False)
+    )
     links = (
         alt.Chart(lines)
         .mark_rule(opacity=0.25, color="#7f8c8d")

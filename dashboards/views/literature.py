@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 from kgdash import literature as kglit
 from kgdash.data import saved
-from kgdash.panels import missing, show_sparql
+from kgdash.panels import SIZE_FROM_DATA, DataStyle, missing, show_sparql
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 FORCE_KEY = "literature-force"
-
-
-class DataStyle:
-    """A Cytoscape style mapping from each element's data (st-link-analysis passes any
-    object with a ``dump()`` straight to Cytoscape's stylesheet)."""
-
-    def __init__(self, selector: str, style: dict[str, str]) -> None:
-        self.selector, self.style = selector, style
-
-    def dump(self) -> dict[str, Any]:
-        return {"selector": self.selector, "style": self.style}
+VIEW_KEY = "literature-view"
+VIEWS = ("Force view", "Year and citations", "Works")
 
 
 @st.fragment
@@ -36,7 +26,7 @@ def force_view(view: kglit.Network) -> None:
         layout="fcose",
         node_styles=[
             *(NodeStyle(ring, colour, caption="name") for ring, colour in kglit.COLOURS.items()),
-            DataStyle("node", {"width": "data(size)", "height": "data(size)"}),
+            SIZE_FROM_DATA,
         ],
         edge_styles=[
             EdgeStyle("CITES", directed=True),
@@ -106,7 +96,8 @@ if years:
             x=alt.X("year:O"),
             y=alt.Y("references:Q", axis=alt.Axis(tickMinStep=1)),
             tooltip=["year:O", "references:Q"],
-        ),
+        )
+        .properties(height=180),
         width="stretch",
     )
 else:
@@ -146,26 +137,32 @@ else:
             f"{view.omitted_works} works and {view.omitted_links} links were left out to "
             f"stay under {kglit.MAX_ELEMENTS} elements (the best related and most cited kept)."
         )
-    force_tab, year_tab, table_tab = st.tabs(["Force view", "Year and citations", "Works"])
-    with force_tab:
-        force_view(view)
-    with year_tab:
-        chart, unplaced = kglit.year_map(view)
-        st.caption(
-            "Litmaps-style: across, the year; up, how many works in the network cite it (log); "
-            "dot size, similarity to the case; lines, citation links."
-            + (f" {unplaced} works with no known year are not placed." if unplaced else "")
-        )
-        if chart is not None:
-            st.altair_chart(chart, width="stretch")
-    with table_tab:
-        st.dataframe(
-            kglit.table(view),
-            hide_index=True,
-            column_config={
-                "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi.org/(.*)")
-            },
-        )
+    # Only the open view is drawn (each is costly in the browser); switching reruns.
+    force_tab, year_tab, table_tab = st.tabs(
+        list(VIEWS), key=VIEW_KEY, on_change="rerun", default=VIEWS[0]
+    )
+    if force_tab.open:
+        with force_tab:
+            force_view(view)
+    if year_tab.open:
+        with year_tab:
+            chart, unplaced = kglit.year_map(view)
+            st.caption(
+                "Litmaps-style: across, the year; up, how many works in the network cite it "
+                "(log); dot size, similarity to the case; lines, citation links."
+                + (f" {unplaced} works with no known year are not placed." if unplaced else "")
+            )
+            if chart is not None:
+                st.altair_chart(chart, width="stretch")
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(
+                kglit.table(view),
+                hide_index=True,
+                column_config={
+                    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi.org/(.*)")
+                },
+            )
     for rows in (related, edges, works):
         show_sparql(rows, f"network-{rows.name}")
 

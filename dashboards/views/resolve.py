@@ -80,13 +80,13 @@ if shown:
         [
             {
                 "input": r["input"],
+                "from": r["from"],
                 "DOI": r["doi"],
                 "status": r["status"],
                 "score": r["score"],
                 "reasons": " | ".join(r["reasons"]),
                 "title": r["title"],
                 "year": r["year"],
-                "from": r["from"],
                 "URL asked": r["source_url"] or "",
             }
             for r in shown

@@ -26,9 +26,10 @@ server starts; an app without one (a trivial page) starts as `streamlit run` wou
 
 
 def streamlit_command(app: Path, host: str, port: int) -> list[str]:
-    """The exact `streamlit run` invocation: headless, no telemetry, no file watcher, no
-    hosted-service links ("Deploy"), and an explicit address so Streamlit never asks the
-    internet for the machine's external IP."""
+    """The server's command: `streamlit run` through this module's ``serve`` (which warms
+    the app first); headless, no telemetry, no file watcher, no hosted-service links
+    ("Deploy"), and an explicit address so Streamlit never asks the internet for the
+    machine's external IP."""
     return [
         sys.executable,
         "-m",
