@@ -91,7 +91,10 @@ def source_iri(key: str) -> URIRef:
     return document_iri(key, "source")
 
 
-def section_iri(key: str, title: str) -> URIRef:
+def section_iri(key: str, title: str, parent: str | None = None) -> URIRef:
+    """A section by its title; a subsection below its parent's (``…/section/case/imaging``)."""
+    if parent is not None:
+        return document_iri(key, "section", slug(parent), slug(title))
     return document_iri(key, "section", slug(title))
 
 
@@ -258,11 +261,12 @@ def _add_text(graph: Graph, document: Document, key: str, article: URIRef) -> No
     graph.add((source, DCTERMS.format, Literal("text/plain")))
     graph.add((source, DCTERMS.isFormatOf, article))
     for position, section in enumerate(document.sections):
-        resource = section_iri(key, section.title)
+        resource = section_iri(key, section.title, section.parent)
         graph.add((resource, RDF.type, DOCO.Section))
         graph.add((resource, DCTERMS.title, Literal(section.title)))
         graph.add((resource, SDO.position, Literal(position)))
-        graph.add((resource, DCTERMS.isPartOf, article))
+        whole = article if section.parent is None else section_iri(key, section.parent)
+        graph.add((resource, DCTERMS.isPartOf, whole))
         _add_selector(graph, resource, source, section.span)
     for sentence in document.sentences:
         resource = sentence_iri(key, sentence.index)
