@@ -31,7 +31,8 @@ pulmonary disease (COPD). Physical examination was unremarkable apart from a pal
 mass in the left axilla. COPD had been treated for ten years. No COPD exacerbation \
 occurred during the stay. Renal function and the platelet count were normal. \
 Gastroscopy and an abdominal ultrasound were performed, and the US showed no nodules. \
-An ECG showed sinus rhythm. The program ran for 3 kilograms of samples.
+An ECG showed sinus rhythm. The program ran for 3 kilograms of samples. The response was \
+graded by the Response Evaluation Criteria In Solid Tumors (RECIST): RECIST gave stable disease.
 """
 
 
@@ -59,6 +60,12 @@ def test_an_abbreviation_the_report_defines_names_its_concept_wherever_it_stands
     assert {m.identifier for m in short} == {long.identifier}
     # each use has its own context: the last is denied
     assert [m.negated for m in short] == [False, False, True]
+
+
+def test_an_abbreviation_of_words_the_term_is_not_the_head_of_names_nothing(
+    mentions: list[ConceptMention],
+) -> None:
+    assert _named(mentions, "RECIST") == []
 
 
 def test_procedures_are_named_by_their_head_word(mentions: list[ConceptMention]) -> None:
