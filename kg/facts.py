@@ -205,6 +205,7 @@ def extract_case_facts(
     local = local_mentions(document, mentions, vocabulary)
     timeline = extract_timeline(document, local, vocabulary)
     named = with_terms(document, local, mentions, _is_test)
+    examined = with_terms(document, named, mentions, _is_imaging)
     examinations = current_examinations(document, timeline)
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
@@ -219,7 +220,8 @@ def extract_case_facts(
                 modality = _modality(document, local, sentence, reading, examinations)
                 measurements.append(_measurement(sentence, reading, modality, vocabulary))
         if is_case_section(sentence.section):
-            results += _stated_results(sentence, found, readings, vocabulary)
+            stated = examined[sentence.index]
+            results += _stated_results(sentence, stated, readings, vocabulary)
     patient = _patient(document, local)
     if patient is not None:
         patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
@@ -247,7 +249,8 @@ _RESULT_AFTER = re.compile(
     r"(?:\s+(?:also|still|all|both|again|slightly|mildly|markedly|significantly|very|"
     r"completely|persistently|otherwise))*\s+"
     rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?)(?![\w/.%]|\s*(?:{NUMBER}))|"
-    r"(?:\s*(?:was|were|is|are|remained|returned|came\s+back|:))?"
+    r"(?:\s*(?:was|were|is|are|remained|returned|came\s+back|:|"
+    r"(?P<shown>showed|revealed|demonstrated|yielded|found)(?:\s+(?:an?|the))?))?"
     r"(?:\s+(?:also|still|all|both|again|slightly|mildly|markedly|significantly|very|"
     r"completely|persistently|otherwise))*\s+"
     rf"(?P<words>{_RESULT_WORDS})\b)",
@@ -255,6 +258,11 @@ _RESULT_AFTER = re.compile(
 )
 
 
+_QUALIFIES = re.compile(
+    r"\s+(?!(?:findings?|results?|appearances?|and|or|in|at|on|with|for)\b)[A-Za-z]"
+)
+_STATED_TESTS = frozenset({"lab-test", "modality"})
+"""What a result is stated of: a test, or an imaging examination ("the CT was normal")."""
 _RESULT_BEFORE = re.compile(
     rf"(?P<words>{_RESULT_WORDS})(?:\s+(?:to|for|of))?\s+$",
     re.IGNORECASE,
@@ -280,10 +288,12 @@ def _stated_results(
     and EGFR")."""
     text = sentence.text
     valued = {r.mention.start for r in readings if r.mention is not None}
-    tests = [m for m in found if "lab-test" in m.categories and m.start not in valued]
+    tests = [m for m in found if m.categories & _STATED_TESTS and m.start not in valued]
     stated: list[tuple[str, int, int] | None] = []
     for mention in tests:
         after = _RESULT_AFTER.match(text, mention.end)
+        if after is not None and after.group("shown") and _QUALIFIES.match(text, after.end()):
+            after = None  # "showed impaired relaxation": the word is the finding's, not the test's
         before = _RESULT_BEFORE.search(text, max(0, mention.start - 40), mention.start)
         if after is not None:
             name = "number" if after.group("number") else "words"
@@ -340,6 +350,15 @@ def _is_test(mention: ConceptMention) -> str | None:
     if identifier.startswith(_NOT_A_TEST) or identifier.startswith("LOINC:"):
         return None
     return "lab-test"
+
+
+def _is_imaging(mention: ConceptMention) -> str | None:
+    """A terminology's imaging procedure or modality ("angiography", "US") is an
+    examination a result can be stated of."""
+    identifier = mention.identifier
+    if identifier is not None and identifier.startswith(_NOT_A_TEST):
+        return "modality"
+    return None
 
 
 def with_terms(

@@ -93,7 +93,8 @@ CASE PRESENTATION
 A 30-year-old man was admitted with fever. His blood pressure was 120/80 and the \
 platelet count was normal. Renal function and liver function tests were within normal \
 limits. Blood cultures were negative. Immunostaining was positive for CK7, CK19 and p16. \
-Creatine kinase was 25000 U/L.
+Creatine kinase was 25000 U/L. Coronary angiography was normal. Echocardiography showed \
+impaired relaxation.
 """
 
 
@@ -111,6 +112,15 @@ def test_a_result_stated_in_words_or_without_a_unit_is_kept_as_written(
     assert ("blood pressure", "120/80", "unknown") in results
     assert ("platelet count", "normal", "normal") in results
     assert ("Blood cultures", "negative", "unknown") in results
+
+
+def test_an_imaging_examination_has_a_result_only_where_its_own_words_state_it(
+    lab_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result) for r in lab_facts.results}
+    assert ("angiography", "normal") in results
+    # "impaired" is the relaxation's, not the examination's
+    assert "Echocardiography" not in {test for test, _ in results}
 
 
 def test_a_list_of_tests_shares_the_result_it_states(lab_facts: CaseFacts) -> None:
