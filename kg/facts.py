@@ -238,22 +238,37 @@ def extract_case_facts(
 F = TypeVar("F", LabResult, Measurement)
 
 _RESULT_WORDS = (
-    r"within\s+(?:the\s+)?normal\s+(?:limits|ranges?)|in\s+(?:the\s+)?normal\s+ranges?|"
+    r"within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
+    r"in\s+(?:the\s+)?normal\s+ranges?|"
+    r"no\s+(?:\w+\s+)?(?:abnormalit(?:y|ies)|findings|interval\s+change)|"
+    r"(?:complete|partial)\s+response|"
     r"normal|abnormal|negative|positive|elevated|increased|decreased|reduced|low|high|raised|"
     r"unremarkable|prolonged|absent|present|improved|good|poor|stable|intact|deteriorated|"
-    r"normali[sz]ed|preserved|impaired|depressed|diminished"
+    r"normali[sz]ed|preserved|impaired|depressed|diminished|subnormal|"
+    r"ris(?:ing|en)|rose|fell|fallen|falling|dropped|declined|worsen(?:ed|ing)|"
+    r"deteriorating|improving|stabili[sz]ed|uneventful|uncomplicated|satisfactory"
 )
+"""Words stating a result: a value judged ("normal", "elevated", "within normal limits"),
+or its course ("rising", "worsened", "stabilized")."""
+_ADVERBS = (
+    r"(?:\s+(?:also|still|all|both|again|slightly|mildly|moderately|markedly|severely|"
+    r"significantly|very|highly|completely|persistently|otherwise|entirely|grossly|"
+    r"eventually|gradually|rapidly|quickly|further|found\s+to\s+be))*"
+)
+_TO_A_NUMBER = (
+    r"(?:(?:was|were|had|has)\s+)?(?:rose|risen|fell|fallen|dropped|increased|decreased|"
+    r"improved|declined|down|up|normali[sz]ed|deteriorated)(?:\s+(?:up|down))?\s+to"
+)
+"""A course to a value: "rose to 190/130", "was down to 88/56", "had dropped to 18"."""
 _RESULT_AFTER = re.compile(
-    r"(?:\s+(?:levels?|counts?|tests?|values?|results?|\([^()]{1,12}\)))?"
-    r"(?:\s*(?:was|were|is|are|remained|returned|came\s+back|of|:|=)"
-    r"(?:\s+(?:also|still|all|both|again|slightly|mildly|markedly|significantly|very|"
-    r"completely|persistently|otherwise))*\s+"
-    rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?)(?![\w/.%]|\s*(?:{NUMBER}))|"
-    r"(?:\s*(?:was|were|is|are|remained|returned|came\s+back|:|"
+    r"(?:\s+(?:levels?|counts?|tests?|values?|results?|scores?|\([^()]{1,12}\)))?"
+    rf"(?:\s*(?:{_TO_A_NUMBER}|was|were|is|are|remained|returned|came\s+back|of|:|=)"
+    rf"{_ADVERBS}\s+"
+    rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?)(?![\w/%]|\.\d|\s*(?:{NUMBER}))|"
+    r"(?:\s*(?:was|were|is|are|had|has|have|remained|(?:returned|came\s+back)(?:\s+to)?|:|"
     r"(?P<shown>showed|revealed|demonstrated|yielded|found)(?:\s+(?:an?|the))?))?"
-    r"(?:\s+(?:also|still|all|both|again|slightly|mildly|markedly|significantly|very|"
-    r"completely|persistently|otherwise))*\s+"
-    rf"(?P<words>{_RESULT_WORDS})\b)",
+    rf"{_ADVERBS}\s+"
+    rf"(?P<words>(?:not\s+|no\s+longer\s+)?(?:{_RESULT_WORDS}))\b)",
     re.IGNORECASE,
 )
 
@@ -264,7 +279,10 @@ _QUALIFIES = re.compile(
 _STATED_TESTS = frozenset({"lab-test", "modality"})
 """What a result is stated of: a test, or an imaging examination ("the CT was normal")."""
 _RESULT_BEFORE = re.compile(
-    rf"(?P<words>{_RESULT_WORDS})(?:\s+(?:to|for|of))?\s+$",
+    rf"(?P<words>{_RESULT_WORDS}|(?:increase|decrease|rise|fall|elevation|reduction|"
+    r"improvement|normali[sz]ation|worsening)s?(?=\s+(?:in|of)\b))"
+    r"(?:\s+(?:levels?|values?|concentrations?))?"
+    r"(?:\s+(?:to|for|of|in))?(?:\s+(?:the|his|her|their|serum|plasma|blood|urine|urinary))*\s+$",
     re.IGNORECASE,
 )
 _LIST_BETWEEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
