@@ -212,7 +212,9 @@ def extract_case_facts(
     results: list[StatedResult] = []
     for sentence in document.sentences:
         found = named[sentence.index]
+        respective = _respective(sentence, examined[sentence.index])
         readings = _readings(sentence, found, vocabulary)
+        readings = _paired_readings(readings, respective, vocabulary)
         for reading in readings:
             if reading.kind == "lab":
                 labs.append(_lab(sentence, reading))
@@ -221,7 +223,7 @@ def extract_case_facts(
                 measurements.append(_measurement(sentence, reading, modality, vocabulary))
         if is_case_section(sentence.section):
             stated = examined[sentence.index]
-            results += _stated_results(sentence, stated, readings, vocabulary)
+            results += _stated_results(sentence, stated, readings, vocabulary, respective)
     patient = _patient(document, local)
     if patient is not None:
         patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
@@ -262,9 +264,9 @@ _TO_A_NUMBER = (
 """A course to a value: "rose to 190/130", "was down to 88/56", "had dropped to 18"."""
 _RESULT_AFTER = re.compile(
     r"(?:\s+(?:levels?|counts?|tests?|values?|results?|scores?|\([^()]{1,12}\)))?"
-    rf"(?:\s*(?:{_TO_A_NUMBER}|was|were|is|are|remained|returned|came\s+back|of|:|=)"
-    rf"{_ADVERBS}\s+"
-    rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?)(?![\w/%]|\.\d|\s*(?:{NUMBER}))|"
+    rf"(?:(?:\s*(?:{_TO_A_NUMBER}|was|were|is|are|remained|returned|came\s+back|of|:|=)"
+    rf"{_ADVERBS}\s+|\s+(?=(?:{NUMBER})/(?:{NUMBER})))"
+    rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?mm\s?Hg)?)(?![\w/%]|\.\d|\s*(?:{NUMBER}))|"
     r"(?:\s*(?:was|were|is|are|had|has|have|remained|(?:returned|came\s+back)(?:\s+to)?|:|"
     r"(?P<shown>showed|revealed|demonstrated|yielded|found)(?:\s+(?:an?|the))?))?"
     rf"{_ADVERBS}\s+"
@@ -298,6 +300,7 @@ def _stated_results(
     found: list[LocalMention],
     readings: list[_Reading],
     vocabulary: Vocabulary,
+    respective: list[tuple[LocalMention, int, int]],
 ) -> list[StatedResult]:
     """Results a test's clause states in words or as a bare number, where no value with a
     unit is read for it: right after its name ("... was normal", "... of 7.45",
@@ -306,9 +309,19 @@ def _stated_results(
     and EGFR")."""
     text = sentence.text
     valued = {r.mention.start for r in readings if r.mention is not None}
-    tests = [m for m in found if m.categories & _STATED_TESTS and m.start not in valued]
+    paired = {test.start: (text[start:end], start, end) for test, start, end in respective}
+    tests = [
+        next((t for t, _, _ in respective if t.start == m.start), m)
+        for m in found
+        if m.categories & _STATED_TESTS
+        and m.start not in valued
+        and not any(t.start < m.start < t.end for t, _, _ in respective)
+    ]
     stated: list[tuple[str, int, int] | None] = []
     for mention in tests:
+        if mention.start in paired:
+            stated.append(paired[mention.start])
+            continue
         after = _RESULT_AFTER.match(text, mention.end)
         if after is not None and after.group("shown") and _QUALIFIES.match(text, after.end()):
             after = None  # "showed impaired relaxation": the word is the finding's, not the test's
@@ -325,10 +338,11 @@ def _stated_results(
             left, right = tests[number], tests[number + 1]
             if not _LIST_BETWEEN.match(text[left.end : right.start]):
                 continue
-            if stated[number] is None and stated[number + 1] is not None:
-                stated[number] = stated[number + 1]
-            elif stated[number + 1] is None and stated[number] is not None:
-                stated[number + 1] = stated[number]
+            shared_left, shared_right = stated[number], stated[number + 1]
+            if shared_left is None and shared_right is not None and _shared(shared_right):
+                stated[number] = shared_right
+            elif shared_right is None and shared_left is not None and _shared(shared_left):
+                stated[number + 1] = shared_left
     for number, mention in enumerate(tests):
         if stated[number] is None:
             later = _LATER_IN_CLAUSE.match(text, mention.end)
@@ -352,6 +366,85 @@ def _stated_results(
             )
         )
     return results
+
+
+def _shared(result: tuple[str, int, int]) -> bool:
+    """A result in words is shared along a list ("CRP and ESR were normal"); a number is
+    one test's own ("On examination, blood pressure 155/100" is not the examination's)."""
+    return not result[0][:1].isdigit()
+
+
+_RESPECTIVELY = re.compile(
+    r"\b(?:was|were|is|are|of|measured)\s+(?P<values>[^;:]+?),?\s+respectively\b",
+    re.IGNORECASE,
+)
+_VALUE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_BEFORE_VERB = re.compile(
+    r"^\s*(?:(?:levels?|values?|counts?|concentrations?|scores?)\s*)?(?:\([^()]*\)\s*)?$"
+)
+_RESPECTIVE_TESTS = _STATED_TESTS | {"imaging-sign"}
+
+
+def _respective(
+    sentence: Sentence, found: list[LocalMention]
+) -> list[tuple[LocalMention, int, int]]:
+    """Tests listed before a list of as many values closed by "respectively" ("blood
+    pressure, pulse rate, and respiratory rate were 174/127 mm Hg, 88/min, and 22/min,
+    respectively"), each with its value's offsets; nothing when the counts differ."""
+    text = sentence.text
+    match = _RESPECTIVELY.search(text)
+    if match is None:
+        return []
+    before = sorted(
+        (m for m in found if m.categories & _RESPECTIVE_TESTS and m.end <= match.start()),
+        key=lambda m: m.start,
+    )
+    chain: list[LocalMention] = []
+    for mention in reversed(before):
+        if not chain:
+            if _BEFORE_VERB.match(text[mention.end : match.start()]):
+                chain.append(mention)
+            continue
+        if mention.end <= chain[-1].start and not text[mention.end : chain[-1].start].strip():
+            last = chain[-1]  # "hemoglobin A1c levels": one test named by two terms
+            chain[-1] = replace(last, start=mention.start, text=text[mention.start : last.end])
+        elif mention.end <= chain[-1].start and _LIST_BETWEEN.match(
+            text[mention.end : chain[-1].start]
+        ):
+            chain.append(mention)
+        elif mention.end <= chain[-1].start:
+            break
+    chain.reverse()
+    values: list[tuple[int, int]] = []
+    start = match.start("values")
+    for separator in _VALUE_SEPARATOR.finditer(text, start, match.end("values")):
+        values.append((start, separator.start()))
+        start = separator.end()
+    values.append((start, match.end("values")))
+    if len(chain) < 2 or len(values) != len(chain):
+        return []
+    return [(test, a, b) for test, (a, b) in zip(chain, values, strict=True)]
+
+
+def _paired_readings(
+    readings: list[_Reading],
+    respective: list[tuple[LocalMention, int, int]],
+    vocabulary: Vocabulary,
+) -> list[_Reading]:
+    """Values of a "respectively" list read as the values of the tests in the same order."""
+    paired: list[_Reading] = []
+    for reading in readings:
+        test = next((t for t, a, b in respective if a <= reading.quantity.start < b), None)
+        if test is None:
+            paired.append(reading)
+        elif test.categories & {"lab-test", "imaging-sign"}:
+            kind: Literal["lab", "measurement"] = (
+                "lab" if "lab-test" in test.categories else "measurement"
+            )
+            known = test.concept.iri in vocabulary.concepts
+            name = Term(test.text, test.concept.iri if known else None)
+            paired.append(replace(reading, kind=kind, name=name, mention=test, start=test.start))
+    return paired
 
 
 _NOT_A_TEST = ("SCT:363679005", "DCM:")

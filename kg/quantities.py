@@ -176,7 +176,7 @@ _COMPARATOR = "|".join(
     for word in sorted(_COMPARATOR_WORDS, key=len, reverse=True)
 )
 _QUANTITY_RE = re.compile(
-    rf"(?:(?P<comparator>{_COMPARATOR})\s*)?(?<![\d.])(?P<number>{NUMBER})\s?"
+    rf"(?:(?P<comparator>{_COMPARATOR})\s*)?(?<![\d./])(?P<number>{NUMBER})\s?"
     rf"(?P<unit>{_UNIT_TOKEN})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )

@@ -136,6 +136,55 @@ def test_a_value_with_a_unit_is_a_lab_result_not_a_stated_one(lab_facts: CaseFac
     assert "Creatine kinase" not in {r.test.text for r in lab_facts.results}
 
 
+COURSE = """Hypertensive crisis: a case report
+
+CASE PRESENTATION
+
+A 60-year-old woman was admitted with headache. On examination, blood pressure \
+155/100 mm Hg, heart rate 90 beats per minute. His blood pressure, pulse rate, and \
+respiratory rate were 174/127 mm Hg, 88/min, and 22/min, respectively. C-reactive protein \
+was not elevated. The blood pressure rose to 190/130. Laboratory tests showed an increase \
+in serum creatinine. He had a body mass index (BMI) of 40.
+"""
+
+
+@pytest.fixture(scope="module")
+def course_facts(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> CaseFacts:
+    path = Path(tmp_path_factory.mktemp("course")) / "course.txt"
+    path.write_text(COURSE, encoding="utf-8")
+    return annotate(ingest(path), [], knowledge).facts
+
+
+def test_values_listed_respectively_go_to_their_tests_in_order(course_facts: CaseFacts) -> None:
+    results = {(r.test.text, r.result) for r in course_facts.results}
+    labs = {(lab.analyte.text, str(lab.value), lab.ucum) for lab in course_facts.labs}
+    assert ("blood pressure", "174/127 mm Hg") in results
+    assert ("pulse rate", "88", "/min") in labs
+    assert ("respiratory rate", "22/min") in results
+    # never the diastolic pressure as the respiratory rate's value
+    assert not any(test == "respiratory rate" and "127" in value for test, value in results)
+    assert not any(name == "respiratory rate" and value == "127" for name, value, _ in labs)
+
+
+def test_a_number_is_one_tests_own_not_shared_along_a_list(course_facts: CaseFacts) -> None:
+    results = {(r.test.text, r.result) for r in course_facts.results}
+    assert ("blood pressure", "155/100 mm Hg") in results
+    assert "examination" not in {test for test, _ in results}
+    assert ("heart rate", "90", "/min") in {
+        (lab.analyte.text, str(lab.value), lab.ucum) for lab in course_facts.labs
+    }
+
+
+def test_a_result_stated_as_its_course_or_negated_is_kept_without_a_wrong_flag(
+    course_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result, r.flag) for r in course_facts.results}
+    assert ("C-reactive protein", "not elevated", "unknown") in results
+    assert ("blood pressure", "190/130", "unknown") in results
+    assert ("serum creatinine", "increase", "high") in results
+    assert ("body mass index", "40", "unknown") in results
+
+
 DISCUSSION = """Rhabdomyolysis in Legionnaires' disease: a case report
 
 CASE PRESENTATION
