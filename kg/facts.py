@@ -207,6 +207,7 @@ def extract_case_facts(
     named = with_terms(document, local, mentions, _is_test)
     examined = with_terms(document, named, mentions, _is_imaging)
     examinations = current_examinations(document, timeline)
+    findings = _finding_spans(document, mentions, local)
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
     results: list[StatedResult] = []
@@ -223,7 +224,9 @@ def extract_case_facts(
                 measurements.append(_measurement(sentence, reading, modality, vocabulary))
         if is_case_section(sentence.section):
             stated = examined[sentence.index]
-            results += _stated_results(sentence, stated, readings, vocabulary, respective)
+            own = _stated_results(sentence, stated, readings, vocabulary, respective)
+            results += own
+            results += _unnamed_results(sentence, own, readings, findings[sentence.index])
     patient = _patient(document, local)
     if patient is not None:
         patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
@@ -365,6 +368,112 @@ def _stated_results(
                 span=sentence.source_span(min(start, mention.start), max(end, mention.end)),
             )
         )
+    return results
+
+
+_FINDING_KINDS = frozenset(
+    {"disorder", "sign", "phenotype", "condition", "etiology", "mechanism", "imaging-sign"}
+)
+
+
+def _finding_spans(
+    document: Document,
+    mentions: Sequence[ConceptMention],
+    local: dict[int, list[LocalMention]],
+) -> dict[int, list[tuple[int, int]]]:
+    """Per sentence, the offsets of the words naming a finding, disorder or drug: what is
+    found, never a test a result is stated of ("the tumor was positive")."""
+    sentences = {s.index: s for s in document.sentences}
+    spans: dict[int, list[tuple[int, int]]] = {index: [] for index in sentences}
+    for mention in mentions:
+        if mention.category in _FINDING_KINDS or mention.category == "drug":
+            sentence = sentences[mention.sentence_index]
+            start = text_offset(sentence, mention.start)
+            spans[sentence.index].append((start, text_offset(sentence, mention.end - 1) + 1))
+    for index, found in local.items():
+        spans[index] += [(m.start, m.end) for m in found if m.categories & _FINDING_KINDS]
+    return spans
+
+
+_SUBJECT_RESULT = re.compile(
+    r"\s+(?:was|were|is|are|remained|appeared|(?:returned|came\s+back)\s+to)"
+    r"(?:\s+(?:also|still|all|both|entirely|completely|grossly|otherwise|again))*\s+"
+    r"(?P<words>within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
+    r"normal|abnormal|negative|positive|unremarkable|intact|uneventful|uncomplicated|"
+    r"elevated|raised|decreased|reduced|prolonged|absent|preserved|impaired|stable|improved)"
+    r"\b(?!\s+(?:for|to|with|by|of|on)\b)",
+    re.IGNORECASE,
+)
+_SUBJECT_START = re.compile(
+    r"[;:()\[\]]|\b(?:but|while|whereas|however|although|though|because|since|which|that|"
+    r"when|after|before|as|if)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_ITEM = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
+_DETERMINERS = re.compile(
+    r"^(?:(?:the|a|an|his|her|their|its|this|these|those|all|both|other|further|repeat|"
+    r"repeated|subsequent|initial|also|then|now|including|such\s+as|notably|especially|"
+    r"namely)\s+)+",
+    re.IGNORECASE,
+)
+_NOT_A_SUBJECT = re.compile(
+    r"^(?:on|in|at|after|during|for|with|by|from|to|upon|there|it|he|she|they|we|this|"
+    r"which|who|patient|patients|man|woman|boy|girl|child|infant|baby|neonate|mother|"
+    r"father|family|case|diagnosis|treatment|therapy|surgery|operation|procedure)\b|"
+    r"\b(?:patient|he|she|they|it)$|^\w+ly$|^\w+ing\s|\d",
+    re.IGNORECASE,
+)
+
+
+def _unnamed_results(
+    sentence: Sentence,
+    stated: list[StatedResult],
+    readings: list[_Reading],
+    findings: list[tuple[int, int]],
+) -> list[StatedResult]:
+    """Results stated of what no terminology names ("The postoperative course was
+    uneventful", "Speech was normal", "Haemogram, renal, liver and thyroid function tests
+    were normal"): the subject's words, each item of a list of them, kept as written with
+    no concept; never a finding ("the tumor was positive") nor the patient."""
+    text = sentence.text
+    taken = [(r.span.start, r.span.end) for r in stated] + [
+        (sentence.source_offset(r.start), sentence.source_offset(r.end - 1) + 1) for r in readings
+    ]
+    results: list[StatedResult] = []
+    for match in _SUBJECT_RESULT.finditer(text):
+        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        region_start = starts[-1] if starts else 0
+        position = region_start
+        items: list[tuple[int, int]] = []
+        for separator in [*_SUBJECT_ITEM.finditer(text, region_start, match.start()), None]:
+            end = separator.start() if separator else match.start()
+            items.append((position, end))
+            position = separator.end() if separator else end
+        words = match.group("words")
+        flagged = _STATED_RE.fullmatch(words)
+        flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
+        for start, end in items:
+            item = text[start:end]
+            stripped = _DETERMINERS.sub("", item.strip())
+            start += item.find(stripped)
+            end = start + len(stripped)
+            if not stripped or len(stripped.split()) > 4 or _NOT_A_SUBJECT.search(stripped):
+                continue
+            if any(a < end and start < b for a, b in findings):
+                continue
+            named = sentence.source_span(start, end)
+            if any(a < named.end and named.start < b for a, b in taken):
+                continue
+            span = sentence.source_span(start, match.end("words"))
+            results.append(
+                StatedResult(
+                    test=Term(stripped),
+                    result=words,
+                    flag=flag,
+                    sentence_index=sentence.index,
+                    span=span,
+                )
+            )
     return results
 
 

@@ -144,7 +144,9 @@ A 60-year-old woman was admitted with headache. On examination, blood pressure \
 155/100 mm Hg, heart rate 90 beats per minute. His blood pressure, pulse rate, and \
 respiratory rate were 174/127 mm Hg, 88/min, and 22/min, respectively. C-reactive protein \
 was not elevated. The blood pressure rose to 190/130. Laboratory tests showed an increase \
-in serum creatinine. He had a body mass index (BMI) of 40.
+in serum creatinine. He had a body mass index (BMI) of 40. The tone and power were normal \
+in all four limbs. Notably, the tumor was positive and the patient was stable. The \
+postoperative course was uneventful.
 """
 
 
@@ -164,6 +166,18 @@ def test_values_listed_respectively_go_to_their_tests_in_order(course_facts: Cas
     # never the diastolic pressure as the respiratory rate's value
     assert not any(test == "respiratory rate" and "127" in value for test, value in results)
     assert not any(name == "respiratory rate" and value == "127" for name, value, _ in labs)
+
+
+def test_a_result_is_stated_of_what_no_terminology_names_but_never_of_a_finding(
+    course_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.test.concept, r.result) for r in course_facts.results}
+    assert {
+        ("tone", None, "normal"),
+        ("power", None, "normal"),
+        ("postoperative course", None, "uneventful"),
+    } <= results
+    assert not {"tumor", "patient", "Notably"} & {test for test, _, _ in results}
 
 
 def test_a_number_is_one_tests_own_not_shared_along_a_list(course_facts: CaseFacts) -> None:
