@@ -425,55 +425,97 @@ _NOT_A_SUBJECT = re.compile(
 )
 
 
+_MARKERS = re.compile(
+    r"(?P<words>(?:(?:strongly|focally|diffusely|weakly|also)\s+)*(?:positive|negative)|"
+    r"positivity|negativity|immunoreactivity|(?:positive|negative)\s+(?:staining|"
+    r"immunoreactivity|expression))(?:\s+staining)?\s+(?:for|to)\s+"
+    r"(?P<items>[^.;:]+?)(?=\s*(?:[.;:]|$|,?\s+(?:and|but|while|whereas|with|which|"
+    r"whereas)\s+(?:(?:strongly|focally|diffusely|weakly)\s+)?(?:positive|negative|"
+    r"was|were|is|are|the|a|an)\b|,?\s+(?:but|while|whereas|which|suggest\w*|"
+    r"consistent|confirm\w*|indicat\w*)\b))",
+    re.IGNORECASE,
+)
+"""A stain's result and the list of markers it is stated for ("positive for CK7, TTF-1,
+and p63", "negative to CK20, p63, and EGFR")."""
+
+
 def _unnamed_results(
     sentence: Sentence,
     stated: list[StatedResult],
     readings: list[_Reading],
     findings: list[tuple[int, int]],
 ) -> list[StatedResult]:
-    """Results stated of what no terminology names ("The postoperative course was
-    uneventful", "Speech was normal", "Haemogram, renal, liver and thyroid function tests
-    were normal"): the subject's words, each item of a list of them, kept as written with
-    no concept; never a finding ("the tumor was positive") nor the patient."""
+    """Results stated of what no terminology names, kept as written with no concept:
+    a clause's subject, each item of a list of them ("The postoperative course was
+    uneventful", "Haemogram, renal, liver and thyroid function tests were normal"), and
+    the markers a stain is positive or negative for ("positive for CK7, TTF-1 and p63");
+    never a finding ("the tumor was positive"), a drug nor the patient."""
     text = sentence.text
-    taken = [(r.span.start, r.span.end) for r in stated] + [
-        (sentence.source_offset(r.start), sentence.source_offset(r.end - 1) + 1) for r in readings
+    taken = [
+        (r.mention.start, r.mention.end) if r.mention else (r.start, r.quantity.start)
+        for r in readings
     ]
+    for result in stated:
+        local = text_offset(sentence, result.span.start)
+        found = text.find(result.test.text, local)
+        taken.append((found, found + len(result.test.text)))
     results: list[StatedResult] = []
     for match in _SUBJECT_RESULT.finditer(text):
         starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
-        region_start = starts[-1] if starts else 0
-        position = region_start
-        items: list[tuple[int, int]] = []
-        for separator in [*_SUBJECT_ITEM.finditer(text, region_start, match.start()), None]:
-            end = separator.start() if separator else match.start()
-            items.append((position, end))
-            position = separator.end() if separator else end
-        words = match.group("words")
-        flagged = _STATED_RE.fullmatch(words)
-        flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
-        for start, end in items:
-            item = text[start:end]
-            stripped = _DETERMINERS.sub("", item.strip())
-            start += item.find(stripped)
-            end = start + len(stripped)
-            if not stripped or len(stripped.split()) > 4 or _NOT_A_SUBJECT.search(stripped):
-                continue
-            if any(a < end and start < b for a, b in findings):
-                continue
-            named = sentence.source_span(start, end)
-            if any(a < named.end and named.start < b for a, b in taken):
-                continue
-            span = sentence.source_span(start, match.end("words"))
-            results.append(
-                StatedResult(
-                    test=Term(stripped),
-                    result=words,
-                    flag=flag,
-                    sentence_index=sentence.index,
-                    span=span,
-                )
+        items = _items(text, starts[-1] if starts else 0, match.start())
+        results += _results_of(sentence, items, match, taken, findings, subject=True)
+    for match in _MARKERS.finditer(text):
+        blank = _blank_parentheses(text)
+        items = _items(blank, match.start("items"), match.end("items"))
+        results += _results_of(sentence, items, match, taken, findings, subject=False)
+    return results
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The offsets of the items of a list between two offsets."""
+    items: list[tuple[int, int]] = []
+    position = start
+    for separator in [*_SUBJECT_ITEM.finditer(text, start, end), None]:
+        stop = separator.start() if separator else end
+        items.append((position, stop))
+        position = separator.end() if separator else stop
+    return items
+
+
+def _results_of(
+    sentence: Sentence,
+    items: list[tuple[int, int]],
+    match: re.Match[str],
+    taken: list[tuple[int, int]],
+    findings: list[tuple[int, int]],
+    subject: bool,
+) -> list[StatedResult]:
+    text = sentence.text
+    words = match.group("words")
+    flagged = _STATED_RE.fullmatch(words)
+    flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
+    results: list[StatedResult] = []
+    for start, end in items:
+        item = _blank_parentheses(text[start:end]).strip()
+        stripped = _DETERMINERS.sub("", item).strip()
+        start += text[start:end].find(stripped)
+        end = start + len(stripped)
+        if not stripped or len(stripped.split()) > 4:
+            continue
+        if subject and _NOT_A_SUBJECT.search(stripped):  # a marker may hold digits ("CK7")
+            continue
+        if any(a < end and start < b for a, b in [*findings, *taken]):
+            continue
+        span = (start, match.end("words")) if subject else (match.start("words"), end)
+        results.append(
+            StatedResult(
+                test=Term(stripped),
+                result=words,
+                flag=flag,
+                sentence_index=sentence.index,
+                span=sentence.source_span(*span),
             )
+        )
     return results
 
 
@@ -844,7 +886,12 @@ def _readings(
         opened = text.rfind("(", boundary, quantity.start)
         if opened > text.rfind(")", boundary, quantity.start):
             head_end = opened
-        named = [m for m in found if m.categories & _ANALYTE_CATEGORIES]
+        blank = _blank_parentheses(text[:head_end])
+        named = [
+            m
+            for m in found
+            if m.categories & _ANALYTE_CATEGORIES and not _NEXT_ITEM.search(blank, m.end)
+        ]
         candidates = [m for m in named if boundary <= m.start and m.end <= head_end] or [
             m for m in named if head_end <= m.start and m.end <= quantity.start
         ]
@@ -857,6 +904,11 @@ def _readings(
             readings.append(reading)
         boundary = end
     return readings
+
+
+_NEXT_ITEM = re.compile(r",\s+(?:and\s+|or\s+)?[A-Za-z]")
+"""Another item of a list begins: a name before it is not what a later value measures
+("negative for CK 5/6, Syn, cgA, and Ki-67 (20%)" gives CK no value)."""
 
 
 def _clause_end(text: str, start: int) -> int:

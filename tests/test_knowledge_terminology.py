@@ -146,7 +146,8 @@ respiratory rate were 174/127 mm Hg, 88/min, and 22/min, respectively. C-reactiv
 was not elevated. The blood pressure rose to 190/130. Laboratory tests showed an increase \
 in serum creatinine. He had a body mass index (BMI) of 40. The tone and power were normal \
 in all four limbs. Notably, the tumor was positive and the patient was stable. The \
-postoperative course was uneventful.
+postoperative course was uneventful. Staining was positive for CK7, TTF-1, and p63 and \
+negative for CK 5/6, Syn, and Ki-67 (20%).
 """
 
 
@@ -178,6 +179,16 @@ def test_a_result_is_stated_of_what_no_terminology_names_but_never_of_a_finding(
         ("postoperative course", None, "uneventful"),
     } <= results
     assert not {"tumor", "patient", "Notably"} & {test for test, _, _ in results}
+
+
+def test_a_stain_is_positive_or_negative_for_each_marker_it_lists(
+    course_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result) for r in course_facts.results}
+    assert {("CK7", "positive"), ("TTF-1", "positive"), ("p63", "positive")} <= results
+    assert {("Syn", "negative"), ("Ki-67", "negative")} <= results
+    # "CK 5/6" is a cytokeratin, and the 20% is Ki-67's: no creatine kinase value
+    assert not [lab for lab in course_facts.labs if lab.analyte.text == "CK"]
 
 
 def test_a_number_is_one_tests_own_not_shared_along_a_list(course_facts: CaseFacts) -> None:
