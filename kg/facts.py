@@ -396,14 +396,35 @@ def _finding_spans(
 
 
 _SUBJECT_RESULT = re.compile(
-    r"\s+(?:was|were|is|are|remained|appeared|(?:returned|came\s+back)\s+to)"
-    r"(?:\s+(?:also|still|all|both|entirely|completely|grossly|otherwise|again))*\s+"
+    r"\s+(?:was|were|is|are|remained|appeared|seems\s+to\s+be|(?:returned|came\s+back)\s+to)"
+    r"(?:\s+(?:also|still|all|both|entirely|completely|grossly|otherwise|again|quite|"
+    r"markedly|severely|mildly|moderately|slightly|significantly|qualitatively|"
+    r"found\s+to\s+be))*\s+"
     r"(?P<words>within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
     r"normal|abnormal|negative|positive|unremarkable|intact|uneventful|uncomplicated|"
-    r"elevated|raised|decreased|reduced|prolonged|absent|preserved|impaired|stable|improved)"
-    r"\b(?!\s+(?:for|to|with|by|of|on)\b)",
+    r"elevated|raised|increased|decreased|reduced|higher|lower|prolonged|absent|preserved|"
+    r"impaired|stable|improved|good|poor|satisfactory|equal|reactive|tumou?r-free|"
+    rf"(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?%)?(?![\w/-]|\.\d|,\d))"
+    r"(?:\b|(?<=%))(?!\s+(?:for|to|with|by|of|on)\b)",
     re.IGNORECASE,
 )
+"""A clause stating a result of its subject: "Speech was normal", "the MELD score was 11"."""
+_BEFORE_NAME = re.compile(
+    r"\b(?P<words>normal|abnormal|elevated|increased|decreased|reduced|low|high|raised|"
+    r"stable|subnormal|impaired|preserved|prolonged|slow|good|poor)\s+"
+    r"(?P<name>(?:[A-Za-z][\w/-]*\s+){0,3}?(?:levels?|counts?|function|size|volumes?|"
+    r"pressures?|rate|time|intervals?|ratio|index|score|activity|concentrations?|sounds|flow|"
+    r"saturation|uptake|markers?|velocity|fraction|control))\b",
+    re.IGNORECASE,
+)
+"""A result word before what it judges, named by a measurement's head word ("normal LV
+function", "reduced breath sounds", "a prolonged PR interval")."""
+_SIGN = re.compile(
+    r"(?P<name>[A-Za-z][\w/-]*(?:\s+[A-Za-z0-9][\w/-]*){0,5}?)(?:\s*\([^()]{1,20}\))?\s*"
+    r"\((?P<words>\+{1,3}|-|\u2212)\)"
+)
+"""A marker followed by its sign ("CD31 (+)", "human epidermal growth factor receptor 2
+(HER-2) (+)")."""
 _SUBJECT_START = re.compile(
     r"[;:()\[\]]|\b(?:but|while|whereas|however|although|though|because|since|which|that|"
     r"when|after|before|as|if)\b",
@@ -419,7 +440,8 @@ _DETERMINERS = re.compile(
 _NOT_A_SUBJECT = re.compile(
     r"^(?:on|in|at|after|during|for|with|by|from|to|upon|there|it|he|she|they|we|this|"
     r"which|who|patient|patients|man|woman|boy|girl|child|infant|baby|neonate|mother|"
-    r"father|family|case|diagnosis|treatment|therapy|surgery|operation|procedure)\b|"
+    r"father|family|case|diagnosis|treatment|therapy|surgery|operation|procedure|dose|"
+    r"dosage|age|duration|day|days)\b|"
     r"\b(?:patient|he|she|they|it)$|^\w+ly$|^\w+ing\s|\d",
     re.IGNORECASE,
 )
@@ -468,6 +490,18 @@ def _unnamed_results(
         blank = _blank_parentheses(text)
         items = _items(blank, match.start("items"), match.end("items"))
         results += _results_of(sentence, items, match, taken, findings, subject=False)
+    for match in _BEFORE_NAME.finditer(text):
+        # a finding naming the abnormal value itself ("prolonged PR interval", HPO) is read
+        # as its measurement's result; any other finding is no measurement
+        others = [(a, b) for a, b in findings if a != match.start()]
+        item = [(match.start("name"), match.end("name"))]
+        results += _results_of(sentence, item, match, taken, others, subject=False)
+    for match in _SIGN.finditer(text):
+        start = match.start("name")
+        separator = list(re.finditer(r"[,;:]|\band\b", text[:start]))
+        item = [(start, match.end("name"))]
+        if not separator or text[separator[-1].end() : start].strip() == "":
+            results += _results_of(sentence, item, match, taken, findings, subject=False)
     return results
 
 
@@ -500,13 +534,13 @@ def _results_of(
         stripped = _DETERMINERS.sub("", item).strip()
         start += text[start:end].find(stripped)
         end = start + len(stripped)
-        if not stripped or len(stripped.split()) > 4:
+        if not stripped or len(stripped.split()) > (4 if subject else 6):
             continue
         if subject and _NOT_A_SUBJECT.search(stripped):  # a marker may hold digits ("CK7")
             continue
         if any(a < end and start < b for a, b in [*findings, *taken]):
             continue
-        span = (start, match.end("words")) if subject else (match.start("words"), end)
+        span = (min(start, match.start("words")), max(end, match.end("words")))
         results.append(
             StatedResult(
                 test=Term(stripped),

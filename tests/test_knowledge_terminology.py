@@ -147,7 +147,9 @@ was not elevated. The blood pressure rose to 190/130. Laboratory tests showed an
 in serum creatinine. He had a body mass index (BMI) of 40. The tone and power were normal \
 in all four limbs. Notably, the tumor was positive and the patient was stable. The \
 postoperative course was uneventful. Staining was positive for CK7, TTF-1, and p63 and \
-negative for CK 5/6, Syn, and Ki-67 (20%).
+negative for CK 5/6, Syn, and Ki-67 (20%). Her MELD score was 11 and the dose was 5 mg. \
+The ECG showed a prolonged PR interval and normal LV function. Immunohistochemistry showed \
+the following: CD31 (+), CD105 (-).
 """
 
 
@@ -189,6 +191,15 @@ def test_a_stain_is_positive_or_negative_for_each_marker_it_lists(
     assert {("Syn", "negative"), ("Ki-67", "negative")} <= results
     # "CK 5/6" is a cytokeratin, and the 20% is Ki-67's: no creatine kinase value
     assert not [lab for lab in course_facts.labs if lab.analyte.text == "CK"]
+
+
+def test_a_result_word_before_a_measurement_or_a_sign_after_a_marker_is_its_result(
+    course_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result) for r in course_facts.results}
+    assert {("PR interval", "prolonged"), ("LV function", "normal")} <= results
+    assert {("CD31", "+"), ("CD105", "-"), ("MELD score", "11")} <= results
+    assert "dose" not in {test for test, _ in results}
 
 
 def test_a_number_is_one_tests_own_not_shared_along_a_list(course_facts: CaseFacts) -> None:
