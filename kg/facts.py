@@ -978,6 +978,8 @@ def _reading(
         if quantity.unit.kind not in ("concentration", "count"):
             return None
         kind, mention = "lab", None
+    if kind == "lab" and mention is not None and not _measures(mention.text, quantity):
+        return None
     if mention is not None:
         known = concept is not None and concept.iri in vocabulary.concepts
         name = Term(mention.text, concept.iri if concept and known else None)
@@ -1000,6 +1002,27 @@ def _reading(
         head=text[clause_start : quantity.start],
         tail=text[end:tail_end],
     )
+
+
+_MEASURES: dict[str, re.Pattern[str]] = {
+    "temperature": re.compile(r"temp|fever|pyrexi", re.IGNORECASE),
+    "length": re.compile(
+        r"length|height|circumference|span|size|diameter|thickness|distance|depth|width|"
+        r"stature",
+        re.IGNORECASE,
+    ),
+}
+_WEIGHED = re.compile(r"weigh|mass", re.IGNORECASE)
+
+
+def _measures(name: str, quantity: Quantity) -> bool:
+    """Whether a test's name can be what a value in this unit measures: a temperature, a
+    length or a weight in grams is only the value of a test named for one ("glucose" is
+    never 37 °C, "citrate" never 0.2 g: the incubation and the recipe's)."""
+    pattern = _MEASURES.get(quantity.unit.kind)
+    if quantity.unit.ucum in ("g", "kg", "mg"):
+        pattern = _WEIGHED
+    return pattern is None or pattern.search(name) is not None
 
 
 def _item_start(text: str, boundary: int, head_end: int) -> int:
