@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.annotate import annotate
+from kg.annotate import Annotations, annotate
 from kg.claims import Claim
 from kg.document import ArticleMetadata, Document, Sentence, Span
 from kg.facts import CaseFacts
@@ -17,6 +17,7 @@ from kg.ingest import ingest
 from kg.mentions import ConceptMention, find_mentions
 from kg.rdf.annotations import annotation_graph
 from kg.rdf.namespaces import OA
+from kg.references import parse_reference
 from kg.settings import SHARED_DIR
 from kg.vocabulary import Knowledge
 
@@ -339,3 +340,42 @@ def test_a_body_part_is_never_a_finding(knowledge: Knowledge) -> None:
         assert term is None or term.category != "sign", words
     mass = terminology.named("mass")
     assert mass is not None and mass.category == "sign"
+
+
+REAL = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def rift_valley(knowledge: Knowledge) -> Annotations:
+    """A real PMC article (an epidemiological study, not a case report: tests/data)."""
+    document = ingest(REAL / "fafetine-2013-rift-valley-fever.xml")
+    references = [parse_reference(raw.text, raw.number) for raw in document.references]
+    return annotate(document, references, knowledge)
+
+
+def test_a_real_article_gives_its_diseases_with_their_standard_identifiers(
+    rift_valley: Annotations,
+) -> None:
+    named = {(m.text.lower(), m.identifier) for m in rift_valley.mentions}
+    assert {
+        ("encephalitis", "MONDO:0019956"),
+        ("influenza", "MONDO:0005812"),
+    } <= named
+    # "In summary" is no LOINC document, "infectious" alone no disease
+    assert not {text for text, _ in named} & {"summary", "infectious"}
+
+
+def test_a_real_article_has_no_patient_timeline_or_invented_labs(
+    rift_valley: Annotations,
+) -> None:
+    facts = rift_valley.facts
+    assert facts.patient is None
+    assert facts.timeline == ()
+    # an incubation's temperature is only a value of something named a temperature
+    assert all("temperature" in lab.analyte.text for lab in facts.labs if lab.ucum == "Cel")
+
+
+def test_a_recipe_and_an_incubation_give_no_lab_values(knowledge: Knowledge) -> None:
+    document = ingest(REAL / "dennehy-2011-lysis-time.xml")
+    labs = annotate(document, [], knowledge).facts.labs
+    assert not [lab for lab in labs if lab.analyte.text in {"glucose", "citrate"}]
