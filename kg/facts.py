@@ -441,7 +441,8 @@ _NOT_A_SUBJECT = re.compile(
     r"^(?:on|in|at|after|during|for|with|by|from|to|upon|there|it|he|she|they|we|this|"
     r"which|who|patient|patients|man|woman|boy|girl|child|infant|baby|neonate|mother|"
     r"father|family|case|diagnosis|treatment|therapy|surgery|operation|procedure|dose|"
-    r"dosage|age|duration|day|days)\b|"
+    r"dosage|age|duration|day|days|furthermore|moreover|however|additionally|thereafter|"
+    r"subsequently|finally|overall|interestingly|therefore|thus|here|then)\b|"
     r"\b(?:patient|he|she|they|it)$|^\w+ly$|^\w+ing\s|\d",
     re.IGNORECASE,
 )
@@ -485,6 +486,11 @@ def _unnamed_results(
     for match in _SUBJECT_RESULT.finditer(text):
         starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
         items = _items(text, starts[-1] if starts else 0, match.start())
+        if match.group("words")[:1].isdigit() or match.group("words")[:1] == ".":
+            # a number is its subject's own, never a list's, nor a value read with its unit
+            if any(r.quantity.start == match.start("words") for r in readings):
+                continue
+            items = items[-1:]
         results += _results_of(sentence, items, match, taken, findings, subject=True)
     for match in _MARKERS.finditer(text):
         blank = _blank_parentheses(text)

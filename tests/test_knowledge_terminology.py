@@ -203,6 +203,16 @@ def test_a_result_word_before_a_measurement_or_a_sign_after_a_marker_is_its_resu
     assert "dose" not in {test for test, _ in results}
 
 
+def test_a_number_stated_after_a_sentence_adverb_is_not_the_adverbs(knowledge: Knowledge) -> None:
+    text = "Furthermore, the native T1 was 1335 ms and the MELD score was 11."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("adverb", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    results = {(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results}
+    assert ("MELD score", "11") in results
+    assert "Furthermore" not in {test for test, _ in results}
+
+
 def test_a_number_is_one_tests_own_not_shared_along_a_list(course_facts: CaseFacts) -> None:
     results = {(r.test.text, r.result) for r in course_facts.results}
     assert ("blood pressure", "155/100 mm Hg") in results
