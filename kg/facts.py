@@ -409,6 +409,14 @@ _SUBJECT_RESULT = re.compile(
     re.IGNORECASE,
 )
 """A clause stating a result of its subject: "Speech was normal", "the MELD score was 11"."""
+_AS_WAS = re.compile(
+    r"\b(?P<words>normal|unremarkable|negative|positive|intact|within\s+normal\s+limits)"
+    r"(?:\s*\([^()]*\))?,?\s+as\s+(?:was|were|is|are)\s+(?P<items>[^.;:]+?)"
+    r"(?=\s*(?:[.;:]|,\s|$)|\s+(?:on|in|at|from|during|after|before|with|for)\b)",
+    re.IGNORECASE,
+)
+"""A result shared by what an inverted clause adds ("... were negative, as were stool
+cultures")."""
 _BEFORE_NAME = re.compile(
     r"\b(?P<words>normal|abnormal|elevated|increased|decreased|reduced|low|high|raised|"
     r"stable|subnormal|impaired|preserved|prolonged|slow|good|poor)\s+"
@@ -493,6 +501,10 @@ def _unnamed_results(
             items = items[-1:]
         results += _results_of(sentence, items, match, taken, findings, subject=True)
     for match in _MARKERS.finditer(text):
+        blank = _blank_parentheses(text)
+        items = _items(blank, match.start("items"), match.end("items"))
+        results += _results_of(sentence, items, match, taken, findings, subject=False)
+    for match in _AS_WAS.finditer(text):
         blank = _blank_parentheses(text)
         items = _items(blank, match.start("items"), match.end("items"))
         results += _results_of(sentence, items, match, taken, findings, subject=False)

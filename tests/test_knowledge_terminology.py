@@ -150,7 +150,8 @@ in all four limbs. Notably, the tumor was positive and the patient was stable. T
 postoperative course was uneventful. Staining was positive for CK7, TTF-1, and p63 and \
 negative for CK 5/6, Syn, and Ki-67 (20%). Her MELD score was 11 and the dose was 5 mg. \
 The ECG showed a prolonged PR interval and normal LV function. Immunohistochemistry showed \
-the following: CD31 (+), CD105 (-).
+the following: CD31 (+), CD105 (-). Blood cultures were negative, as were stool cultures \
+on day 3.
 """
 
 
@@ -201,6 +202,7 @@ def test_a_result_word_before_a_measurement_or_a_sign_after_a_marker_is_its_resu
     assert {("PR interval", "prolonged"), ("LV function", "normal")} <= results
     assert {("CD31", "+"), ("CD105", "-"), ("MELD score", "11")} <= results
     assert "dose" not in {test for test, _ in results}
+    assert ("stool cultures", "negative") in results  # ", as were stool cultures"
 
 
 def test_a_number_stated_after_a_sentence_adverb_is_not_the_adverbs(knowledge: Knowledge) -> None:
