@@ -185,7 +185,8 @@ _COMPARATOR = "|".join(
     for word in sorted(_COMPARATOR_WORDS, key=len, reverse=True)
 )
 _QUANTITY_RE = re.compile(
-    rf"(?:(?P<comparator>{_COMPARATOR})\s*)?(?<![\d./])(?P<number>{NUMBER})\s?"
+    rf"(?:(?P<comparator>{_COMPARATOR})\s*)?(?:(?<=[\s(:=])(?P<minus>\u2212|-(?=\d)))?"
+    rf"(?<![\d./])(?P<number>{NUMBER})\s?"
     rf"(?P<unit>{_UNIT_TOKEN})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
@@ -270,11 +271,12 @@ def find_quantities(text: str, ranges: list[ReferenceRange] | None = None) -> li
         if unit is None or any(r.start <= match.start("number") < r.end for r in ranges):
             continue
         comparator: Comparator = "="
-        start = match.start("number")
+        start = match.start("minus") if match["minus"] else match.start("number")
+        number = parse_number(match["number"])
+        if match["minus"]:  # "BE of -5.1 mmol/L": a minus after a space, never a range dash
+            number = -number
         if match["comparator"]:
             comparator = _COMPARATOR_WORDS[match["comparator"].lower()]
             start = match.start("comparator")
-        quantities.append(
-            Quantity(parse_number(match["number"]), comparator, unit, start, match.end("unit"))
-        )
+        quantities.append(Quantity(number, comparator, unit, start, match.end("unit")))
     return quantities

@@ -99,3 +99,10 @@ def test_rates_in_words_are_per_minute() -> None:
 
 def test_a_pressure_written_as_two_numbers_is_no_single_quantity() -> None:
     assert find_quantities("blood pressure 174/127 mm Hg") == []
+
+
+def test_a_minus_sign_after_a_space_makes_the_value_negative_a_range_dash_does_not() -> None:
+    [base_excess] = find_quantities("BE of \u22125.1 mmol/l")
+    assert base_excess.number == Decimal("-5.1")
+    [value] = find_quantities("creatinine 5.10 mg/dL (normal range: 0.6-1.1 mg/dL)")
+    assert value.number == Decimal("5.10")
