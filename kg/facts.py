@@ -245,7 +245,7 @@ F = TypeVar("F", LabResult, Measurement)
 _RESULT_WORDS = (
     r"within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
     r"in\s+(?:the\s+)?normal\s+ranges?|"
-    r"no\s+(?:\w+\s+)?(?:abnormalit(?:y|ies)|findings|interval\s+change)|"
+    r"no\s+(?:\w+\s+)?(?:abnormalit(?:y|ies)|findings|(?:interval\s+)?changes?)|"
     r"(?:complete|partial)\s+response|"
     r"normal|abnormal|negative|positive|elevated|increased|decreased|reduced|low|high|raised|"
     r"unremarkable|prolonged|absent|present|improved|good|poor|stable|intact|deteriorated|"
