@@ -450,10 +450,15 @@ _NOT_A_SUBJECT = re.compile(
     r"which|who|patient|patients|man|woman|boy|girl|child|infant|baby|neonate|mother|"
     r"father|family|case|diagnosis|treatment|therapy|surgery|operation|procedure|dose|"
     r"dosage|age|duration|day|days|furthermore|moreover|however|additionally|thereafter|"
-    r"subsequently|finally|overall|interestingly|therefore|thus|here|then)\b|"
-    r"\b(?:patient|he|she|they|it)$|^\w+ly$|^\w+ing\s|\d",
+    r"subsequently|finally|overall|interestingly|therefore|thus|here|then|any|increased|"
+    r"decreased|elevated|reduced|low|high|normal|abnormal)\b|"
+    r"^(?:largest|smallest|first|second|third|last|latter|former|rest|remainder|levels?|"
+    r"values?|results?|one|both|all|time)$|"
+    r"\b(?:patient|he|she|they|it|time)$|^\w+ly$|^\w+ing\s",
     re.IGNORECASE,
 )
+"""Words that name no test a result is stated of: a preposition's phrase, a person, the
+illness's management, a sentence adverb, a judgement's own word, a bare anaphor."""
 
 
 _MARKERS = re.compile(
@@ -554,8 +559,8 @@ def _results_of(
         end = start + len(stripped)
         if not stripped or len(stripped.split()) > (4 if subject else 6):
             continue
-        if subject and _NOT_A_SUBJECT.search(stripped):  # a marker may hold digits ("CK7")
-            continue
+        if _NOT_A_SUBJECT.search(stripped) or (subject and re.search(r"\d", stripped)):
+            continue  # a marker may hold digits ("CK7"), a subject not ("2 days")
         if any(a < end and start < b for a, b in [*findings, *taken]):
             continue
         span = (min(start, match.start("words")), max(end, match.end("words")))
