@@ -359,16 +359,36 @@ def _stated_results(
         flagged = _STATED_RE.fullmatch(words)
         flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
         concept = mention.concept.iri if mention.concept.iri in vocabulary.concepts else None
-        results.append(
-            StatedResult(
-                test=Term(mention.text, concept),
-                result=words,
-                flag=flag,
-                sentence_index=sentence.index,
-                span=sentence.source_span(min(start, mention.start), max(end, mention.end)),
+        more = _numbers_after(text, end) if words[:1].isdigit() else []
+        for value, value_start, value_end in [(words, start, end), *more]:
+            results.append(
+                StatedResult(
+                    test=Term(mention.text, concept),
+                    result=value,
+                    flag=flag,
+                    sentence_index=sentence.index,
+                    span=sentence.source_span(
+                        min(value_start, mention.start), max(value_end, mention.end)
+                    ),
+                )
             )
-        )
     return results
+
+
+_MORE_NUMBERS = re.compile(
+    rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?)"
+    r"(?![\w/%]|\.\d|,\d)"
+)
+
+
+def _numbers_after(text: str, end: int) -> list[tuple[str, int, int]]:
+    """The numbers listed after a test's first one, each another value of it ("Apgar
+    scores were 2, 6, and 7")."""
+    found: list[tuple[str, int, int]] = []
+    while (more := _MORE_NUMBERS.match(text, end)) is not None:
+        found.append((more["number"], more.start("number"), more.end("number")))
+        end = more.end()
+    return found
 
 
 _FINDING_KINDS = frozenset(
@@ -504,7 +524,18 @@ def _unnamed_results(
             if any(r.quantity.start == match.start("words") for r in readings):
                 continue
             items = items[-1:]
-        results += _results_of(sentence, items, match, taken, findings, subject=True)
+        own = _results_of(sentence, items, match, taken, findings, subject=True)
+        if own and match.group("words")[:1].isdigit():
+            first = own[0]
+            own += [
+                replace(
+                    first,
+                    result=value,
+                    span=Span(first.span.start, sentence.source_span(start, end).end),
+                )
+                for value, start, end in _numbers_after(text, match.end("words"))
+            ]
+        results += own
     for match in _MARKERS.finditer(text):
         blank = _blank_parentheses(text)
         items = _items(blank, match.start("items"), match.end("items"))

@@ -205,6 +205,15 @@ def test_a_result_word_before_a_measurement_or_a_sign_after_a_marker_is_its_resu
     assert ("stool cultures", "negative") in results  # ", as were stool cultures"
 
 
+def test_numbers_listed_after_one_test_are_each_its_value(knowledge: Knowledge) -> None:
+    text = "Apgar scores were 2, 6, and 7 at 1, 5, and 10 minutes."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("apgar", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    results = [(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results]
+    assert results == [("Apgar scores", "2"), ("Apgar scores", "6"), ("Apgar scores", "7")]
+
+
 def test_a_number_stated_after_a_sentence_adverb_is_not_the_adverbs(knowledge: Knowledge) -> None:
     text = "Furthermore, the native T1 was 1335 ms and the MELD score was 11."
     sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
