@@ -984,6 +984,9 @@ def _readings(
             m for m in named if head_end <= m.start and m.end <= quantity.start
         ]
         end = reference.end if reference else quantity.end
+        centile = _CENTILE.match(text, end)
+        if centile is not None:
+            end = centile.end()
         tail_end = _clause_end(text, end)
         reading = _reading(
             text, quantity, reference, candidates, vocabulary, boundary, head_end, end, tail_end
@@ -994,6 +997,10 @@ def _readings(
     return readings
 
 
+_CENTILE = re.compile(
+    r"\s*\(\s*(?:[<>≤≥]\s*)?\d+(?:st|nd|rd|th)\s+(?:percentile|centile)s?\s*\)", re.IGNORECASE
+)
+"""A value's centile given after it ("2,330 g (<10th percentile)"): part of the value's words."""
 _NEXT_ITEM = re.compile(r",\s+(?:and\s+|or\s+)?[A-Za-z]")
 """Another item of a list begins: a name before it is not what a later value measures
 ("negative for CK 5/6, Syn, cgA, and Ki-67 (20%)" gives CK no value)."""

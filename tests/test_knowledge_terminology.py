@@ -400,3 +400,13 @@ def test_a_recipe_and_an_incubation_give_no_lab_values(knowledge: Knowledge) -> 
     document = ingest(REAL / "dennehy-2011-lysis-time.xml")
     labs = annotate(document, [], knowledge).facts.labs
     assert not [lab for lab in labs if lab.analyte.text in {"glucose", "citrate"}]
+
+
+def test_a_centile_after_a_value_belongs_to_its_words(knowledge: Knowledge) -> None:
+    text = "Birth weight was 2.3 kg (10th percentile)."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("centile", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    [lab] = annotate(document, [], knowledge).facts.labs
+    assert (lab.analyte.text, str(lab.value), lab.ucum) == ("Birth weight", "2.3", "kg")
+    assert text[lab.span.start : lab.span.end] == "Birth weight was 2.3 kg (10th percentile)"
