@@ -1036,7 +1036,7 @@ def _reading(
             kind = "lab" if concept is not None else None
     item_start = mention.start if mention else _item_start(text, boundary, head_end)
     if kind is None:
-        if quantity.unit.kind not in ("concentration", "count"):
+        if quantity.unit.kind not in ("concentration", "count", "pressure"):
             return None
         kind, mention = "lab", None
     if kind == "lab" and mention is not None and not _measures(mention.text, quantity):
@@ -1046,7 +1046,13 @@ def _reading(
         name = Term(mention.text, concept.iri if concept and known else None)
     else:
         words = _EVALUATIVE.sub("", text[item_start:head_end].strip(" ,(")).strip()
-        if not words:
+        linked = _LINKED.search(text, boundary, head_end)
+        if not words and linked is not None:  # "pCO2 of 3.55 kPa": the name before "of"
+            item_start = _item_start(text, boundary, linked.start())
+            while item_start < linked.start() and text[item_start] in " ,(":
+                item_start += 1
+            words = _EVALUATIVE.sub("", text[item_start : linked.start()].strip(" ,(")).strip()
+        if not words or len(words.split()) > 4:
             return None
         name = Term(words)
     clause_start = _clause_start(text, boundary, item_start)
@@ -1084,6 +1090,9 @@ def _measures(name: str, quantity: Quantity) -> bool:
     if quantity.unit.ucum in ("g", "kg", "mg"):
         pattern = _WEIGHED
     return pattern is None or pattern.search(name) is not None
+
+
+_LINKED = re.compile(r"\s+(?:of|was|were|is|are)\s*$", re.IGNORECASE)
 
 
 def _item_start(text: str, boundary: int, head_end: int) -> int:

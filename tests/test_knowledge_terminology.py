@@ -410,3 +410,17 @@ def test_a_centile_after_a_value_belongs_to_its_words(knowledge: Knowledge) -> N
     [lab] = annotate(document, [], knowledge).facts.labs
     assert (lab.analyte.text, str(lab.value), lab.ucum) == ("Birth weight", "2.3", "kg")
     assert text[lab.span.start : lab.span.end] == "Birth weight was 2.3 kg (10th percentile)"
+
+
+def test_a_value_linked_by_of_is_named_by_the_words_before_it(knowledge: Knowledge) -> None:
+    text = (
+        "The arterial blood gas revealed a pH of 7.45, pCO2 of 3.55 kPa and BE of \u22125.1 mmol/l."
+    )
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("gas", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    labs = annotate(document, [], knowledge).facts.labs
+    assert [(lab.analyte.text, str(lab.value), lab.ucum) for lab in labs] == [
+        ("pCO2", "3.55", "kPa"),
+        ("BE", "-5.1", "mmol/L"),
+    ]
