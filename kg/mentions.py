@@ -111,6 +111,8 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
         for term in terms:
             if any(term.start < d.end and d.start < term.end for d in domain):
                 continue
+            if _GENUS.search(text, 0, term.start):
+                continue  # "M. tuberculosis" names the organism, not the disease
             located.append(
                 (
                     ConceptMention(
@@ -132,6 +134,10 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
     found = [m for m, _, _ in located] + _abbreviated(document, located, unnegatable)
     found.sort(key=lambda m: (m.sentence_index, m.start))
     return tuple(found)
+
+
+_GENUS = re.compile(r"(?<![\w.])[A-Z]\.\s?$")
+"""A genus abbreviated before a word ("M. tuberculosis"): the words name a species."""
 
 
 def _domain_kinds(knowledge: Knowledge) -> dict[str, str]:

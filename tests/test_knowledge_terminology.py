@@ -424,3 +424,13 @@ def test_a_value_linked_by_of_is_named_by_the_words_before_it(knowledge: Knowled
         ("pCO2", "3.55", "kPa"),
         ("BE", "-5.1", "mmol/L"),
     ]
+
+
+def test_a_species_named_with_its_abbreviated_genus_is_no_disease(knowledge: Knowledge) -> None:
+    text = "Bacilli were identified as M. tuberculosis by PCR. He had tuberculosis."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("genus", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    found = [m for m in find_mentions(document, knowledge) if m.text == "tuberculosis"]
+    assert [text[m.start : m.end] for m in found] == ["tuberculosis"]
+    assert found[0].start == text.rindex("tuberculosis")
