@@ -110,6 +110,7 @@ class Tally:
     seconds: float = 0.0
     missed: dict[str, Counter[str]] = field(default_factory=dict)
     wrong: Counter[str] = field(default_factory=Counter)
+    labs_missed: list[str] = field(default_factory=list)
 
 
 def read_case(path: Path) -> Document:
@@ -187,11 +188,29 @@ def measure(cases: list[Path]) -> Tally:
             facts = [(f.span.start, f.span.end) for f in found.labs]
             facts += [(f.span.start, f.span.end) for f in found.measurements]
             facts += [(f.span.start, f.span.end) for f in found.results]
-            tally.labs_found += any(
+            paired = any(
                 _overlaps(fact, gold[value].spans) and _overlaps(fact, gold[name].spans)
                 for fact in facts
             )
+            tally.labs_found += paired
+            if not paired:
+                tally.labs_missed.append(lab_miss(source, gold[name], gold[value], facts))
     return tally
+
+
+def lab_miss(source: str, name: Gold, value: Gold, facts: list[tuple[int, int]]) -> str:
+    """A missed pair as a line: the test's and the value's words, whether some fact
+    covers either, and the line of text they stand in."""
+    start = min(a for a, _ in name.spans + value.spans)
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", start)
+    line = source[line_start : line_end if line_end >= 0 else len(source)]
+    words = [" ".join(source[a:b] for a, b in g.spans) for g in (name, value)]
+    covered = "".join(
+        "NV"[i] if any(_overlaps(f, g.spans) for f in facts) else "-"
+        for i, g in enumerate((name, value))
+    )
+    return f"{words[0]!r} = {words[1]!r} [{covered}] | {line}"
 
 
 def categories_of(vocabulary: object, iri: str) -> frozenset[str]:
@@ -264,6 +283,8 @@ def misses_text(tally: Tally) -> str:
         lines += [f"{count:4} {words}" for words, count in missed.most_common()]
     lines.append(f"# mentions overlapping no compatible gold span: {sum(tally.wrong.values())}")
     lines += [f"{count:4} {words}" for words, count in tally.wrong.most_common()]
+    lines.append(f"# lab name+value pairs missed: {len(tally.labs_missed)}")
+    lines += tally.labs_missed
     return "\n".join(lines) + "\n"
 
 

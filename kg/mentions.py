@@ -111,6 +111,8 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
         for term in terms:
             if any(term.start < d.end and d.start < term.end for d in domain):
                 continue
+            if _GENUS.search(text, 0, term.start):
+                continue  # "M. tuberculosis" names the organism, not the disease
             located.append(
                 (
                     ConceptMention(
@@ -134,6 +136,10 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
     return tuple(found)
 
 
+_GENUS = re.compile(r"(?<![\w.])[A-Z]\.\s?$")
+"""A genus abbreviated before a word ("M. tuberculosis"): the words name a species."""
+
+
 def _domain_kinds(knowledge: Knowledge) -> dict[str, str]:
     """The kind of each domain concept that one of its labels names in the terminology
     too ("left ventricular ejection fraction", a label of LVEF: a LOINC procedure)."""
@@ -152,14 +158,22 @@ def _domain_kinds(knowledge: Knowledge) -> dict[str, str]:
 _DEFINED = re.compile(r"\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,9})\)")
 
 
-def _abbreviates(short: str, before: str, words: str) -> bool:
-    """Whether ``short`` abbreviates ``words``, or the words up to ``len(short)`` before
-    them ("transesophageal echocardiography (TEE)", the term being "echocardiography"):
-    one of those words begins with the short form's first letter."""
-    if short[0].lower() == words[0].lower():
+_PREPOSITION = re.compile(r"^(?:in|of|for|with|on|to|at|by|from)$", re.IGNORECASE)
+
+
+def _abbreviates(short: str, before: str, mention: ConceptMention) -> bool:
+    """Whether ``short`` abbreviates the mention's words, or them and the words just before
+    ("acute myocardial infarction (AMI)", "transesophageal echocardiography (TEE)"): the
+    short form begins with the first letter of one of them. Not when a preposition stands
+    among the words before: the mention is then not the head of what the short form
+    stands for ("Response Evaluation Criteria In Solid Tumors (RECIST)" is no tumor)."""
+    if short[0].lower() == mention.text[0].lower():
         return True
     leading = before.split()[-(len(short) - 1) :] if len(short) > 1 else []
-    return any(w[:1].lower() == short[0].lower() for w in leading)
+    for position, word in enumerate(leading):
+        if word[:1].lower() == short[0].lower():
+            return not any(_PREPOSITION.match(w) for w in leading[position:])
+    return False
 
 
 def _abbreviated(
@@ -179,7 +193,7 @@ def _abbreviated(
             continue
         short = after.group("short")
         if sum(c.isupper() for c in short) >= 2 and _abbreviates(
-            short, text[:mention_start], mention.text
+            short, text[:mention_start], mention
         ):
             defined.setdefault(short, mention)
     if not defined:

@@ -36,7 +36,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 12
+FORMAT = 13
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -59,7 +59,7 @@ _STOP_FORMS = frozenset(
     sex male female death pregnancy response measurement protein test other type
     change increase decrease volume size area cell blood urine total free bone bones muscle
     aortic birth trauma vitamin insulin diameter findings complications complication
-    procedure procedures result results dose estimated request entire
+    procedure procedures result results dose estimated request entire summary infectious
 """,
     )
 )
