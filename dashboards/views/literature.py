@@ -7,7 +7,7 @@ from collections import Counter
 import streamlit as st
 from kgdash import literature as kglit
 from kgdash.data import saved
-from kgdash.panels import SIZE_FROM_DATA, DataStyle, missing, show_sparql
+from kgdash.panels import FORCE_LAYOUT, SIZE_FROM_DATA, DataStyle, missing, show_sparql
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 FORCE_KEY = "literature-force"
@@ -21,7 +21,7 @@ def force_view(view: kglit.Network) -> None:
     elements = kglit.force_elements(view)
     value = st_link_analysis(
         elements,
-        layout="fcose",
+        layout=FORCE_LAYOUT,
         node_styles=[
             *(NodeStyle(ring, colour, caption="name") for ring, colour in kglit.COLOURS.items()),
             SIZE_FROM_DATA,
