@@ -2,6 +2,7 @@
 way in the same run, and a bounded load test.
 
     .venv/bin/python bench/bench_dashboard.py [--rounds 3] [--clients 8] [--seconds 20]
+    .venv/bin/python bench/bench_dashboard.py --rounds 5 --switches-against OTHER/dashboards/app.py
 
 What it measures (Debian's Chromium through Playwright, everything on 127.0.0.1):
 
@@ -203,6 +204,32 @@ async def page_switches(
     return times
 
 
+async def compare_switches(
+    browser: Browser, env: dict[str, str], other: Path, rounds: int, offsite: Offsite
+) -> int:
+    """Page switches of another app and of ours, alternating round by round (same load)."""
+    apps = {"other": other, "ours": APP}
+    servers = {name: start(app, env) for name, app in apps.items()}
+    times: dict[str, dict[str, list[float]]] = {name: {} for name in apps}
+    try:
+        for _ in range(rounds):
+            for name, server in servers.items():
+                offsite.origin = server.url
+                for path, values in (await page_switches(browser, server, offsite, 1)).items():
+                    times[name].setdefault(path, []).append(values[0])
+    finally:
+        for server in servers.values():
+            server.stop()
+    print(f"page switch in one session, sidebar click to drawn (median of {rounds}):")
+    print(f"  {'page':11} {'other':>8} {'ours':>8}  ratio ours/other")
+    for path in times["ours"]:
+        before = statistics.median(times["other"][path])
+        after = statistics.median(times["ours"][path])
+        print(f"  {path:11} {before:6.2f} s {after:6.2f} s  {after / before:5.2f}")
+    print(f"requests off the machine: {len(offsite.urls)}")
+    return 1 if offsite.urls else 0
+
+
 @dataclass
 class Load:
     latencies: list[float] = field(default_factory=list)
@@ -240,6 +267,13 @@ async def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--switches-against",
+        type=Path,
+        metavar="APP",
+        help="measure only page switches, of this app.py (e.g. a checkout of an earlier "
+        "commit) and of ours, round by round in the same run",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as scratch:
@@ -263,6 +297,10 @@ async def main(argv: Sequence[str] | None = None) -> int:
         offsite = Offsite("")
         async with async_playwright() as driver:
             browser = await driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            if args.switches_against is not None:
+                return await compare_switches(
+                    browser, env, args.switches_against, args.rounds, offsite
+                )
             firsts = await first_renders(browser, env, trivial, args.rounds, offsite)
             server = start(APP, env)
             offsite.origin = server.url

@@ -12,6 +12,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 Row = dict[str, str]
 
@@ -74,6 +75,21 @@ def timeline_chart(rows: Sequence[Row]) -> alt.Chart | None:
         .properties(height=140)
     )
     return chart
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def timeline_spec(rows: Sequence[Row]) -> dict[str, Any] | None:
+    """The timeline chart as the Vega-Lite spec the browser gets: built and validated once
+    per answer (Altair's build and schema check cost ~0.1 s a run), not on every rerun."""
+    chart = timeline_chart(rows)
+    return None if chart is None else chart.to_dict()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def lab_spec(labs: Sequence[Row]) -> dict[str, Any]:
+    """The lab chart's Vega-Lite spec, built once per answer (see timeline_spec)."""
+    spec: dict[str, Any] = lab_chart(labs).to_dict()
+    return spec
 
 
 def lab_points(labs: Sequence[Row]) -> list[dict[str, Any]]:

@@ -9,11 +9,13 @@ score come from three saved queries of the related layer (``citation_edges``, ``
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from kgdash.data import Rows
 
@@ -205,6 +207,24 @@ def table(view: Network) -> list[dict[str, Any]]:
         }
         for w in works
     ]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def years_spec(years: Sequence[tuple[int, int]]) -> dict[str, Any]:
+    """References per year as a bar chart's Vega-Lite spec, built and validated once per
+    answer (Altair's build and schema check cost ~0.1 s), not on every rerun."""
+    chart = (
+        alt.Chart(pd.DataFrame([{"year": y, "references": n} for y, n in years]))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O"),
+            y=alt.Y("references:Q", axis=alt.Axis(tickMinStep=1)),
+            tooltip=["year:O", "references:Q"],
+        )
+        .properties(height=180)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
 
 
 def year_map(view: Network) -> tuple[alt.LayerChart | alt.FacetChart | None, int]:

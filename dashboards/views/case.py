@@ -64,9 +64,9 @@ selected_sentence: int | None = None
 st.subheader("Timeline")
 if case_iri is not None:
     timeline = saved("case_timeline", case=case_iri)
-    chart = kgcase.timeline_chart(timeline.rows)
-    if chart is not None:
-        st.altair_chart(chart, width="stretch")
+    spec = kgcase.timeline_spec(timeline.rows)
+    if spec is not None:
+        st.vega_lite_chart(spec=spec, width="stretch")
     picked = st.dataframe(
         kgcase.timeline_table(timeline.rows),
         hide_index=True,
@@ -87,7 +87,7 @@ if case_iri is not None:
             "Each value against the normal range the report gives (grey bar); red = outside "
             'it. A value given only as a bound (">1000") is drawn as an arrow from the bound.'
         )
-        st.altair_chart(kgcase.lab_chart(labs), width="stretch")
+        st.vega_lite_chart(spec=kgcase.lab_spec(labs), width="stretch")
         picked_lab = st.dataframe(
             kgcase.lab_table(labs),
             hide_index=True,
@@ -128,14 +128,15 @@ else:
     st.caption("Select a row of the timeline, lab or imaging table to highlight its sentence.")
 numbered = [(int(row["position"]), f"[{row['position']}] {row['text']}") for row in sentences.rows]
 with st.container(height=400):
-    # Three elements, not one per sentence: the text before, the highlighted sentence, after.
+    # Three elements, not one per sentence: the text before, the highlighted sentence, after;
+    # plain text (st.text), so the browser parses no Markdown and nothing renders as markup.
     before = [
         line
         for position, line in numbered
         if selected_sentence is None or position < selected_sentence
     ]
     if before:
-        st.markdown("  \n".join(map(kgcase.plain, before)))
+        st.text("\n".join(before))
     for position, line in numbered:
         if position == selected_sentence:
             st.warning(line, icon=":material/arrow_right:")
@@ -145,5 +146,5 @@ with st.container(height=400):
         if selected_sentence is not None and position > selected_sentence
     ]
     if after:
-        st.markdown("  \n".join(map(kgcase.plain, after)))
+        st.text("\n".join(after))
 show_sparql(sentences, "sentences")

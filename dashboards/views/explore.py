@@ -9,7 +9,7 @@ import streamlit as st
 from kgdash import case as kgcase
 from kgdash import graph as kggraph
 from kgdash.data import saved
-from kgdash.panels import SIZE_FROM_DATA, show_sparql
+from kgdash.panels import FORCE_LAYOUT, SIZE_FROM_DATA, show_sparql
 from rdflib import URIRef
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
@@ -53,7 +53,7 @@ def graph_panel() -> None:
     with left:
         value = st_link_analysis(
             elements,
-            layout="fcose",
+            layout=FORCE_LAYOUT,
             node_styles=[
                 *(NodeStyle(k, colour, caption="name") for k, colour in kggraph.COLOURS.items()),
                 SIZE_FROM_DATA,

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 from kgdash import literature as kglit
 from kgdash.data import saved
-from kgdash.panels import SIZE_FROM_DATA, DataStyle, missing, show_sparql
+from kgdash.panels import FORCE_LAYOUT, SIZE_FROM_DATA, DataStyle, missing, show_sparql
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 FORCE_KEY = "literature-force"
@@ -23,7 +21,7 @@ def force_view(view: kglit.Network) -> None:
     elements = kglit.force_elements(view)
     value = st_link_analysis(
         elements,
-        layout="fcose",
+        layout=FORCE_LAYOUT,
         node_styles=[
             *(NodeStyle(ring, colour, caption="name") for ring, colour in kglit.COLOURS.items()),
             SIZE_FROM_DATA,
@@ -87,19 +85,9 @@ st.dataframe(
 show_sparql(references, "references")
 
 st.subheader("References by year")
-years = Counter(row["year"] for row in table if row["year"] is not None)
+years = Counter(int(r["year"]) for r in references.rows if r["year"].isdigit())
 if years:
-    st.altair_chart(
-        alt.Chart(pd.DataFrame([{"year": y, "references": n} for y, n in sorted(years.items())]))
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O"),
-            y=alt.Y("references:Q", axis=alt.Axis(tickMinStep=1)),
-            tooltip=["year:O", "references:Q"],
-        )
-        .properties(height=180),
-        width="stretch",
-    )
+    st.vega_lite_chart(spec=kglit.years_spec(sorted(years.items())), width="stretch")
 else:
     st.caption("No reference gives a year.")
 
