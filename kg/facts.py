@@ -401,12 +401,12 @@ def _finding_spans(
     mentions: Sequence[ConceptMention],
     local: dict[int, list[LocalMention]],
 ) -> dict[int, list[tuple[int, int]]]:
-    """Per sentence, the offsets of the words naming a finding, disorder or drug: what is
+    """Per sentence, the offsets of the words naming a finding or a disorder: what is
     found, never a test a result is stated of ("the tumor was positive")."""
     sentences = {s.index: s for s in document.sentences}
     spans: dict[int, list[tuple[int, int]]] = {index: [] for index in sentences}
     for mention in mentions:
-        if mention.category in _FINDING_KINDS or mention.category == "drug":
+        if mention.category in _FINDING_KINDS:
             sentence = sentences[mention.sentence_index]
             start = text_offset(sentence, mention.start)
             spans[sentence.index].append((start, text_offset(sentence, mention.end - 1) + 1))
@@ -505,7 +505,7 @@ def _unnamed_results(
     a clause's subject, each item of a list of them ("The postoperative course was
     uneventful", "Haemogram, renal, liver and thyroid function tests were normal"), and
     the markers a stain is positive or negative for ("positive for CK7, TTF-1 and p63");
-    never a finding ("the tumor was positive"), a drug nor the patient."""
+    never a finding ("the tumor was positive") nor the patient."""
     text = sentence.text
     taken = [
         (r.mention.start, r.mention.end) if r.mention else (r.start, r.quantity.start)
