@@ -99,6 +99,9 @@ class CorrespondingAuthor:
 class Section:
     title: str
     span: Span
+    parent: str | None = None
+    """The title of the section this one is a subsection of ("Laboratory findings" under
+    "Case presentation"); its sentences keep the parent as their ``section``."""
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,10 @@ class ParsedReference:
     """The book a chapter is in, or the proceedings a conference paper is in (never the
     reference's own title)."""
     editors: tuple[PersonName, ...] = ()
+    """The editors of the book a chapter is in ("In: Abbas AK, Aster JC, editors.")."""
     publisher: str | None = None
+    place: str | None = None
+    """Where the publisher published it ("Philadelphia" of "Philadelphia: Elsevier")."""
     url: str | None = None
 
 
@@ -268,6 +271,7 @@ def _with_kind(parsed: ParsedReference, text: str, url: str | None) -> ParsedRef
     if in_book or after_title.startswith(("In:", "In ")):
         rest = in_book["rest"] if in_book else re.sub(r"^In:?\s+", "", after_title)
         container = re.split(r"\.\s|;", rest)[0].strip(" .")
+        imprint = _imprint(rest[len(container) :])
         conference = _CONFERENCE.search(container) is not None
         return replace(
             parsed,
@@ -275,16 +279,24 @@ def _with_kind(parsed: ParsedReference, text: str, url: str | None) -> ParsedRef
             journal=None,
             container=container or None,
             editors=_author_list(in_book["editors"])[0] if in_book else (),
-            publisher=_publisher(rest[len(container) :]),
+            publisher=imprint.publisher,
+            place=imprint.place,
             url=url,
         )
     if _CONFERENCE.search(after_title):
         return replace(parsed, kind="conference", container=parsed.journal, journal=None, url=url)
     if url and (parsed.journal is None or _WEB.search(text)):
         return _web_page(parsed, after_title, url)
-    publisher = _publisher(after_title)
-    if publisher and parsed.volume is None:
-        return replace(parsed, kind="book", journal=None, publisher=publisher, url=url)
+    imprint = _imprint(after_title)
+    if imprint.publisher and parsed.volume is None:
+        return replace(
+            parsed,
+            kind="book",
+            journal=None,
+            publisher=imprint.publisher,
+            place=imprint.place,
+            url=url,
+        )
     return replace(parsed, url=url)
 
 
@@ -298,13 +310,15 @@ def _web_page(parsed: ParsedReference, after_title: str, url: str) -> ParsedRefe
         else:
             title = parsed.title
     title = re.sub(r"\s*\[Internet\]", "", title or "").strip() or None
+    imprint = _imprint(after_title)
     return replace(
         parsed,
         kind="web",
         authors=authors,
         title=title,
         journal=None,
-        publisher=_publisher(after_title),
+        publisher=imprint.publisher,
+        place=imprint.place,
         url=url,
     )
 
@@ -322,9 +336,18 @@ _PUBLISHER = re.compile(
 )
 
 
-def _publisher(text: str) -> str | None:
+@dataclass(frozen=True)
+class _Imprint:
+    publisher: str | None = None
+    place: str | None = None
+
+
+def _imprint(text: str) -> _Imprint:
+    """The publisher and its place from "Place: Publisher" (neither if not there)."""
     match = _PUBLISHER.search(text)
-    return match["name"].strip() if match else None
+    if match is None:
+        return _Imprint()
+    return _Imprint(match["name"].strip(), match["place"].strip())
 
 
 def _authors(text: str) -> tuple[tuple[PersonName, ...], bool, str]:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from section_text import section_texts
 
 from kg.document import Affiliation
 from kg.errors import InputError
-from kg.ingest import ingest_text
+from kg.ingest import ingest, ingest_text
 from kg.settings import CORPUS_DIR
+
+DATA = Path(__file__).parent / "data"
 
 VARIANT = """\
 Cardiac Sarcoidosis Presenting as Heart Block:
@@ -284,3 +288,72 @@ def test_headings_in_any_case_or_numbering_and_a_structured_abstract() -> None:
         ("[2]", (2,)),
     ]
     assert len(document.references) == 2
+
+
+SEED_TEXT = (CORPUS_DIR / "000_a1de3a5e3bf7a0c8.txt").read_text(encoding="utf-8")
+LABS_AT = "A 51-year-old male patient with underlying liver cirrhosis"
+IMAGING_AT = "On the sixth day of hospitalization, a new diffuse"
+
+
+@pytest.mark.parametrize(
+    ("labs", "imaging"),
+    [
+        ("Laboratory findings", "Imaging"),
+        ("Laboratory Findings", "Imaging:"),
+        ("laboratory findings", "imaging"),
+        ("2.1 Laboratory findings", "2.2 Imaging"),
+    ],
+)
+def test_subsection_lines_in_the_case_report_are_subsections_in_any_case(
+    labs: str, imaging: str
+) -> None:
+    """The seed with subsection lines put into its case report, as other reports print them."""
+    text = SEED_TEXT.replace(LABS_AT, f"{labs}\n\n{LABS_AT}", 1)
+    text = text.replace(f" {IMAGING_AT}", f"\n\n{imaging}\n\n{IMAGING_AT}", 1)
+    seed = ingest_text(SEED_TEXT, "seed")
+    document = ingest_text(text, "with-subsections")
+    subsections = [(s.title, s.parent) for s in document.sections if s.parent is not None]
+    assert subsections == [(labs, "CASE REPORT"), (imaging.rstrip(":"), "CASE REPORT")]
+    # The sentences are the seed's, in the parent section: no heading glued to its paragraph.
+    assert [(s.text, s.section) for s in document.sentences] == [
+        (s.text, s.section) for s in seed.sentences
+    ]
+    imaging_section = next(s for s in document.sections if s.parent and "maging" in s.title)
+    assert document.source[imaging_section.span.start :].startswith(imaging)
+    assert IMAGING_AT in document.source[imaging_section.span.start : imaging_section.span.end]
+
+
+def test_subsection_headings_of_real_articles_printed_as_plain_text() -> None:
+    """eLife 00003 and Dennehy & Wang 2011 (tests/data, CC BY) as printed."""
+    elife = ingest(DATA / "elife-00003-author-year.txt")
+    methods = [s.title for s in elife.sections if s.parent == "Materials and methods"]
+    assert methods[:4] == [
+        "Isolation of LDs and treatments",
+        "Immunoblot analysis",
+        "Immunofluorescence",
+        "Antibacterial assays",
+    ]
+    assert [s.title for s in elife.sections if s.parent == "Results"] == [
+        "LDs have antimicrobial activity",
+        "How histones reach bacteria: selective release",
+    ]
+    stained = next(s for s in elife.sentences if "heat-fixed" in s.text)
+    assert stained.text.startswith("Embryos were centrifuged")
+    assert stained.section == "Materials and methods"
+    dennehy = ingest(DATA / "dennehy-2011-lysis-time-superscript.txt")
+    assert [s.title for s in dennehy.sections if s.parent == "Methods"][:2] == [
+        "Bacterial strains",
+        "Experimental instrumentation",
+    ]
+
+
+def test_a_short_line_ending_a_page_mid_sentence_is_no_subsection() -> None:
+    text = SEED_TEXT.replace(
+        "was admitted to the emergency room.",
+        "was admitted to the\n\nemergency room after\n\nTwo days of fever.",
+        1,
+    )
+    document = ingest_text(text, "page-break")
+    assert all(s.parent is None for s in document.sections)
+    admitted = next(s for s in document.sentences if "was admitted to the" in s.text)
+    assert "emergency room after Two days of fever." in admitted.text

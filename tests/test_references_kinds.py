@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from kg.rdf.namespaces import DOI
+from pathlib import Path
+
+from rdflib import Literal
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
+
+from kg.ingest import read_document
+from kg.rdf.bibliography import cited_works
+from kg.rdf.document import cited_work_iri, document_graph, document_key
+from kg.rdf.namespaces import BIBO, DOI, FABIO, FRBR
 from kg.references import PersonName, parse_reference
+from kg.validate import validate_graph
+
+DATA = Path(__file__).parent / "data"
 
 
 def test_a_vancouver_book_chapter_keeps_chapter_and_book_apart() -> None:
@@ -98,3 +110,41 @@ def test_et_al_is_a_truncated_author_list() -> None:
     assert apa.et_al and [a.family for a in apa.authors] == ["Smith", "Lee"]
     complete = parse_reference("Nance JW Jr, Crane GM. Calcifications. J X 2015;9:58-67.")
     assert not complete.et_al
+
+
+def test_a_real_book_chapter_puts_its_editors_publisher_and_place_on_the_book() -> None:
+    """Reference 3 of Fafetine et al. 2013 (tests/data, CC BY), as its JATS prints it."""
+    document = read_document(DATA / "fafetine-2013-rift-valley-fever.xml")
+    references = [parse_reference(raw.text, raw.number) for raw in document.references]
+    chapter = next(r for r in references if r.title == "Rift Valley fever")
+    assert chapter.raw.startswith("Swanepoel R, Coetzer JAW (2004) Rift Valley fever. In:")
+    assert (chapter.place, chapter.publisher) == ("Southern Africa", "Oxford University Press")
+    graph = document_graph(document, references)
+    work = cited_work_iri(document_key(document), chapter, chapter.number or 0)
+    book = graph.value(work, FRBR.partOf)
+    assert book is not None
+    assert (book, RDF.type, FABIO.Book) in graph
+    assert graph.value(book, DCTERMS.title) == Literal("Infectious diseases of livestock")
+    editors = Collection(graph, graph.value(book, BIBO.editorList))
+    assert [str(graph.value(editor, FOAF.name)) for editor in editors] == [
+        "Coetzer JAW",
+        "Tustin RC",
+    ]
+    assert set(graph.objects(book, BIBO.editor)) == set(editors)
+    assert graph.value(book, DCTERMS.publisher) == Literal("Oxford University Press")
+    place = graph.value(book, FABIO.hasPlaceOfPublication)
+    assert (place, RDF.type, FRBR.Place) in graph
+    assert graph.value(place, RDFS.label) == Literal("Southern Africa")
+    assert validate_graph(graph).conforms
+
+    item = next(item for item in cited_works(graph) if item.get("title") == "Rift Valley fever")
+    assert item["type"] == "chapter"
+    assert item["container-title"] == "Infectious diseases of livestock"
+    assert item["editor"] == [
+        {"family": "Coetzer", "given": "JAW"},
+        {"family": "Tustin", "given": "RC"},
+    ]
+    assert (item["publisher"], item["publisher-place"]) == (
+        "Oxford University Press",
+        "Southern Africa",
+    )

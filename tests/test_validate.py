@@ -130,6 +130,28 @@ def test_an_annotation_without_a_selector_violates() -> None:
     assert _problems(report) == [("<https://example.org/a>", "oa:hasTarget / oa:hasSelector")]
 
 
+def test_an_annotation_without_a_target_violates_on_both_target_paths() -> None:
+    report = _check("ex:a a oa:Annotation ; oa:hasBody ex:b .")
+    assert _problems(report) == [
+        ("<https://example.org/a>", "oa:hasTarget / oa:hasSelector"),
+        ("<https://example.org/a>", "oa:hasTarget / oa:hasSource"),
+    ]
+
+
+@pytest.mark.parametrize("kept", ["oa:TextQuoteSelector", "oa:TextPositionSelector"])
+def test_a_concept_mention_needs_both_kinds_of_selector(kept: str) -> None:
+    report = _check(f"""
+        concept:c a skos:Concept ; skos:prefLabel "c"@en ; skos:definition "d" ;
+            skos:inScheme scheme:s .
+        scheme:s a ckg:ConceptCategory .
+        ex:a a ckg:ConceptMention, oa:Annotation ; oa:hasBody concept:c ; oa:hasTarget ex:t .
+        ex:t oa:hasSource ex:source ; oa:hasSelector ex:s .
+        ex:s a {kept} .
+    """)
+    mention = [v for v in report.violations if v.focus == "<https://example.org/a>"]
+    assert [v.path for v in mention] == ["oa:hasTarget / oa:hasSelector / rdf:type"]
+
+
 def test_a_selector_ending_before_it_starts_violates() -> None:
     report = _check("ex:s a oa:TextPositionSelector ; oa:start 20 ; oa:end 10 .")
     assert _problems(report) == [("<https://example.org/s>", "oa:start")]

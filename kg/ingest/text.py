@@ -319,6 +319,8 @@ class _Paragraph:
     flow: Flow
     closed: bool = False
     """A list item ends where it ends: the next block never continues it."""
+    subsection: Block | None = None
+    """The subsection heading the paragraph is under, if any (see ``_is_subheading``)."""
 
 
 @dataclass
@@ -734,12 +736,13 @@ def _shared_institution(text: str) -> list[Affiliation]:
 def _read_body(blocks: Sequence[Block], state: _State) -> list[_Paragraph]:
     paragraphs: list[_Paragraph] = []
     section = ""
+    subsection: Block | None = None
     in_back_matter = False
     at = 0
     while at < len(blocks):
         block = blocks[at]
         if _is_heading(block):
-            section, in_back_matter = _heading_title(block.first), False
+            section, in_back_matter, subsection = _heading_title(block.first), False, None
             at += 1
             continue
         if _is_back_matter_heading(block) or in_back_matter:
@@ -755,10 +758,15 @@ def _read_body(blocks: Sequence[Block], state: _State) -> list[_Paragraph]:
             state.figures.append(_read_figure(block, figure_head, state))
             at += 1
             continue
+        previous = paragraphs[-1] if paragraphs else None
+        following = blocks[at + 1] if at + 1 < len(blocks) else None
+        if section and _is_subheading(block, following, previous):
+            subsection = block
+            at += 1
+            continue
         at += 1
         items = _list_items(block)
         lead, *rest = items
-        previous = paragraphs[-1] if paragraphs else None
         if (
             previous
             and previous.section == section
@@ -770,11 +778,40 @@ def _read_body(blocks: Sequence[Block], state: _State) -> list[_Paragraph]:
                 previous.flow.extend(span)
         else:
             if section and _CONCLUSION_START.match(block.first):
-                section = CONCLUSION
+                section, subsection = CONCLUSION, None
             closed = bool(rest) or _BULLET.match(block.first) is not None
-            paragraphs.append(_Paragraph(section, state.flow(lead), closed=closed))
-        paragraphs.extend(_Paragraph(section, state.flow(item), closed=True) for item in rest)
+            paragraphs.append(_Paragraph(section, state.flow(lead), closed, subsection))
+        paragraphs.extend(_Paragraph(section, state.flow(item), True, subsection) for item in rest)
     return paragraphs
+
+
+_DANGLING_WORDS = frozenset(
+    {"a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "by", "for", "from", "with"}
+    | {"as", "than", "that", "which", "who", "was", "were", "is", "are", "be", "been", "his"}
+    | {"her", "their", "its", "this"}
+)
+"""Words a heading never ends with, and a line broken off a sentence often does."""
+
+
+def _is_subheading(block: Block, following: Block | None, previous: _Paragraph | None) -> bool:
+    """A subsection heading inside a section ("Laboratory findings", "Imaging", "2.1 MRI
+    findings"), in any capitalisation: a short line on its own that is no sentence and no
+    piece of one (the paragraph before it is finished, it ends in no punctuation or word that
+    goes on) and is followed by a paragraph that starts as one (a capital or a digit)."""
+    text = block.first.strip()
+    if len(block.lines) != 1 or len(text) > 60 or following is None:
+        return False
+    name = _NUMBERING.sub("", text).rstrip(" :")
+    words = name.split()
+    if not 1 <= len(words) <= 8 or not name[:1].isalpha() or re.search(r"[.,;!?]", name):
+        return False
+    if words[-1].lower() in _DANGLING_WORDS or not re.search(r"[^\W\d_]{3}", name):
+        return False
+    if _BULLET.match(following.first) or _FIGURE.match(text):
+        return False
+    starts_paragraph = following.first[:1].isupper() or following.first[:1].isdigit()
+    finished = previous is None or previous.closed or terminated(previous.flow.last)
+    return starts_paragraph and finished and not _is_heading(following)
 
 
 def _list_items(block: Block) -> list[list[Span]]:
@@ -860,6 +897,7 @@ def _sections(
         if _is_heading(block):
             starts.setdefault(_heading_title(block.first), block.span.start)
     extents: dict[str, tuple[str, Span]] = {}
+    subsections: dict[tuple[str, str], tuple[str, Span]] = {}
     for paragraph in [*abstract, *body]:
         span = paragraph.flow.span
         title = paragraph.section
@@ -869,7 +907,22 @@ def _sections(
         if known:
             title, begin = known[0], min(begin, known[1].start)
         extents[key] = (title, Span(begin, max(span.end, known[1].end if known else 0)))
-    return tuple(Section(title, span) for title, span in extents.values() if title)
+        if paragraph.subsection is not None:
+            heading = paragraph.subsection
+            name = _heading_title(heading.first.strip())
+            within = (key, name)
+            seen = subsections.get(within, (name, heading.span))[1]
+            subsections[within] = (name, Span(min(seen.start, heading.span.start), span.end))
+    sections: list[Section] = []
+    for key, (title, span) in extents.items():
+        if title:
+            sections.append(Section(title, span))
+            sections += [
+                Section(name, extent, title)
+                for (parent, _), (name, extent) in subsections.items()
+                if parent == key
+            ]
+    return tuple(sections)
 
 
 def _section_key(title: str) -> str:

@@ -87,8 +87,7 @@ def assemble(graphs: Sequence[NamedGraph], activity: BuildActivity) -> Dataset:
         target = dataset.graph(named.iri)
         for prefix, namespace in named.graph.namespaces():
             dataset.bind(prefix, namespace, override=False)
-        for triple in named.graph:
-            target.add(triple)
+        target.addN((*triple, target) for triple in named.graph)
     for iri, described in records.items():
         record = dataset.graph(iri)
         for triple in provenance_graph(activity, described):

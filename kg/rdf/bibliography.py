@@ -2,16 +2,19 @@
 
 Citation exports (``kg export --format bibtex|ris|csljson``) come from the graph, not from
 the Crossref cache, so they show exactly what the graph holds. The vocabulary is the one
-kg.rdf.crossref writes: FaBiO types, PRISM locators, ``bibo:authorList`` of FOAF agents.
+kg.rdf.crossref writes: FaBiO types, PRISM locators, ``bibo:authorList`` of FOAF agents;
+and, for a document graph's works as the references print them (kg.rdf.document), the book
+a chapter is ``frbr:partOf`` with its ``bibo:editorList``, publisher and
+``fabio:hasPlaceOfPublication``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, FOAF, RDF
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 from rdflib.term import Node
 
 from kg.citeformats import CslItem
@@ -48,12 +51,17 @@ def _item(graph: Graph, work: URIRef) -> CslItem:
         "type": next((CSL_TYPES[t] for t in types if t in CSL_TYPES), "article"),
     }
     venue = graph.value(work, FRBR.partOf)
-    publisher = graph.value(work, DCTERMS.publisher)
+    # A reference's own fields put publisher and place on the book a chapter is in.
+    published = venue if venue is not None and _is_book(graph, venue) else work
     first, last = _text(graph, work, PRISM.startingPage), _text(graph, work, PRISM.endingPage)
     fields = {
         "title": _text(graph, work, DCTERMS.title),
-        "container-title": _text(graph, work, PRISM.publicationName),
-        "publisher": _text(graph, publisher, FOAF.name),
+        "container-title": _text(graph, work, PRISM.publicationName)
+        or _text(graph, venue, DCTERMS.title),
+        "publisher": _publisher(graph, published),
+        "publisher-place": _text(
+            graph, graph.value(published, FABIO.hasPlaceOfPublication), RDFS.label
+        ),
         "volume": _text(graph, work, PRISM.volume),
         "issue": _text(graph, work, PRISM.issueIdentifier),
         "page": f"{first}-{last}" if first and last else first,
@@ -63,9 +71,12 @@ def _item(graph: Graph, work: URIRef) -> CslItem:
         "URL": str(work) if doi else None,
     }
     item.update({key: value for key, value in fields.items() if value})
-    authors = _authors(graph, work)
+    authors = _people(graph, work, BIBO.authorList)
     if authors:
         item["author"] = authors
+    editors = _people(graph, venue, BIBO.editorList) if venue is not None else []
+    if editors:
+        item["editor"] = editors
     issued = _date_parts(graph, work)
     if issued:
         item["issued"] = {"date-parts": [issued]}
@@ -77,8 +88,21 @@ def _text(graph: Graph, subject: Node | None, predicate: URIRef) -> str | None:
     return str(value) if value is not None else None
 
 
-def _authors(graph: Graph, work: URIRef) -> list[dict[str, str]]:
-    head = graph.value(work, BIBO.authorList)
+def _is_book(graph: Graph, venue: Node) -> bool:
+    return (venue, RDF.type, FABIO.Book) in graph
+
+
+def _publisher(graph: Graph, published: Node) -> str | None:
+    """Crossref's publisher is an organisation with a name; a reference's is the name."""
+    publisher = graph.value(published, DCTERMS.publisher)
+    if isinstance(publisher, Literal):
+        return str(publisher)
+    return _text(graph, publisher, FOAF.name)
+
+
+def _people(graph: Graph, subject: Node, ordered: URIRef) -> list[dict[str, str]]:
+    """The people of an ordered list (``bibo:authorList``, ``bibo:editorList``) as CSL names."""
+    head = graph.value(subject, ordered)
     if head is None:
         return []
     names: list[dict[str, str]] = []

@@ -24,7 +24,11 @@ Modelling (all IRIs deterministic, no blank nodes, so rebuilding gives the same 
   article's ``biro:ReferenceList``; it ``biro:references`` the cited work, which carries
   the fields the reference gives (title, year, journal as ``prism:publicationName``,
   volume, issue, pages; an article number such as "Q32" as ``prism:pageRange``, the
-  locator printed where pages go; authors in order as ``bibo:authorList``).
+  locator printed where pages go; authors in order as ``bibo:authorList``). A chapter is
+  ``frbr:partOf`` its book (a ``fabio:Book`` with its title), whose editors are
+  ``bibo:editor`` and in order ``bibo:editorList``; the publisher printed
+  (``dcterms:publisher``) and where (``fabio:hasPlaceOfPublication``, a ``frbr:Place`` with
+  an ``rdfs:label``) go on the book, or on the cited work when it is the book.
   The article ``cito:cites`` the cited work. The cited work's IRI is the DOI when the
   reference prints one, else minted; Crossref enrichment links the reference to the DOI
   work in its own graph.
@@ -59,7 +63,7 @@ from kg.rdf.namespaces import (
     prefixed_graph,
     slug,
 )
-from kg.references import ParsedReference
+from kg.references import ParsedReference, PersonName
 
 CASE_REPORT_PUBLICATION_TYPE = "Case Reports"
 
@@ -87,7 +91,10 @@ def source_iri(key: str) -> URIRef:
     return document_iri(key, "source")
 
 
-def section_iri(key: str, title: str) -> URIRef:
+def section_iri(key: str, title: str, parent: str | None = None) -> URIRef:
+    """A section by its title; a subsection below its parent's (``…/section/case/imaging``)."""
+    if parent is not None:
+        return document_iri(key, "section", slug(parent), slug(title))
     return document_iri(key, "section", slug(title))
 
 
@@ -254,11 +261,12 @@ def _add_text(graph: Graph, document: Document, key: str, article: URIRef) -> No
     graph.add((source, DCTERMS.format, Literal("text/plain")))
     graph.add((source, DCTERMS.isFormatOf, article))
     for position, section in enumerate(document.sections):
-        resource = section_iri(key, section.title)
+        resource = section_iri(key, section.title, section.parent)
         graph.add((resource, RDF.type, DOCO.Section))
         graph.add((resource, DCTERMS.title, Literal(section.title)))
         graph.add((resource, SDO.position, Literal(position)))
-        graph.add((resource, DCTERMS.isPartOf, article))
+        whole = article if section.parent is None else section_iri(key, section.parent)
+        graph.add((resource, DCTERMS.isPartOf, whole))
         _add_selector(graph, resource, source, section.span)
     for sentence in document.sentences:
         resource = sentence_iri(key, sentence.index)
@@ -315,13 +323,22 @@ def _add_cited_work(graph: Graph, work: URIRef, entry: URIRef, reference: Parsed
     """The fields as the reference prints them (Crossref's version lives in its own graph)."""
     kind = "journal" if reference.kind == "article" and reference.journal else reference.kind
     graph.add((work, RDF.type, _WORK_TYPES.get(kind, FABIO.Expression)))
+    published = work
     if reference.container:
-        container = URIRef(f"{entry}/container")
-        graph.add((work, FRBR.partOf, container))
-        graph.add((container, RDF.type, _CONTAINER_TYPES.get(reference.kind, FABIO.Expression)))
-        graph.add((container, DCTERMS.title, Literal(reference.container)))
-        if reference.publisher:
-            graph.add((container, DCTERMS.publisher, Literal(reference.publisher)))
+        published = URIRef(f"{entry}/container")
+        graph.add((work, FRBR.partOf, published))
+        graph.add((published, RDF.type, _CONTAINER_TYPES.get(reference.kind, FABIO.Expression)))
+        graph.add((published, DCTERMS.title, Literal(reference.container)))
+        _add_people(
+            graph, published, BIBO.editor, BIBO.editorList, f"{entry}/editor", reference.editors
+        )
+    if reference.publisher:
+        graph.add((published, DCTERMS.publisher, Literal(reference.publisher)))
+    if reference.place:
+        place = URIRef(f"{published}/place")
+        graph.add((published, FABIO.hasPlaceOfPublication, place))
+        graph.add((place, RDF.type, FRBR.Place))
+        graph.add((place, RDFS.label, Literal(reference.place)))
     if reference.url:
         graph.add((work, FABIO.hasURL, Literal(reference.url, datatype=XSD.anyURI)))
     if reference.et_al:
@@ -343,11 +360,24 @@ def _add_cited_work(graph: Graph, work: URIRef, entry: URIRef, reference: Parsed
     ):
         if value:
             graph.add((work, predicate, Literal(value)))
+    _add_people(graph, work, DCTERMS.creator, BIBO.authorList, f"{entry}/author", reference.authors)
+
+
+def _add_people(
+    graph: Graph,
+    subject: URIRef,
+    role: URIRef,
+    ordered: URIRef,
+    base: str,
+    names: Sequence[PersonName],
+) -> None:
+    """``names`` as FOAF people (``base/1``...), each in ``role`` of ``subject`` and all in
+    order in the ``ordered`` list (``base`` + "s"): authors of a work, editors of a book."""
     people = []
-    for n, name in enumerate(reference.authors, start=1):
-        person = URIRef(f"{entry}/author/{n}")
+    for n, name in enumerate(names, start=1):
+        person = URIRef(f"{base}/{n}")
         people.append(person)
-        graph.add((work, DCTERMS.creator, person))
+        graph.add((subject, role, person))
         graph.add((person, RDF.type, FOAF.Person))
         graph.add((person, FOAF.familyName, Literal(name.family)))
         graph.add(
@@ -356,7 +386,7 @@ def _add_cited_work(graph: Graph, work: URIRef, entry: URIRef, reference: Parsed
         if name.initials:
             graph.add((person, FOAF.givenName, Literal(name.initials)))
     if people:
-        _add_list(graph, work, BIBO.authorList, URIRef(f"{entry}/authors"), people)
+        _add_list(graph, subject, ordered, URIRef(f"{base}s"), people)
 
 
 _WORK_TYPES = {

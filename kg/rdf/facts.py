@@ -1,7 +1,8 @@
 """Triples for the case facts and the claims of one document (part of its annotations graph).
 
 Modelling (IRIs minted from the document key and the fact's content, so a rebuild gives
-the same graph):
+the same graph; a value's IRI starts at its text offset, so two facts stating the same
+number of the same test in one sentence stay two):
 
 - The case (``ckg:Case``, ``ckg:reportedIn`` the article) ``ckg:hasPatient`` the patient
   (age, sex as ``schema:Male``/``schema:Female``, comorbidities, presentation),
@@ -221,7 +222,7 @@ def _add_stated_result(
     graph: Graph, document: Document, key: str, case: URIRef, result: StatedResult
 ) -> None:
     resource = document_iri(
-        key, "result", f"{result.sentence_index}-{slug(result.test.text)}-{slug(result.result)}"
+        key, "result", f"{result.span.start}-{slug(result.test.text)}-{slug(result.result)}"
     )
     graph.add((case, CKG.hasFinding, resource))
     graph.add((resource, RDF.type, CKG.StatedResult))
@@ -243,7 +244,7 @@ def _add_quantity(
     lab = isinstance(fact, LabResult)
     name, number = quantified(fact)
     resource = document_iri(
-        key, "lab" if lab else "measurement", f"{fact.sentence_index}-{slug(name.text)}-{number}"
+        key, "lab" if lab else "measurement", f"{fact.span.start}-{slug(name.text)}-{number}"
     )
     graph.add((case, CKG.hasFinding, resource))
     graph.add((resource, RDF.type, CKG.LabResult if lab else CKG.ImagingMeasurement))
