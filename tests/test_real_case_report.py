@@ -177,3 +177,23 @@ def test_every_claim_comes_from_the_discussion_without_curation(
     for claim in annotations.claims:
         assert not claim.curated
         assert document.sentences[claim.sentence_index].section == "3. Discussion"
+
+
+def test_a_lab_is_named_by_its_test_never_by_a_preposition_or_a_generic_word(
+    annotations: Annotations,
+) -> None:
+    labs = {(lab.analyte.text, lab.value) for lab in annotations.facts.labs}
+    names = {name for name, _ in labs}
+    # "serum albumin was low at 2.7 g/dL", "Fibrinogen was normal with a value of 194 mg/dL",
+    # "tests revealed a low total protein at 6.5 g/dL": the subject, not "at" or "value"
+    assert {
+        ("albumin", Decimal("2.7")),
+        ("LDH", Decimal("240")),
+        ("Fibrinogen", Decimal("194")),
+        ("IgG", Decimal("2187")),
+        ("total protein", Decimal("6.5")),
+    } <= labs
+    assert not names & {"at", "to", "value", "Biochemical tests", "autopsy"}
+    # "increasing from 2.5 mg/dL to 5.5 mg/dL" names no second test: no lab for "to"
+    assert Decimal("5.5") not in {value for _, value in labs}
+    assert not [r for r in annotations.facts.results if r.test.text[:1].isdigit()]
