@@ -1217,7 +1217,7 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
             return "high", reading.mention.text
         if _FINDING_LOW.search(word):
             return "low", reading.mention.text
-    after = _STATED_RE.search(reading.tail)
+    after = _STATED_RE.search(_own_items(reading.tail))
     if after is not None and after.lastgroup is not None:
         return _flag(after.lastgroup), after.group()
     before = _blank_parentheses(text[: reading.quantity.start])
@@ -1227,6 +1227,21 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     if stated and stated[-1].lastgroup is not None:
         return _flag(stated[-1].lastgroup), stated[-1].group()
     return None
+
+
+_NEXT_ITEM_CUE = re.compile(
+    r"\b(?:and|or|but|whereas|while)\s+(?:(?:a|an|the|slightly|mildly|markedly|very)\s+)*"
+    rf"(?=(?:{'|'.join(words for _, words in _STATED)})\b)",
+    re.IGNORECASE,
+)
+"""A conjunction whose next item begins with its own cue ("... 14.2 sec and a normal
+activated partial thromboplastin time"): that cue is the next item's, not the value's."""
+
+
+def _own_items(tail: str) -> str:
+    """The words after a value up to the next item that carries its own cue."""
+    other = _NEXT_ITEM_CUE.search(tail)
+    return tail[: other.start()] if other else tail
 
 
 def _flag(name: str) -> Flag:

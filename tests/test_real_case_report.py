@@ -197,3 +197,13 @@ def test_a_lab_is_named_by_its_test_never_by_a_preposition_or_a_generic_word(
     # "increasing from 2.5 mg/dL to 5.5 mg/dL" names no second test: no lab for "to"
     assert Decimal("5.5") not in {value for _, value in labs}
     assert not [r for r in annotations.facts.results if r.test.text[:1].isdigit()]
+
+
+def test_a_stated_flag_is_the_cue_of_the_values_own_item_not_the_next_ones(
+    annotations: Annotations,
+) -> None:
+    flags = {lab.analyte.text: (lab.flag, lab.flag_cue) for lab in annotations.facts.labs}
+    # "Prothrombin time was slightly elevated 14.2 sec and a normal activated partial
+    # thromboplastin time"; "an increased IgG at 2187 mg/dL and decreased IgA and IgM levels"
+    assert flags["Prothrombin time"] == ("high", "elevated")
+    assert flags["IgG"] == ("high", "increased")
