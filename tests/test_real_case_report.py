@@ -207,3 +207,11 @@ def test_a_stated_flag_is_the_cue_of_the_values_own_item_not_the_next_ones(
     # thromboplastin time"; "an increased IgG at 2187 mg/dL and decreased IgA and IgM levels"
     assert flags["Prothrombin time"] == ("high", "elevated")
     assert flags["IgG"] == ("high", "increased")
+
+
+def test_a_modality_abbreviation_followed_by_a_value_is_no_imaging_modality(
+    annotations: Annotations,
+) -> None:
+    # "PT of 24 sec (9-12 sec)" is the prothrombin time, not positron emission tomography
+    assert not [m for m in annotations.mentions if m.identifier == "DCM:PT"]
+    assert not [r for r in annotations.facts.results if r.test.text == "PT"]

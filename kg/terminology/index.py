@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
+from kg.quantities import find_quantities
 from kg.terminology.sources import (
     Source,
     Term,
@@ -129,6 +130,8 @@ class Terminology:
                 term = Term(*self.terms[number])
                 if _needs_a_result(term, key) and not _is_tested(text, start, end):
                     continue  # an analyte's name is a test only where it is tested
+                if term.source == "DCM" and _has_a_value(text, end):
+                    continue  # "PT of 24 sec": a lab's abbreviation, not a modality's
                 candidates.append(TermMatch(term, text[start:end], start, end))
         # the longest words win, a term before a procedure's head word of the same length
         candidates += procedure_heads(text)
@@ -212,6 +215,22 @@ def _needs_a_result(term: Term, key: str) -> bool:
     """An analyte ("albumin"), and a measurement named by one everyday word ("weight",
     "height", "length"), name a test only where it is tested."""
     return term.category == "lab-test" or (term.source == "EFO" and " " not in key)
+
+
+_LINK_TO_VALUE = re.compile(r"\s*(?:(?:of|was|is|were|are|at)\b|[=:])?\s*$", re.IGNORECASE)
+_LATER = frozenset({"min", "h", "d", "wk", "mo", "a"})
+"""Units of a delay ("MRI 2 days later"), not of a result."""
+
+
+def _has_a_value(text: str, end: int) -> bool:
+    """Whether a value with a unit follows a name, directly or after "of", "was", "=":
+    a modality's abbreviation so followed is a lab's ("PT of 24 sec", "CT 45%")."""
+    window = text[end : end + 40]
+    for quantity in find_quantities(window):
+        return quantity.unit.ucum not in _LATER and bool(
+            _LINK_TO_VALUE.match(window[: quantity.start])
+        )
+    return False
 
 
 def _is_tested(text: str, start: int, end: int) -> bool:
