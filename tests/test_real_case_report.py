@@ -215,3 +215,19 @@ def test_a_modality_abbreviation_followed_by_a_value_is_no_imaging_modality(
     # "PT of 24 sec (9-12 sec)" is the prothrombin time, not positron emission tomography
     assert not [m for m in annotations.mentions if m.identifier == "DCM:PT"]
     assert not [r for r in annotations.facts.results if r.test.text == "PT"]
+
+
+def test_a_place_a_reporting_verb_or_a_status_is_no_diagnostic_procedure(
+    annotations: Annotations,
+) -> None:
+    procedures = {m.text for m in annotations.mentions if m.identifier == "SCT:103693007"}
+    # "T12 to L5 level", "revealed interval worsening", "her code status", "poor clinical
+    # status", "H&E staining" (the stain's whole name, not "E staining")
+    assert not procedures & {
+        "L5 level",
+        "revealed interval",
+        "code status",
+        "clinical status",
+        "E staining",
+    }
+    assert "H&E staining" in procedures

@@ -161,10 +161,10 @@ _DIAGNOSTIC_HEAD = re.compile(
     re.IGNORECASE,
 )
 _COMPOUND_HEAD = re.compile(
-    r"\b(?P<modifier>[A-Za-z][\w-]*)\s+(?P<head>functions?|counts?|tests?|assays?|"
+    r"\b(?P<modifier>[A-Za-z](?:[\w-]|&(?=\w))*)\s+(?P<head>functions?|counts?|tests?|assays?|"
     r"cultures?|staining|stains?|studies|study|analysis|evaluation|screening|monitoring|"
     r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?|"
-    r"ratio|interval|gas|diameter|status)"
+    r"ratio|interval|gas|diameter)"
     r"(?:\s+(?:tests?|levels?|studies))?\b"
 )
 _VITAL_SIGN = re.compile(r"\b(?:temperature|pulse|weight|height)\b", re.IGNORECASE)
@@ -176,9 +176,14 @@ _NOT_MODIFIER = frozenset(
     of and or to in on at by for with from as was were is are be been being which who whose
     further further repeat repeated several multiple first second third initial follow
     normal abnormal positive negative high low elevated same each right left upper lower
-    during concurrent routine real time demographic""",
+    during concurrent routine real time demographic revealed showed demonstrated confirmed
+    identified disclosed noted found such""",
     )
 )
+"""Words that say what no test tests: determiners, evaluations, and the verbs reporting a
+result ("revealed interval worsening")."""
+_SEGMENT = re.compile(r"[A-Z]\d{1,2}")
+"""A spinal or anatomical segment ("L5", "T12"): "L5 level" is a place, not a test's level."""
 
 
 def procedure_heads(text: str) -> Iterator[TermMatch]:
@@ -191,7 +196,8 @@ def procedure_heads(text: str) -> Iterator[TermMatch]:
     for match in _DIAGNOSTIC_HEAD.finditer(text):
         yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
     for match in _COMPOUND_HEAD.finditer(text):
-        if match.group("modifier").lower() not in _NOT_MODIFIER:
+        modifier = match.group("modifier")
+        if modifier.lower() not in _NOT_MODIFIER and not _SEGMENT.fullmatch(modifier):
             yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
     for match in _VITAL_SIGN.finditer(text):
         if _VALUE_NEAR.match(text, match.end()):
