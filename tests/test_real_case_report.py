@@ -231,3 +231,18 @@ def test_a_place_a_reporting_verb_or_a_status_is_no_diagnostic_procedure(
         "E staining",
     }
     assert "H&E staining" in procedures
+
+
+def test_a_claim_cites_only_its_own_sentence_when_it_does_not_continue_the_one_before(
+    annotations: Annotations,
+) -> None:
+    ids = _identifiers(annotations)
+    (claim,) = [
+        c
+        for c in annotations.claims
+        if (ids.get(c.subject), ids.get(c.object)) == ("HP:0006775", "HP:0001892")
+    ]
+    # "... rather than to the monoclonal paraprotein [5]. Plasma cell dyscrasia including
+    # multiple myeloma is associated with a bleeding diathesis in about 15% of the cases."
+    assert (claim.cited_references, claim.shared_references) == ((), ())
+    assert claim.citation_sentences == ()
