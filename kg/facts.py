@@ -592,7 +592,7 @@ def _results_of(
             continue
         if _NOT_A_SUBJECT.search(stripped) or (subject and re.search(r"\d", stripped)):
             continue  # a marker may hold digits ("CK7"), a subject not ("2 days")
-        if stripped[:1].isdigit():
+        if _A_VALUE.fullmatch(stripped):
             continue  # a value ("protein, 511 mg/dL") names no test
         if any(a < end and start < b for a, b in [*findings, *taken]):
             continue
@@ -607,6 +607,11 @@ def _results_of(
             )
         )
     return results
+
+
+_A_VALUE = re.compile(r"[<>≤≥]?\s*\d[\d.,]*\s*[^\s\d]*")
+"""A number, with its unit if any ("511 mg/dL"): a value, never a test's name ("25-OH
+vitamin D" is a name)."""
 
 
 def _shared(result: tuple[str, int, int]) -> bool:
@@ -1061,7 +1066,7 @@ def _reading(
             while item_start < linked.start() and text[item_start] in " ,(":
                 item_start += 1
             words = _name_words(text[item_start : linked.start()])
-        if not words or len(words.split()) > 4 or words[:1].isdigit():
+        if not words or len(words.split()) > 4 or _A_VALUE.fullmatch(words):
             return None
         name = Term(words)
     clause_start = _clause_start(text, boundary, item_start)

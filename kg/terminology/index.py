@@ -164,7 +164,7 @@ _COMPOUND_HEAD = re.compile(
     r"\b(?P<modifier>[A-Za-z](?:[\w-]|&(?=\w))*)\s+(?P<head>functions?|counts?|tests?|assays?|"
     r"cultures?|staining|stains?|studies|study|analysis|evaluation|screening|monitoring|"
     r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?|"
-    r"ratio|interval|gas|diameter)"
+    r"ratio|interval|gas|diameter|status)"
     r"(?:\s+(?:tests?|levels?|studies))?\b"
 )
 _VITAL_SIGN = re.compile(r"\b(?:temperature|pulse|weight|height)\b", re.IGNORECASE)
@@ -182,6 +182,9 @@ _NOT_MODIFIER = frozenset(
 )
 """Words that say what no test tests: determiners, evaluations, and the verbs reporting a
 result ("revealed interval worsening")."""
+_NO_ASSESSMENT = frozenset({"clinical", "general", "overall", "code"})
+"""Statuses that are the patient's state or orders ("clinical status", "code status"), not
+the assessment of a function ("mental status", "functional status")."""
 _SEGMENT = re.compile(r"[A-Z]\d{1,2}")
 """A spinal or anatomical segment ("L5", "T12"): "L5 level" is a place, not a test's level."""
 
@@ -197,6 +200,8 @@ def procedure_heads(text: str) -> Iterator[TermMatch]:
         yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
     for match in _COMPOUND_HEAD.finditer(text):
         modifier = match.group("modifier")
+        if match.group("head") == "status" and modifier.lower() in _NO_ASSESSMENT:
+            continue
         if modifier.lower() not in _NOT_MODIFIER and not _SEGMENT.fullmatch(modifier):
             yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
     for match in _VITAL_SIGN.finditer(text):
