@@ -27,8 +27,10 @@ Rules (general, over the concept mentions of one sentence):
   sentence hedges (might, possible, believe, suggest...).
 - Cited references: the markers in the evidence sentence. A background sentence without
   markers takes those of the nearest earlier sentence of the same paragraph that has
-  some, as long as every sentence between is unmarked background too (the passage that
-  marker opens: "two mechanisms participate (2-4). With regard to metastatic ...").
+  some, as long as every sentence between is unmarked background too and the passage
+  continues that sentence: it announces what follows ("two mechanisms participate (2-4).
+  With regard to metastatic ...") or the sentence opens by continuing it ("Moreover", "In
+  X, ..."). Otherwise the sentence is a statement of its own and cites nothing.
   A reviewed citation scope (kg.curation) extends a marker over the sentences it quotes.
 - CiTO function of the cited references: cito:citesAsEvidence for background claims,
   cito:obtainsSupportFrom for the authors' interpretation, unless curated otherwise.
@@ -527,11 +529,29 @@ class _Citations:
         current = _previous_in_paragraph(self.document, sentence)
         while current is not None:
             if current.index in self.markers:
+                if not (_ANNOUNCES.search(current.text) or _CONTINUES.match(sentence.text)):
+                    return []  # a new statement of its own, citing nothing
                 return list(self.markers[current.index])
             if assertion_kind(current) != "background literature":
                 return []
             current = _previous_in_paragraph(self.document, current)
         return []
+
+
+_ANNOUNCES = re.compile(
+    r"\b(?:two|three|four|five|six|several|various|different|the\s+following)\s+"
+    r"(?:[\w-]+\s+){0,2}?[\w-]+s\b|:\s*$",
+    re.IGNORECASE,
+)
+"""A marked sentence that announces what the next ones detail ("two pathophysiologic
+mechanisms participate (2-4)"): its references cover the passage it opens."""
+_CONTINUES = re.compile(
+    r"(?:With\s+regard\s+to|Regarding|As\s+for|In\s+(?!general\b)[\w -]+,|Moreover|"
+    r"Furthermore|In\s+addition|Similarly|Likewise)\b",
+    re.IGNORECASE,
+)
+"""A sentence that opens by continuing the one before ("With regard to metastatic
+calcification, ..."): it goes on with the passage, and with its references."""
 
 
 def _numbers(markers: Sequence[CitationMarker]) -> tuple[int, ...]:

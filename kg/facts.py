@@ -401,12 +401,12 @@ def _finding_spans(
     mentions: Sequence[ConceptMention],
     local: dict[int, list[LocalMention]],
 ) -> dict[int, list[tuple[int, int]]]:
-    """Per sentence, the offsets of the words naming a finding, disorder or drug: what is
+    """Per sentence, the offsets of the words naming a finding or a disorder: what is
     found, never a test a result is stated of ("the tumor was positive")."""
     sentences = {s.index: s for s in document.sentences}
     spans: dict[int, list[tuple[int, int]]] = {index: [] for index in sentences}
     for mention in mentions:
-        if mention.category in _FINDING_KINDS or mention.category == "drug":
+        if mention.category in _FINDING_KINDS:
             sentence = sentences[mention.sentence_index]
             start = text_offset(sentence, mention.start)
             spans[sentence.index].append((start, text_offset(sentence, mention.end - 1) + 1))
@@ -505,7 +505,7 @@ def _unnamed_results(
     a clause's subject, each item of a list of them ("The postoperative course was
     uneventful", "Haemogram, renal, liver and thyroid function tests were normal"), and
     the markers a stain is positive or negative for ("positive for CK7, TTF-1 and p63");
-    never a finding ("the tumor was positive"), a drug nor the patient."""
+    never a finding ("the tumor was positive") nor the patient."""
     text = sentence.text
     taken = [
         (r.mention.start, r.mention.end) if r.mention else (r.start, r.quantity.start)
@@ -592,6 +592,8 @@ def _results_of(
             continue
         if _NOT_A_SUBJECT.search(stripped) or (subject and re.search(r"\d", stripped)):
             continue  # a marker may hold digits ("CK7"), a subject not ("2 days")
+        if _A_VALUE.fullmatch(stripped):
+            continue  # a value ("protein, 511 mg/dL") names no test
         if any(a < end and start < b for a, b in [*findings, *taken]):
             continue
         span = (min(start, match.start("words")), max(end, match.end("words")))
@@ -605,6 +607,11 @@ def _results_of(
             )
         )
     return results
+
+
+_A_VALUE = re.compile(r"[<>≤≥]?\s*\d[\d.,]*\s*[^\s\d]*")
+"""A number, with its unit if any ("511 mg/dL"): a value, never a test's name ("25-OH
+vitamin D" is a name)."""
 
 
 def _shared(result: tuple[str, int, int]) -> bool:
@@ -1034,6 +1041,10 @@ def _reading(
         else:
             concept = analyte_of_finding(vocabulary, mention.concept)
             kind = "lab" if concept is not None else None
+    if mention is not None and _reported_after(text, mention.end, head_end):
+        # "Biochemical tests revealed a low total protein at 6.5 g/dL": what the test
+        # revealed is the value's name, not the test that revealed it
+        mention, concept, kind = None, None, None
     item_start = mention.start if mention else _item_start(text, boundary, head_end)
     if kind is None:
         if quantity.unit.kind not in ("concentration", "count", "pressure"):
@@ -1045,14 +1056,17 @@ def _reading(
         known = concept is not None and concept.iri in vocabulary.concepts
         name = Term(mention.text, concept.iri if concept and known else None)
     else:
-        words = _EVALUATIVE.sub("", text[item_start:head_end].strip(" ,(")).strip()
-        linked = _LINKED.search(text, boundary, head_end)
-        if not words and linked is not None:  # "pCO2 of 3.55 kPa": the name before "of"
+        words = _name_words(text[item_start:head_end])
+        for linked in reversed(list(_LINKED.finditer(text, boundary, head_end))):
+            # "pCO2 of 3.55 kPa", "albumin was low at 2.7 g/dL", "fibrinogen was normal
+            # with a value of 194 mg/dL": the subject before the linking word is the name
+            if words or _name_words(text[linked.end() : head_end]):
+                break
             item_start = _item_start(text, boundary, linked.start())
             while item_start < linked.start() and text[item_start] in " ,(":
                 item_start += 1
-            words = _EVALUATIVE.sub("", text[item_start : linked.start()].strip(" ,(")).strip()
-        if not words or len(words.split()) > 4:
+            words = _name_words(text[item_start : linked.start()])
+        if not words or len(words.split()) > 4 or _A_VALUE.fullmatch(words):
             return None
         name = Term(words)
     clause_start = _clause_start(text, boundary, item_start)
@@ -1092,7 +1106,47 @@ def _measures(name: str, quantity: Quantity) -> bool:
     return pattern is None or pattern.search(name) is not None
 
 
-_LINKED = re.compile(r"\s+(?:of|was|were|is|are)\s*$", re.IGNORECASE)
+_LINKED = re.compile(r"\b(?:of|was|were|is|are)\b", re.IGNORECASE)
+_NOT_A_NAME = frozenset(
+    re.findall(
+        r"\w+",
+        """at to from of with by in on into for as than a an the was were is are be been being
+    value values level levels result results reading readings measurement measurements
+    measured noted found recorded reported about approximately around nearly almost
+    estimated numerous many several few some any normal abnormal unremarkable increasing
+    decreasing rising falling""",
+    )
+)
+"""Words that name no test: a value's prepositions, linking verbs and generic nouns ("low
+at", "a value of", "to"); a name made only of them is no name."""
+_REPORTING = re.compile(
+    r"\b(?:showed|shows|showing|revealed|reveals|revealing|demonstrated|demonstrating|"
+    r"confirmed|identified|disclosed)\b",
+    re.IGNORECASE,
+)
+
+
+def _name_words(text: str) -> str:
+    """A value's name from the words before it: evaluative words and what names no test
+    stripped from both ends ("a low total protein at" -> "total protein"); "" if none."""
+    words = _EVALUATIVE.sub("", text.strip(" ,(")).strip().split()
+    while words and _names_nothing(words[0]):
+        words = _EVALUATIVE.sub("", " ".join(words[1:])).split()
+    while words and _names_nothing(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def _names_nothing(word: str) -> bool:
+    """An abbreviation in capitals names a test even when it spells a word ("BE")."""
+    return word.lower() in _NOT_A_NAME and not word.isupper()
+
+
+def _reported_after(text: str, end: int, head_end: int) -> bool:
+    """Whether a reporting verb after a test's name introduces another name for the value
+    ("tests revealed a low total protein at 6.5 g/dL")."""
+    verbs = list(_REPORTING.finditer(text, end, head_end))
+    return bool(verbs) and bool(_name_words(text[verbs[-1].end() : head_end]))
 
 
 def _item_start(text: str, boundary: int, head_end: int) -> int:
@@ -1168,7 +1222,7 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
             return "high", reading.mention.text
         if _FINDING_LOW.search(word):
             return "low", reading.mention.text
-    after = _STATED_RE.search(reading.tail)
+    after = _STATED_RE.search(_own_items(reading.tail))
     if after is not None and after.lastgroup is not None:
         return _flag(after.lastgroup), after.group()
     before = _blank_parentheses(text[: reading.quantity.start])
@@ -1178,6 +1232,21 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     if stated and stated[-1].lastgroup is not None:
         return _flag(stated[-1].lastgroup), stated[-1].group()
     return None
+
+
+_NEXT_ITEM_CUE = re.compile(
+    r"\b(?:and|or|but|whereas|while)\s+(?:(?:a|an|the|slightly|mildly|markedly|very)\s+)*"
+    rf"(?=(?:{'|'.join(words for _, words in _STATED)})\b)",
+    re.IGNORECASE,
+)
+"""A conjunction whose next item begins with its own cue ("... 14.2 sec and a normal
+activated partial thromboplastin time"): that cue is the next item's, not the value's."""
+
+
+def _own_items(tail: str) -> str:
+    """The words after a value up to the next item that carries its own cue."""
+    other = _NEXT_ITEM_CUE.search(tail)
+    return tail[: other.start()] if other else tail
 
 
 def _flag(name: str) -> Flag:

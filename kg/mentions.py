@@ -113,6 +113,8 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
                 continue
             if _GENUS.search(text, 0, term.start):
                 continue  # "M. tuberculosis" names the organism, not the disease
+            if term.term.category == "lab-test" and _GIVEN.search(text, 0, term.start):
+                continue  # "started on quetiapine fumarate": a drug given, not an analyte
             located.append(
                 (
                     ConceptMention(
@@ -138,6 +140,15 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
 
 _GENUS = re.compile(r"(?<![\w.])[A-Z]\.\s?$")
 """A genus abbreviated before a word ("M. tuberculosis"): the words name a species."""
+
+
+_GIVEN = re.compile(
+    r"\b(?:started\s+on|treated\s+with|(?:therapy|treatment)\s+with|given|administered|"
+    r"(?:administration|infusion)\s+of)\s+(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+"""Words that say what follows was given to the patient: an analyte's name there is a
+drug's ("chelation therapy with EDTA")."""
 
 
 def _domain_kinds(knowledge: Knowledge) -> dict[str, str]:

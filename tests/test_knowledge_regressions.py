@@ -6,6 +6,7 @@ subject, object and words, never by sentence number.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from rdflib.namespace import RDF
 
 from kg.annotate import annotate
 from kg.claims import Claim, extract_claims
-from kg.document import Document
+from kg.document import ArticleMetadata, Document, Sentence, Span
 from kg.facts import extract_case_facts
 from kg.ingest import ingest
 from kg.mentions import find_mentions
@@ -213,3 +214,25 @@ def test_a_modifier_sharing_the_next_head_names_its_own_concept(
         ("dystrophic-calcification", "contributesTo", "calcification"),
         ("metastatic-calcification", "contributesTo", "calcification"),
     } <= claims
+
+
+def _one_sentence(text: str) -> Document:
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return Document("one", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+
+
+def test_a_name_beginning_with_a_number_is_still_a_name_but_a_value_is_not(
+    knowledge: Knowledge,
+) -> None:
+    document = _one_sentence("Levels were: 25-OH vitamin D 30.4 ng/mL (20-50 ng/mL).")
+    labs = annotate(document, [], knowledge).facts.labs
+    assert [(lab.analyte.text, str(lab.value)) for lab in labs] == [("25-OH vitamin D", "30.4")]
+
+
+def test_a_functions_status_is_an_assessment_but_a_clinical_or_code_status_is_not(
+    knowledge: Knowledge,
+) -> None:
+    text = "Her mental status improved; her clinical status was poor and her code status changed."
+    mentions = annotate(_one_sentence(text), [], knowledge).mentions
+    assert [m.text for m in mentions if m.identifier == "SCT:103693007"] == ["mental status"]

@@ -434,3 +434,15 @@ def test_a_species_named_with_its_abbreviated_genus_is_no_disease(knowledge: Kno
     found = [m for m in find_mentions(document, knowledge) if m.text == "tuberculosis"]
     assert [text[m.start : m.end] for m in found] == ["tuberculosis"]
     assert found[0].start == text.rindex("tuberculosis")
+
+
+def test_an_analyte_named_as_what_was_given_is_a_drug_not_a_test(knowledge: Knowledge) -> None:
+    text = (
+        "He was started on quetiapine fumarate. Chelation therapy with EDTA was begun. "
+        "Serum potassium was 3.1 mmol/L."
+    )
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("given", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    tests = [m.text for m in find_mentions(document, knowledge) if m.category == "lab-test"]
+    assert tests == ["potassium"]

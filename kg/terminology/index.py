@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
+from kg.quantities import find_quantities
 from kg.terminology.sources import (
     Source,
     Term,
@@ -129,6 +130,8 @@ class Terminology:
                 term = Term(*self.terms[number])
                 if _needs_a_result(term, key) and not _is_tested(text, start, end):
                     continue  # an analyte's name is a test only where it is tested
+                if term.source == "DCM" and _has_a_value(text, end):
+                    continue  # "PT of 24 sec": a lab's abbreviation, not a modality's
                 candidates.append(TermMatch(term, text[start:end], start, end))
         # the longest words win, a term before a procedure's head word of the same length
         candidates += procedure_heads(text)
@@ -158,7 +161,7 @@ _DIAGNOSTIC_HEAD = re.compile(
     re.IGNORECASE,
 )
 _COMPOUND_HEAD = re.compile(
-    r"\b(?P<modifier>[A-Za-z][\w-]*)\s+(?P<head>functions?|counts?|tests?|assays?|"
+    r"\b(?P<modifier>[A-Za-z](?:[\w-]|&(?=\w))*)\s+(?P<head>functions?|counts?|tests?|assays?|"
     r"cultures?|staining|stains?|studies|study|analysis|evaluation|screening|monitoring|"
     r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?|"
     r"ratio|interval|gas|diameter|status)"
@@ -173,9 +176,17 @@ _NOT_MODIFIER = frozenset(
     of and or to in on at by for with from as was were is are be been being which who whose
     further further repeat repeated several multiple first second third initial follow
     normal abnormal positive negative high low elevated same each right left upper lower
-    during concurrent routine real time demographic""",
+    during concurrent routine real time demographic revealed showed demonstrated confirmed
+    identified disclosed noted found such""",
     )
 )
+"""Words that say what no test tests: determiners, evaluations, and the verbs reporting a
+result ("revealed interval worsening")."""
+_NO_ASSESSMENT = frozenset({"clinical", "general", "overall", "code"})
+"""Statuses that are the patient's state or orders ("clinical status", "code status"), not
+the assessment of a function ("mental status", "functional status")."""
+_SEGMENT = re.compile(r"[A-Z]\d{1,2}")
+"""A spinal or anatomical segment ("L5", "T12"): "L5 level" is a place, not a test's level."""
 
 
 def procedure_heads(text: str) -> Iterator[TermMatch]:
@@ -188,7 +199,10 @@ def procedure_heads(text: str) -> Iterator[TermMatch]:
     for match in _DIAGNOSTIC_HEAD.finditer(text):
         yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
     for match in _COMPOUND_HEAD.finditer(text):
-        if match.group("modifier").lower() not in _NOT_MODIFIER:
+        modifier = match.group("modifier")
+        if match.group("head") == "status" and modifier.lower() in _NO_ASSESSMENT:
+            continue
+        if modifier.lower() not in _NOT_MODIFIER and not _SEGMENT.fullmatch(modifier):
             yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
     for match in _VITAL_SIGN.finditer(text):
         if _VALUE_NEAR.match(text, match.end()):
@@ -212,6 +226,22 @@ def _needs_a_result(term: Term, key: str) -> bool:
     """An analyte ("albumin"), and a measurement named by one everyday word ("weight",
     "height", "length"), name a test only where it is tested."""
     return term.category == "lab-test" or (term.source == "EFO" and " " not in key)
+
+
+_LINK_TO_VALUE = re.compile(r"\s*(?:(?:of|was|is|were|are|at)\b|[=:])?\s*$", re.IGNORECASE)
+_LATER = frozenset({"min", "h", "d", "wk", "mo", "a"})
+"""Units of a delay ("MRI 2 days later"), not of a result."""
+
+
+def _has_a_value(text: str, end: int) -> bool:
+    """Whether a value with a unit follows a name, directly or after "of", "was", "=":
+    a modality's abbreviation so followed is a lab's ("PT of 24 sec", "CT 45%")."""
+    window = text[end : end + 40]
+    for quantity in find_quantities(window):
+        return quantity.unit.ucum not in _LATER and bool(
+            _LINK_TO_VALUE.match(window[: quantity.start])
+        )
+    return False
 
 
 def _is_tested(text: str, start: int, end: int) -> bool:

@@ -1,0 +1,248 @@
+"""A real case report on another medical topic, read by the same code and vocabulary.
+
+tests/data/alawadhi-2016-myeloma-hemorrhage.xml is a Hindawi case report as PMC
+distributes it (CC BY; source and notice in tests/data/README.md): multiple myeloma first
+presenting as a retroperitoneal haemorrhage, with laboratory values in its "2. Case Report"
+section and a "3. Discussion" citing the literature. It has no overlay and no curation
+file; these tests hold what the build gets right on it. What it still gets wrong is listed
+in the session report of issue 9 and is not asserted here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.annotate import Annotations, annotate
+from kg.document import Document
+from kg.ingest import read_document
+from kg.references import parse_reference
+from kg.vocabulary import Knowledge
+
+REPORT = Path(__file__).parent / "data" / "alawadhi-2016-myeloma-hemorrhage.xml"
+
+
+@pytest.fixture(scope="module")
+def document() -> Document:
+    return read_document(REPORT)
+
+
+@pytest.fixture(scope="module")
+def annotations(document: Document, knowledge: Knowledge) -> Annotations:
+    references = [parse_reference(raw.text, raw.number) for raw in document.references]
+    return annotate(document, references, knowledge)
+
+
+def _identifiers(annotations: Annotations) -> dict[str, str]:
+    """Concept IRI -> the identifier its terminology gives it."""
+    return {m.concept: m.identifier for m in annotations.mentions if m.identifier}
+
+
+def test_it_is_read_as_a_case_report_with_a_discussion_and_six_references(
+    document: Document,
+) -> None:
+    sections = {s.section for s in document.sentences}
+    assert {"2. Case Report", "3. Discussion"} <= sections
+    assert len(document.references) == 6
+
+
+def test_its_concepts_carry_their_terminology_identifiers(annotations: Annotations) -> None:
+    named = {(m.text.lower(), m.identifier) for m in annotations.mentions}
+    assert {
+        ("multiple myeloma", "HP:0006775"),
+        ("splenomegaly", "HP:0001744"),
+        ("spinal cord compression", "HP:0002176"),
+        ("thrombocytopenia", "HP:0001873"),
+        ("plasma cell leukaemia", "MONDO:0018689"),
+        ("light chain amyloidosis", "MONDO:0019438"),
+        ("d-dimer", "EFO:0004507"),
+        ("prothrombin time", "EFO:0008390"),
+    } <= named
+
+
+def test_an_excluded_diagnosis_is_negated_with_its_cue(annotations: Annotations) -> None:
+    excluded = [
+        m
+        for m in annotations.mentions
+        if m.identifier == "MONDO:0018689" and m.text == "Plasma cell leukaemia"
+    ]
+    assert [(m.negated, m.context.cues) for m in excluded] == [(True, ("was excluded",))]
+    absent = [m for m in annotations.mentions if m.text == "bleeding disorder"]
+    assert [(m.negated, m.context.cues) for m in absent] == [(True, ("absence of",))]
+
+
+def test_the_patient_is_a_64_year_old_woman_seen_in_the_emergency_department(
+    annotations: Annotations,
+) -> None:
+    patient = annotations.facts.patient
+    assert patient is not None
+    assert (patient.age_years, patient.sex, patient.admitted_to) == (
+        64,
+        "female",
+        "emergency department",
+    )
+
+
+def test_labs_name_their_test_with_value_and_unit(annotations: Annotations) -> None:
+    labs = {
+        (lab.analyte.text, lab.comparator, lab.value, lab.ucum) for lab in annotations.facts.labs
+    }
+    assert {
+        ("haemoglobin", "=", Decimal("9"), "g/dL"),
+        ("creatinine", "=", Decimal("2.5"), "mg/dL"),
+        ("fibrinogen", "=", Decimal("75"), "mg/dL"),
+    } <= labs
+
+
+def test_creatinine_is_the_vocabulary_concept_and_its_repeat_is_linked(
+    annotations: Annotations,
+) -> None:
+    (creatinine,) = [lab for lab in annotations.facts.labs if lab.analyte.text == "creatinine"]
+    assert creatinine.analyte.concept is not None
+    assert creatinine.analyte.concept.endswith("/creatinine")
+    # "creatinine increasing from 2.5 mg/dL to 5.5 mg/dL" in the ICU course restates it.
+    assert creatinine.also_reported_in == (50,)
+
+
+def test_a_stated_reference_range_gives_the_flag(annotations: Annotations) -> None:
+    (fibrinogen,) = [lab for lab in annotations.facts.labs if lab.analyte.text == "fibrinogen"]
+    assert (fibrinogen.range_low, fibrinogen.range_high, fibrinogen.flag) == (
+        Decimal("193"),
+        Decimal("423"),
+        "low",
+    )
+
+
+def test_a_lower_bound_is_kept_as_a_bound(annotations: Annotations) -> None:
+    (d_dimer,) = [lab for lab in annotations.facts.labs if lab.analyte.text == "D-dimer"]
+    assert (d_dimer.comparator, d_dimer.value, d_dimer.lower_bound, d_dimer.ucum) == (
+        ">",
+        None,
+        Decimal("0.5"),
+        "mg/L",
+    )
+
+
+def test_the_timeline_has_the_admission_and_the_examinations(
+    annotations: Annotations,
+) -> None:
+    timeline = annotations.facts.timeline
+    admissions = [e for e in timeline if e.kind == "admission"]
+    assert [(e.day, e.offset, e.sentence_index) for e in admissions] == [(0, "P0D", 14)]
+    examined = {e.label for e in timeline if e.kind == "examination"}
+    assert {"MRI", "chest X-ray"} <= examined
+
+
+def test_the_chest_x_ray_shows_a_pleural_effusion(annotations: Annotations) -> None:
+    (x_ray,) = [e for e in annotations.facts.timeline if e.label == "chest X-ray"]
+    assert ("pleural effusion", True) in {(f.text, f.present) for f in x_ray.findings}
+
+
+def test_an_associated_with_sentence_gives_an_association_not_a_cause(
+    annotations: Annotations,
+) -> None:
+    ids = _identifiers(annotations)
+    claims = [
+        c
+        for c in annotations.claims
+        if (ids.get(c.subject), ids.get(c.object)) == ("HP:0006775", "HP:0001892")
+    ]
+    assert [(c.predicate, c.modality, c.hedged, c.negated, c.kind) for c in claims] == [
+        ("associatedWith", "association", False, False, "background literature")
+    ]
+    assert claims[0].evidence.startswith("Plasma cell dyscrasia including multiple myeloma")
+
+
+def test_secondary_to_gives_a_cause_with_the_reference_of_its_own_sentence(
+    annotations: Annotations,
+) -> None:
+    ids = _identifiers(annotations)
+    claims = [
+        c
+        for c in annotations.claims
+        if (ids.get(c.subject), ids.get(c.object)) == ("HP:0005528", "HP:0001873")
+    ]
+    # "thrombocytopenia secondary to bone marrow failure, ... [6]"
+    assert [
+        (c.predicate, c.modality, c.hedged, c.kind, c.cited_references, c.curated) for c in claims
+    ] == [("causes", "causal", False, "background literature", (6,), False)]
+
+
+def test_every_claim_comes_from_the_discussion_without_curation(
+    document: Document, annotations: Annotations
+) -> None:
+    assert annotations.claims
+    for claim in annotations.claims:
+        assert not claim.curated
+        assert document.sentences[claim.sentence_index].section == "3. Discussion"
+
+
+def test_a_lab_is_named_by_its_test_never_by_a_preposition_or_a_generic_word(
+    annotations: Annotations,
+) -> None:
+    labs = {(lab.analyte.text, lab.value) for lab in annotations.facts.labs}
+    names = {name for name, _ in labs}
+    # "serum albumin was low at 2.7 g/dL", "Fibrinogen was normal with a value of 194 mg/dL",
+    # "tests revealed a low total protein at 6.5 g/dL": the subject, not "at" or "value"
+    assert {
+        ("albumin", Decimal("2.7")),
+        ("LDH", Decimal("240")),
+        ("Fibrinogen", Decimal("194")),
+        ("IgG", Decimal("2187")),
+        ("total protein", Decimal("6.5")),
+    } <= labs
+    assert not names & {"at", "to", "value", "Biochemical tests", "autopsy"}
+    # "increasing from 2.5 mg/dL to 5.5 mg/dL" names no second test: no lab for "to"
+    assert Decimal("5.5") not in {value for _, value in labs}
+    assert not [r for r in annotations.facts.results if r.test.text[:1].isdigit()]
+
+
+def test_a_stated_flag_is_the_cue_of_the_values_own_item_not_the_next_ones(
+    annotations: Annotations,
+) -> None:
+    flags = {lab.analyte.text: (lab.flag, lab.flag_cue) for lab in annotations.facts.labs}
+    # "Prothrombin time was slightly elevated 14.2 sec and a normal activated partial
+    # thromboplastin time"; "an increased IgG at 2187 mg/dL and decreased IgA and IgM levels"
+    assert flags["Prothrombin time"] == ("high", "elevated")
+    assert flags["IgG"] == ("high", "increased")
+
+
+def test_a_modality_abbreviation_followed_by_a_value_is_no_imaging_modality(
+    annotations: Annotations,
+) -> None:
+    # "PT of 24 sec (9-12 sec)" is the prothrombin time, not positron emission tomography
+    assert not [m for m in annotations.mentions if m.identifier == "DCM:PT"]
+    assert not [r for r in annotations.facts.results if r.test.text == "PT"]
+
+
+def test_a_place_a_reporting_verb_or_a_status_is_no_diagnostic_procedure(
+    annotations: Annotations,
+) -> None:
+    procedures = {m.text for m in annotations.mentions if m.identifier == "SCT:103693007"}
+    # "T12 to L5 level", "revealed interval worsening", "her code status", "poor clinical
+    # status", "H&E staining" (the stain's whole name, not "E staining")
+    assert not procedures & {
+        "L5 level",
+        "revealed interval",
+        "code status",
+        "clinical status",
+        "E staining",
+    }
+    assert "H&E staining" in procedures
+
+
+def test_a_claim_cites_only_its_own_sentence_when_it_does_not_continue_the_one_before(
+    annotations: Annotations,
+) -> None:
+    ids = _identifiers(annotations)
+    (claim,) = [
+        c
+        for c in annotations.claims
+        if (ids.get(c.subject), ids.get(c.object)) == ("HP:0006775", "HP:0001892")
+    ]
+    # "... rather than to the monoclonal paraprotein [5]. Plasma cell dyscrasia including
+    # multiple myeloma is associated with a bleeding diathesis in about 15% of the cases."
+    assert (claim.cited_references, claim.shared_references) == ((), ())
+    assert claim.citation_sentences == ()
