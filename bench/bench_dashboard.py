@@ -10,7 +10,11 @@ What it measures (Debian's Chromium through Playwright, everything on 127.0.0.1)
   first session after the server started (imports, store opening, queries); "new session"
   is a further visitor to a warm process.
   Each is given as a ratio to the trivial page measured the same way;
-- every page's render time for a new session on a warm process (the "panel ≤ 1 s" goal);
+- every page's render time for a new session on a warm process, and the time from a click
+  on a page's sidebar link to that page drawn within one session (its panels only: the
+  "panel ≤ 1 s" goal);
+- how long each server takes from launch to answering its health check (the dashboard's
+  includes warming: imports, store, every panel's first answer);
 - load: N browser sessions each loading pages in turn for a fixed time; errors (a Streamlit
   exception shown, a failed navigation or a request off the machine), p50 and p99 latency.
 
@@ -60,6 +64,7 @@ def _free_port() -> int:
 class Server:
     url: str
     process: subprocess.Popen[bytes]
+    started_in: float = 0.0  # seconds from launch to answering /_stcore/health
 
     def stop(self) -> None:
         self.process.terminate()
@@ -75,12 +80,13 @@ def start(app: Path, env: dict[str, str]) -> Server:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    launched = time.monotonic()
+    deadline = launched + 120
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
                 if answer.read() == b"ok":
-                    return Server(url, process)
+                    return Server(url, process, time.monotonic() - launched)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         try:
@@ -124,8 +130,9 @@ async def _ready(page: Page, path: str, *, dashboard: bool = True) -> None:
     await page.wait_for_selector(READY, timeout=TIMEOUT_MS)
     if path == "" and dashboard and not await page.title():
         raise RuntimeError("the page has no title")
-    if await page.get_by_test_id("stException").count():
-        raise RuntimeError(f"exception shown on /{path}")
+    shown = await page.get_by_test_id("stException").all_inner_texts()
+    if shown:
+        raise RuntimeError(f"exception shown on /{path}: {' '.join(shown[0].split())[:300]}")
 
 
 async def first_renders(
@@ -137,10 +144,13 @@ async def first_renders(
         "trivial cold": [],
         "dashboard new session": [],
         "trivial new session": [],
+        "dashboard start": [],
+        "trivial start": [],
     }
     for _ in range(rounds):
         for name, app in (("dashboard", APP), ("trivial", trivial)):
             server = start(app, env)
+            times[f"{name} start"].append(server.started_in)
             offsite.origin = server.url
             try:
                 times[f"{name} cold"].append(await render(browser, server, "", offsite))
@@ -158,6 +168,38 @@ async def page_renders(
     times: dict[str, list[float]] = {}
     for path in PAGES:
         times[path or "explore"] = [await render(browser, server, path, offsite) for _ in range(3)]
+    return times
+
+
+TITLES = {
+    "": "Explore",
+    "case": "Case",
+    "literature": "Literature",
+    "sparql": "SPARQL",
+    "resolve": "Resolve",
+}
+
+
+async def page_switches(
+    browser: Browser, server: Server, offsite: Offsite, rounds: int
+) -> dict[str, list[float]]:
+    """Seconds from a click on a page's link in the sidebar to that page drawn, in one
+    session (Streamlit's frontend already loaded: the page's own panels only)."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    page.on("request", lambda request: offsite.check(request.url))
+    await page.goto(f"{server.url}/")
+    await _ready(page, "")
+    times: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for path in (*PAGES[1:], PAGES[0]):
+            title = TITLES[path]
+            started = time.perf_counter()
+            await page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+            await page.locator("h1", has_text=title).first.wait_for(timeout=TIMEOUT_MS)
+            await _ready(page, path)
+            times.setdefault(path or "explore", []).append(time.perf_counter() - started)
+    await context.close()
     return times
 
 
@@ -182,7 +224,7 @@ async def client(
             await page.goto(f"{server.url}/{path}")
             await _ready(page, path)
         except Exception as exc:  # counted, the run goes on
-            load.errors.append(f"/{path}: {type(exc).__name__}: {str(exc)[:120]}")
+            load.errors.append(f"/{path}: {type(exc).__name__}: {str(exc)[:400]}")
             continue
         load.latencies.append(time.perf_counter() - started)
     await context.close()
@@ -226,6 +268,7 @@ async def main(argv: Sequence[str] | None = None) -> int:
             offsite.origin = server.url
             try:
                 pages = await page_renders(browser, server, offsite)
+                switches = await page_switches(browser, server, offsite, args.rounds)
                 load = Load()
                 deadline = time.monotonic() + args.seconds
                 await asyncio.gather(
@@ -245,9 +288,19 @@ async def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"  {kind:12} dashboard {ours:6.2f} s  trivial {base:6.2f} s  ratio {ours / base:5.2f}"
         )
-    print("page render for a new session on a warm process (median of 3):")
+    starts = {n: statistics.median(firsts[f"{n} start"]) for n in ("dashboard", "trivial")}
+    print(
+        f"  server start to healthy: dashboard {starts['dashboard']:.2f} s (warming included)  "
+        f"trivial {starts['trivial']:.2f} s"
+    )
+    trivial_new = statistics.median(firsts["trivial new session"])
+    print("page render for a new session on a warm process (median of 3; ratio to trivial):")
     for name, values in pages.items():
-        print(f"  {name:11} {statistics.median(values):6.2f} s")
+        median = statistics.median(values)
+        print(f"  {name:11} {median:6.2f} s  ratio {median / trivial_new:5.2f}")
+    print(f"page switch in one session, sidebar click to drawn (median of {args.rounds}):")
+    for name, values in switches.items():
+        print(f"  {name:11} {statistics.median(values):6.2f} s  max {max(values):6.2f} s")
     total = len(load.latencies) + len(load.errors)
     print(
         f"load: {args.clients} clients for {args.seconds:.0f} s: {total} page loads, "

@@ -1,6 +1,12 @@
 """Concept recognition, negation and lab values on MACCROBAT, against its expert annotations.
 
-Run: .venv/bin/python bench/bench_knowledge.py [--cases DIR] [--limit N]
+Run: .venv/bin/python bench/bench_knowledge.py [--cases DIR] [--limit N] [--half dev|held-out]
+    [--misses FILE]
+
+``--half`` measures one half of the texts, split by a hash of the file name (``dev``: the
+texts the rules were looked at on; ``held-out``: the others, to show a rule holds on texts
+not tuned on). ``--misses`` writes the gold spans not found and the mentions that overlap
+no compatible gold span, per type, most frequent first.
 
 For each case text (``<pmid>.txt`` with its brat ``<pmid>.ann``): annotate it as a build
 does (kg.annotate with the bundled knowledge), then compare with the gold spans.
@@ -12,7 +18,9 @@ does (kg.annotate with the bundled knowledge), then compare with the gold spans.
 - Negation agreement: over found gold spans, whether the mention's ``negated`` equals the
   gold POLARITY NEG.
 - Lab pairs: gold Lab_value spans that MODIFY a Diagnostic_procedure (the test name beside
-  them); found when a lab result's words cover the value and its analyte overlaps the name.
+  them); found when a lab result's, a measurement's or a stated result's words cover the
+  value and its analyte overlaps the name (MACCROBAT types "LVEF 20%" as a test and its
+  value, and "renal function ... normal" as a test and its value too).
 - Texts with no mention, and the time to annotate (load of the knowledge apart).
 
 Prints each figure with the same run's baseline where one is given (``--baseline`` JSON
@@ -27,7 +35,7 @@ import json
 import resource
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.annotate import annotate
@@ -100,6 +108,9 @@ class Tally:
     labs_total: int = 0
     silent: int = 0
     seconds: float = 0.0
+    missed: dict[str, Counter[str]] = field(default_factory=dict)
+    wrong: Counter[str] = field(default_factory=Counter)
+    labs_missed: list[str] = field(default_factory=list)
 
 
 def read_case(path: Path) -> Document:
@@ -129,6 +140,7 @@ def measure(cases: list[Path]) -> Tally:
         gold, modify = read_gold(text.with_suffix(".ann"))
         started = time.perf_counter()
         document = read_case(text)
+        source = document.source
         annotations = annotate(document, [], knowledge)
         tally.seconds += time.perf_counter() - started
         vocabulary = knowledge.for_document(document).vocabulary
@@ -136,7 +148,7 @@ def measure(cases: list[Path]) -> Tally:
             (
                 (m.start, m.end),
                 m.negated,
-                frozenset({m.category}) if m.category else categories_of(vocabulary, m.concept),
+                categories_of(vocabulary, m.concept) | ({m.category} if m.category else set()),
             )
             for m in annotations.mentions
         ]
@@ -153,25 +165,52 @@ def measure(cases: list[Path]) -> Tally:
                 tally.found[item.kind] += 1
                 tally.negation_total += 1
                 tally.negation_agree += any(h[1] for h in hits) == item.negated
+            else:
+                words = " ".join(source[a:b] for a, b in item.spans).lower()
+                tally.missed.setdefault(item.kind, Counter())[words] += 1
         typed = [g for g in gold.values() if g.kind in TYPES]
         for span, _, categories in mentions:
             kinds = {k for k, allowed in COMPATIBLE.items() if categories & allowed}
             if not kinds:
                 continue
             tally.mentions += 1
-            tally.right += any(g.kind in kinds and _overlaps(span, g.spans) for g in typed)
+            right = any(g.kind in kinds and _overlaps(span, g.spans) for g in typed)
+            tally.right += right
+            if not right:
+                tally.wrong[f"{source[span[0] : span[1]]} ({', '.join(sorted(categories))})"] += 1
         for value, name in modify:
             if value not in gold or name not in gold:
                 continue
             if gold[value].kind != "Lab_value" or gold[name].kind != "Diagnostic_procedure":
                 continue
             tally.labs_total += 1
-            tally.labs_found += any(
-                _overlaps((lab.span.start, lab.span.end), gold[value].spans)
-                and _overlaps((lab.span.start, lab.span.end), gold[name].spans)
-                for lab in annotations.facts.labs
+            found = annotations.facts
+            facts = [(f.span.start, f.span.end) for f in found.labs]
+            facts += [(f.span.start, f.span.end) for f in found.measurements]
+            facts += [(f.span.start, f.span.end) for f in found.results]
+            paired = any(
+                _overlaps(fact, gold[value].spans) and _overlaps(fact, gold[name].spans)
+                for fact in facts
             )
+            tally.labs_found += paired
+            if not paired:
+                tally.labs_missed.append(lab_miss(source, gold[name], gold[value], facts))
     return tally
+
+
+def lab_miss(source: str, name: Gold, value: Gold, facts: list[tuple[int, int]]) -> str:
+    """A missed pair as a line: the test's and the value's words, whether some fact
+    covers either, and the line of text they stand in."""
+    start = min(a for a, _ in name.spans + value.spans)
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", start)
+    line = source[line_start : line_end if line_end >= 0 else len(source)]
+    words = [" ".join(source[a:b] for a, b in g.spans) for g in (name, value)]
+    covered = "".join(
+        "NV"[i] if any(_overlaps(f, g.spans) for f in facts) else "-"
+        for i, g in enumerate((name, value))
+    )
+    return f"{words[0]!r} = {words[1]!r} [{covered}] | {line}"
 
 
 def categories_of(vocabulary: object, iri: str) -> frozenset[str]:
@@ -199,8 +238,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N texts")
     parser.add_argument("--baseline", type=Path, help="JSON figures of an earlier run")
     parser.add_argument("--save", type=Path, help="write this run's figures as JSON")
+    parser.add_argument("--half", choices=("dev", "held-out"), help="one half of the texts")
+    parser.add_argument("--misses", type=Path, help="write the misses and wrong mentions")
     args = parser.parse_args()
     cases = sorted(args.cases.glob("*.txt"))
+    if args.half:
+        cases = [c for c in cases if is_dev(c) == (args.half == "dev")]
     if args.limit:
         cases = cases[: args.limit]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -223,6 +266,26 @@ def main() -> None:
     print(f"gold spans: {counts}; mentions of those kinds: {tally.mentions}")
     if args.save:
         args.save.write_text(json.dumps(result, indent=1))
+    if args.misses:
+        args.misses.write_text(misses_text(tally))
+
+
+def is_dev(case: Path) -> bool:
+    """The dev half: texts whose name hashes to an even number (a fixed, even split)."""
+    return int(hashlib.sha256(case.stem.encode()).hexdigest(), 16) % 2 == 0
+
+
+def misses_text(tally: Tally) -> str:
+    lines: list[str] = []
+    for kind in TYPES:
+        missed = tally.missed.get(kind, Counter())
+        lines.append(f"# missed {kind}: {sum(missed.values())}")
+        lines += [f"{count:4} {words}" for words, count in missed.most_common()]
+    lines.append(f"# mentions overlapping no compatible gold span: {sum(tally.wrong.values())}")
+    lines += [f"{count:4} {words}" for words, count in tally.wrong.most_common()]
+    lines.append(f"# lab name+value pairs missed: {len(tally.labs_missed)}")
+    lines += tally.labs_missed
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

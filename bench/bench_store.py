@@ -73,12 +73,14 @@ def _bound(text: str, name: str, term: Node) -> str:
 
 
 def bindings(seed: int) -> dict[str, tuple[str, Node]]:
-    """What the parameterised queries ask about: the most cited work, the first case."""
+    """What the parameterised queries ask about: the most cited work, the first case (the
+    variable each query is about: kg/queries/network's take ?target and ?case)."""
     literature = synth.Literature(1, seed)
     case_doi = synth.case_doi(1)
     return {
-        "cocited_with": ("work", doi_iri(literature.doi(0))),
-        "coupled_with": ("work", doi_iri(literature.doi(0))),
+        "cocited_with": ("target", doi_iri(literature.doi(0))),
+        "coupled_with": ("target", doi_iri(literature.doi(0))),
+        "related_counts": ("case", doi_iri(case_doi)),
         "two_step_citations": ("case", work_iri(slug(case_doi))),
         "cited_transitively": ("article", doi_iri(case_doi)),
     }

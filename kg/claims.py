@@ -46,7 +46,9 @@ from typing import Literal
 from kg.concepts import Concept, Vocabulary
 from kg.curation import AssertionKind, CuratedClaim, Curation, Predicate, load_curation
 from kg.document import CitationMarker, Document, Sentence, Span
+from kg.facts import with_terms
 from kg.mentions import ConceptMention
+from kg.rdf.namespaces import CONCEPT
 from kg.sentences import (
     LocalMention,
     ancestors,
@@ -210,7 +212,9 @@ def extract_claims(
     """
     if curation is None:
         curation = load_curation(document, concepts={c.key for c in vocabulary.concepts.values()})
-    local = local_mentions(document, mentions, vocabulary)
+    local = with_terms(
+        document, local_mentions(document, mentions, vocabulary), mentions, _term_category
+    )
     citations = _Citations(document, curation)
     claims: list[Claim] = []
     for sentence in document.sentences:
@@ -227,6 +231,15 @@ def extract_claims(
     kept = [c for c in claims if (c.subject, c.object, c.sentence_index) not in dropped]
     supported = _apply_supports(curation, vocabulary, [*kept, *curated])
     return tuple(sorted(supported, key=lambda c: (c.sentence_index, c.span.start)))
+
+
+def _term_category(mention: ConceptMention) -> str | None:
+    """A terminology's disease or phenotype takes part in claims as a condition (HPO,
+    MONDO); its findings named by a head word alone ("lesion"), tests and procedures do
+    not."""
+    if mention.identifier is None or mention.category not in ("disorder", "phenotype"):
+        return None
+    return "condition"
 
 
 def _rank(mention: LocalMention) -> int | None:
@@ -306,7 +319,7 @@ def _sentence_pairs(
         if cue is not None:
             for a in left:
                 for b in groups[position + 1]:
-                    _pair(text, a, b, cue, cues, offer)
+                    _pair(text, a, b, cue, cues, offer, ranked)
     _frame(text, ranked, cues, offer)
     return pairs
 
@@ -318,17 +331,13 @@ def _pair(
     cue: _Cue,
     cues: list[_Cue],
     offer: Offer,
+    ranked: list[LocalMention],
 ) -> None:
     rank_a, rank_b = _rank(a), _rank(b)
     if rank_a is None or rank_b is None or a.concept.iri == b.concept.iri:
         return
-    if rank_a == rank_b:
-        if cue.kind not in ("causal", "forward"):
-            return
-        cause, effect = (b, a) if cue.backward else (a, b)
-    else:
-        cause, effect = (a, b) if rank_a < rank_b else (b, a)
-    if cue.text.lower() == "from" and _category(cause) != "etiology":
+    beside = _beside(text, a, cue, ranked) and _beside(text, b, cue, ranked)
+    if not beside and (_is_term(a) or _is_term(b)):
         return
     # The weakest link between the two words decides: "calcification relevant to the
     # sequelae of sepsis" states an association, though "sequelae of" alone is causal.
@@ -337,6 +346,23 @@ def _pair(
     kind = cue.kind
     if kind in ("causal", "forward") and any(c.kind == "association" for c in between):
         kind = "association"
+    if kind in ("causal", "forward") and not cue.narrow:
+        # "X leads to Y", "Y resulted from X": the words orient the link, whatever the
+        # concepts' ranks ("rhabdomyolysis may lead to acute kidney injury").
+        cause, effect = (b, a) if cue.backward else (a, b)
+    elif rank_a == rank_b:
+        if kind == "association" and rank_a == RANKS["condition"]:
+            # two diseases or phenotypes "associated with" each other: no direction is
+            # stated, so in the order written (processes of one rank link by cause only)
+            cause, effect = first, second
+        elif kind not in ("causal", "forward"):
+            return
+        else:
+            cause, effect = (b, a) if cue.backward else (a, b)
+    else:
+        cause, effect = (a, b) if rank_a < rank_b else (b, a)
+    if cue.text.lower() == "from" and _category(cause) != "etiology":
+        return
     predicate = _predicate(_category(cause), _category(effect), kind)
     if predicate is None:
         return
@@ -347,6 +373,30 @@ def _pair(
         predicate = "contributesTo"
     negated = bool(_CLAIM_NEGATION.search(text, first.end, max(first.end, cue.start)))
     offer(cause, effect, predicate, cue.text, _modality(kind), negated)
+
+
+_CONNECTING = re.compile(
+    r"^(?:[\s,()]|\b(?:and|or|is|are|was|were|be|been|being|may|might|can|could|often|also|"
+    r"not|frequently|commonly|considered|thought|to|have|has|had|the|a|an|this|its|their)\b)*$",
+    re.IGNORECASE,
+)
+
+
+def _is_term(mention: LocalMention) -> bool:
+    """A standard terminology's concept (HPO, MONDO), not one of the domain vocabulary."""
+    return not mention.concept.iri.startswith(str(CONCEPT))
+
+
+def _beside(text: str, mention: LocalMention, cue: _Cue, ranked: list[LocalMention]) -> bool:
+    """The mention stands next to the cue, or in a list that does ("X and Y are associated
+    with Z"): only connecting words and other concepts between them. A terminology concept
+    links only by the words around it, not across a sentence's other findings."""
+    low, high = (mention.end, cue.start) if mention.end <= cue.start else (cue.end, mention.start)
+    gap = list(text[low:high])
+    for other in ranked:
+        if low <= other.start and other.end <= high:
+            gap[other.start - low : other.end - low] = " " * (other.end - other.start)
+    return _CONNECTING.match("".join(gap)) is not None
 
 
 def _modality(kind: CueKind) -> Modality:

@@ -27,7 +27,7 @@ one report. What the rules do:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal, TypedDict, TypeVar
@@ -35,13 +35,22 @@ from typing import Literal, TypedDict, TypeVar
 from kg.concepts import Concept, Vocabulary
 from kg.document import Document, Sentence, Span
 from kg.mentions import ConceptMention
-from kg.quantities import Comparator, Quantity, ReferenceRange, find_quantities, find_ranges
+from kg.quantities import (
+    NUMBER,
+    Comparator,
+    Quantity,
+    ReferenceRange,
+    find_quantities,
+    find_ranges,
+)
 from kg.sentences import (
+    SCHEME_PREFIX,
     LocalMention,
     ancestors,
     is_authors_voice,
     is_case_section,
     local_mentions,
+    text_offset,
 )
 from kg.timeline import (
     TimelineEvent,
@@ -146,12 +155,26 @@ class Measurement:
 
 
 @dataclass(frozen=True)
+class StatedResult:
+    """A test's result the report states in words or as a bare number, with no unit
+    ("renal function was normal", "blood cultures were negative", "pH of 7.45"): the words
+    are kept as written; ``flag`` is what they say of it, when they say it."""
+
+    test: Term
+    result: str
+    flag: Flag
+    sentence_index: int
+    span: Span
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     patient: Patient | None = None
     microbiology: tuple[Microbiology, ...] = ()
     labs: tuple[LabResult, ...] = ()
     measurements: tuple[Measurement, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
+    results: tuple[StatedResult, ...] = ()
 
 
 def abnormal_flag(
@@ -181,17 +204,29 @@ def extract_case_facts(
     """The case facts of a document, each anchored to its sentence and words."""
     local = local_mentions(document, mentions, vocabulary)
     timeline = extract_timeline(document, local, vocabulary)
+    named = with_terms(document, local, mentions, _is_test)
+    examined = with_terms(document, named, mentions, _is_imaging)
     examinations = current_examinations(document, timeline)
+    findings = _finding_spans(document, mentions, local)
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
+    results: list[StatedResult] = []
     for sentence in document.sentences:
-        found = local[sentence.index]
-        for reading in _readings(sentence, found, vocabulary):
+        found = named[sentence.index]
+        respective = _respective(sentence, examined[sentence.index])
+        readings = _readings(sentence, found, vocabulary)
+        readings = _paired_readings(readings, respective, vocabulary)
+        for reading in readings:
             if reading.kind == "lab":
                 labs.append(_lab(sentence, reading))
             else:
                 modality = _modality(document, local, sentence, reading, examinations)
                 measurements.append(_measurement(sentence, reading, modality, vocabulary))
+        if is_case_section(sentence.section):
+            stated = examined[sentence.index]
+            own = _stated_results(sentence, stated, readings, vocabulary, respective)
+            results += own
+            results += _unnamed_results(sentence, own, readings, findings[sentence.index])
     patient = _patient(document, local)
     if patient is not None:
         patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
@@ -201,10 +236,518 @@ def extract_case_facts(
         labs=tuple(_merge_repeats(labs)),
         measurements=tuple(_merge_repeats(measurements)),
         timeline=timeline,
+        results=tuple(results),
     )
 
 
 F = TypeVar("F", LabResult, Measurement)
+
+_RESULT_WORDS = (
+    r"within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
+    r"in\s+(?:the\s+)?normal\s+ranges?|"
+    r"no\s+(?:\w+\s+)?(?:abnormalit(?:y|ies)|findings|(?:interval\s+)?changes?)|"
+    r"(?:complete|partial)\s+response|"
+    r"normal|abnormal|negative|positive|elevated|increased|decreased|reduced|low|high|raised|"
+    r"unremarkable|prolonged|absent|present|improved|good|poor|stable|intact|deteriorated|"
+    r"normali[sz]ed|preserved|impaired|depressed|diminished|subnormal|"
+    r"ris(?:ing|en)|rose|fell|fallen|falling|dropped|declined|worsen(?:ed|ing)|"
+    r"deteriorating|improving|stabili[sz]ed|uneventful|uncomplicated|satisfactory"
+)
+"""Words stating a result: a value judged ("normal", "elevated", "within normal limits"),
+or its course ("rising", "worsened", "stabilized")."""
+_ADVERBS = (
+    r"(?:\s+(?:also|still|all|both|again|slightly|mildly|moderately|markedly|severely|"
+    r"significantly|very|highly|completely|persistently|otherwise|entirely|grossly|"
+    r"eventually|gradually|rapidly|quickly|further|found\s+to\s+be))*"
+)
+_TO_A_NUMBER = (
+    r"(?:(?:was|were|had|has)\s+)?(?:rose|risen|fell|fallen|dropped|increased|decreased|"
+    r"improved|declined|down|up|normali[sz]ed|deteriorated)(?:\s+(?:up|down))?\s+to"
+)
+"""A course to a value: "rose to 190/130", "was down to 88/56", "had dropped to 18"."""
+_RESULT_AFTER = re.compile(
+    r"(?:\s+(?:levels?|counts?|tests?|values?|results?|scores?|\([^()]{1,12}\)))?"
+    rf"(?:(?:\s*(?:{_TO_A_NUMBER}|was|were|is|are|remained|returned|came\s+back|of|:|=)"
+    rf"{_ADVERBS}\s+|\s+(?=(?:{NUMBER})/(?:{NUMBER})))"
+    rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?mm\s?Hg)?)(?![\w/%]|\.\d|\s*(?:{NUMBER}))|"
+    r"(?:\s*(?:was|were|is|are|had|has|have|remained|(?:returned|came\s+back)(?:\s+to)?|:|"
+    r"(?P<shown>showed|revealed|demonstrated|yielded|found)(?:\s+(?:an?|the))?))?"
+    rf"{_ADVERBS}\s+"
+    rf"(?P<words>(?:not\s+|no\s+longer\s+)?(?:{_RESULT_WORDS}))\b)",
+    re.IGNORECASE,
+)
+
+
+_QUALIFIES = re.compile(
+    r"\s+(?!(?:findings?|results?|appearances?|and|or|in|at|on|with|for)\b)[A-Za-z]"
+)
+_STATED_TESTS = frozenset({"lab-test", "modality"})
+"""What a result is stated of: a test, or an imaging examination ("the CT was normal")."""
+_RESULT_BEFORE = re.compile(
+    rf"(?P<words>{_RESULT_WORDS}|(?:increase|decrease|rise|fall|elevation|reduction|"
+    r"improvement|normali[sz]ation|worsening)s?(?=\s+(?:in|of)\b))"
+    r"(?:\s+(?:levels?|values?|concentrations?))?"
+    r"(?:\s+(?:to|for|of|in))?(?:\s+(?:the|his|her|their|serum|plasma|blood|urine|urinary))*\s+$",
+    re.IGNORECASE,
+)
+_LIST_BETWEEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
+_LATER_IN_CLAUSE = re.compile(
+    r"^[^.;:]*?\b(?:was|were|is|are|remained)\s+(?:(?:all|also|both|still)\s+)?"
+    rf"(?P<words>{_RESULT_WORDS})\b",
+    re.IGNORECASE,
+)
+
+
+def _stated_results(
+    sentence: Sentence,
+    found: list[LocalMention],
+    readings: list[_Reading],
+    vocabulary: Vocabulary,
+    respective: list[tuple[LocalMention, int, int]],
+) -> list[StatedResult]:
+    """Results a test's clause states in words or as a bare number, where no value with a
+    unit is read for it: right after its name ("... was normal", "... of 7.45",
+    "... 120/80"), right before it ("normal sinus rhythm", "positive for p16"), or shared
+    by the list it stands in ("CRP, ESR and ferritin were normal", "negative for CK20, p63
+    and EGFR")."""
+    text = sentence.text
+    valued = {r.mention.start for r in readings if r.mention is not None}
+    paired = {test.start: (text[start:end], start, end) for test, start, end in respective}
+    tests = [
+        next((t for t, _, _ in respective if t.start == m.start), m)
+        for m in found
+        if m.categories & _STATED_TESTS
+        and m.start not in valued
+        and not any(t.start < m.start < t.end for t, _, _ in respective)
+    ]
+    stated: list[tuple[str, int, int] | None] = []
+    for mention in tests:
+        if mention.start in paired:
+            stated.append(paired[mention.start])
+            continue
+        after = _RESULT_AFTER.match(text, mention.end)
+        if after is not None and after.group("shown") and _QUALIFIES.match(text, after.end()):
+            after = None  # "showed impaired relaxation": the word is the finding's, not the test's
+        before = _RESULT_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        if after is not None:
+            name = "number" if after.group("number") else "words"
+            stated.append((after.group(name), after.start(name), after.end(name)))
+        elif before is not None:
+            stated.append((before.group("words"), before.start("words"), before.end("words")))
+        else:
+            stated.append(None)
+    for _ in range(len(tests)):  # a list shares its result, from either end
+        for number in range(len(tests) - 1):
+            left, right = tests[number], tests[number + 1]
+            if not _LIST_BETWEEN.match(text[left.end : right.start]):
+                continue
+            shared_left, shared_right = stated[number], stated[number + 1]
+            if shared_left is None and shared_right is not None and _shared(shared_right):
+                stated[number] = shared_right
+            elif shared_right is None and shared_left is not None and _shared(shared_left):
+                stated[number + 1] = shared_left
+    for number, mention in enumerate(tests):
+        if stated[number] is None:
+            later = _LATER_IN_CLAUSE.match(text, mention.end)
+            if later is not None:
+                stated[number] = (later.group("words"), later.start("words"), later.end("words"))
+    results: list[StatedResult] = []
+    for mention, result in zip(tests, stated, strict=True):
+        if result is None:
+            continue
+        words, start, end = result
+        flagged = _STATED_RE.fullmatch(words)
+        flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
+        concept = mention.concept.iri if mention.concept.iri in vocabulary.concepts else None
+        more = _numbers_after(text, end) if words[:1].isdigit() else []
+        for value, value_start, value_end in [(words, start, end), *more]:
+            results.append(
+                StatedResult(
+                    test=Term(mention.text, concept),
+                    result=value,
+                    flag=flag,
+                    sentence_index=sentence.index,
+                    span=sentence.source_span(
+                        min(value_start, mention.start), max(value_end, mention.end)
+                    ),
+                )
+            )
+    return results
+
+
+_MORE_NUMBERS = re.compile(
+    rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?)"
+    r"(?![\w/%]|\.\d|,\d)"
+)
+
+
+def _numbers_after(text: str, end: int) -> list[tuple[str, int, int]]:
+    """The numbers listed after a test's first one, each another value of it ("Apgar
+    scores were 2, 6, and 7")."""
+    found: list[tuple[str, int, int]] = []
+    while (more := _MORE_NUMBERS.match(text, end)) is not None:
+        found.append((more["number"], more.start("number"), more.end("number")))
+        end = more.end()
+    return found
+
+
+_FINDING_KINDS = frozenset(
+    {"disorder", "sign", "phenotype", "condition", "etiology", "mechanism", "imaging-sign"}
+)
+
+
+def _finding_spans(
+    document: Document,
+    mentions: Sequence[ConceptMention],
+    local: dict[int, list[LocalMention]],
+) -> dict[int, list[tuple[int, int]]]:
+    """Per sentence, the offsets of the words naming a finding, disorder or drug: what is
+    found, never a test a result is stated of ("the tumor was positive")."""
+    sentences = {s.index: s for s in document.sentences}
+    spans: dict[int, list[tuple[int, int]]] = {index: [] for index in sentences}
+    for mention in mentions:
+        if mention.category in _FINDING_KINDS or mention.category == "drug":
+            sentence = sentences[mention.sentence_index]
+            start = text_offset(sentence, mention.start)
+            spans[sentence.index].append((start, text_offset(sentence, mention.end - 1) + 1))
+    for index, found in local.items():
+        spans[index] += [(m.start, m.end) for m in found if m.categories & _FINDING_KINDS]
+    return spans
+
+
+_SUBJECT_RESULT = re.compile(
+    r"\s+(?:was|were|is|are|remained|appeared|seems\s+to\s+be|(?:returned|came\s+back)\s+to)"
+    r"(?:\s+(?:also|still|all|both|entirely|completely|grossly|otherwise|again|quite|"
+    r"markedly|severely|mildly|moderately|slightly|significantly|qualitatively|"
+    r"found\s+to\s+be))*\s+"
+    r"(?P<words>within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
+    r"normal|abnormal|negative|positive|unremarkable|intact|uneventful|uncomplicated|"
+    r"elevated|raised|increased|decreased|reduced|higher|lower|prolonged|absent|preserved|"
+    r"impaired|stable|improved|good|poor|satisfactory|equal|reactive|tumou?r-free|"
+    rf"(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?%)?(?![\w/-]|\.\d|,\d))"
+    r"(?:\b|(?<=%))(?!\s+(?:for|to|with|by|of|on)\b)",
+    re.IGNORECASE,
+)
+"""A clause stating a result of its subject: "Speech was normal", "the MELD score was 11"."""
+_AS_WAS = re.compile(
+    r"\b(?P<words>normal|unremarkable|negative|positive|intact|within\s+normal\s+limits)"
+    r"(?:\s*\([^()]*\))?,?\s+as\s+(?:was|were|is|are)\s+(?P<items>[^.;:]+?)"
+    r"(?=\s*(?:[.;:]|,\s|$)|\s+(?:on|in|at|from|during|after|before|with|for)\b)",
+    re.IGNORECASE,
+)
+"""A result shared by what an inverted clause adds ("... were negative, as were stool
+cultures")."""
+_BEFORE_NAME = re.compile(
+    r"\b(?P<words>normal|abnormal|elevated|increased|decreased|reduced|low|high|raised|"
+    r"stable|subnormal|impaired|preserved|prolonged|slow|good|poor)\s+"
+    r"(?P<name>(?:[A-Za-z][\w/-]*\s+){0,3}?(?:levels?|counts?|function|size|volumes?|"
+    r"pressures?|rate|time|intervals?|ratio|index|score|activity|concentrations?|sounds|flow|"
+    r"saturation|uptake|markers?|velocity|fraction|control))\b",
+    re.IGNORECASE,
+)
+"""A result word before what it judges, named by a measurement's head word ("normal LV
+function", "reduced breath sounds", "a prolonged PR interval")."""
+_SIGN = re.compile(
+    r"(?P<name>[A-Za-z][\w/-]*(?:\s+[A-Za-z0-9][\w/-]*){0,5}?)(?:\s*\([^()]{1,20}\))?\s*"
+    r"\((?P<words>\+{1,3}|-|\u2212)\)"
+)
+"""A marker followed by its sign ("CD31 (+)", "human epidermal growth factor receptor 2
+(HER-2) (+)")."""
+_SUBJECT_START = re.compile(
+    r"[;:()\[\]]|\b(?:but|while|whereas|however|although|though|because|since|which|that|"
+    r"when|after|before|as|if)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_ITEM = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
+_DETERMINERS = re.compile(
+    r"^(?:(?:the|a|an|his|her|their|its|this|these|those|all|both|other|further|repeat|"
+    r"repeated|subsequent|initial|also|then|now|including|such\s+as|notably|especially|"
+    r"namely)\s+)+",
+    re.IGNORECASE,
+)
+_NOT_A_SUBJECT = re.compile(
+    r"^(?:on|in|at|after|during|for|with|by|from|to|upon|there|it|he|she|they|we|this|"
+    r"which|who|patient|patients|man|woman|boy|girl|child|infant|baby|neonate|mother|"
+    r"father|family|case|diagnosis|treatment|therapy|surgery|operation|procedure|dose|"
+    r"dosage|age|duration|day|days|furthermore|moreover|however|additionally|thereafter|"
+    r"subsequently|finally|overall|interestingly|therefore|thus|here|then|any|increased|"
+    r"decreased|elevated|reduced|low|high|normal|abnormal)\b|"
+    r"^(?:largest|smallest|first|second|third|last|latter|former|rest|remainder|levels?|"
+    r"values?|results?|one|both|all|time)$|"
+    r"\b(?:patient|he|she|they|it|time)$|^\w+ly$|^\w+ing\s",
+    re.IGNORECASE,
+)
+"""Words that name no test a result is stated of: a preposition's phrase, a person, the
+illness's management, a sentence adverb, a judgement's own word, a bare anaphor."""
+
+
+_MARKERS = re.compile(
+    r"(?P<words>(?:(?:strongly|focally|diffusely|weakly|also)\s+)*(?:positive|negative)|"
+    r"positivity|negativity|immunoreactivity|(?:positive|negative)\s+(?:staining|"
+    r"immunoreactivity|expression))(?:\s+staining)?\s+(?:for|to)\s+"
+    r"(?P<items>[^.;:]+?)(?=\s*(?:[.;:]|$|,?\s+(?:and|but|while|whereas|with|which|"
+    r"whereas)\s+(?:(?:strongly|focally|diffusely|weakly)\s+)?(?:positive|negative|"
+    r"was|were|is|are|the|a|an)\b|,?\s+(?:but|while|whereas|which|suggest\w*|"
+    r"consistent|confirm\w*|indicat\w*)\b))",
+    re.IGNORECASE,
+)
+"""A stain's result and the list of markers it is stated for ("positive for CK7, TTF-1,
+and p63", "negative to CK20, p63, and EGFR")."""
+
+
+def _unnamed_results(
+    sentence: Sentence,
+    stated: list[StatedResult],
+    readings: list[_Reading],
+    findings: list[tuple[int, int]],
+) -> list[StatedResult]:
+    """Results stated of what no terminology names, kept as written with no concept:
+    a clause's subject, each item of a list of them ("The postoperative course was
+    uneventful", "Haemogram, renal, liver and thyroid function tests were normal"), and
+    the markers a stain is positive or negative for ("positive for CK7, TTF-1 and p63");
+    never a finding ("the tumor was positive"), a drug nor the patient."""
+    text = sentence.text
+    taken = [
+        (r.mention.start, r.mention.end) if r.mention else (r.start, r.quantity.start)
+        for r in readings
+    ]
+    for result in stated:
+        local = text_offset(sentence, result.span.start)
+        found = text.find(result.test.text, local)
+        taken.append((found, found + len(result.test.text)))
+    results: list[StatedResult] = []
+    for match in _SUBJECT_RESULT.finditer(text):
+        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        items = _items(text, starts[-1] if starts else 0, match.start())
+        if match.group("words")[:1].isdigit() or match.group("words")[:1] == ".":
+            # a number is its subject's own, never a list's, nor a value read with its unit
+            if any(r.quantity.start == match.start("words") for r in readings):
+                continue
+            items = items[-1:]
+        own = _results_of(sentence, items, match, taken, findings, subject=True)
+        if own and match.group("words")[:1].isdigit():
+            first = own[0]
+            own += [
+                replace(
+                    first,
+                    result=value,
+                    span=Span(first.span.start, sentence.source_span(start, end).end),
+                )
+                for value, start, end in _numbers_after(text, match.end("words"))
+            ]
+        results += own
+    for match in _MARKERS.finditer(text):
+        blank = _blank_parentheses(text)
+        items = _items(blank, match.start("items"), match.end("items"))
+        results += _results_of(sentence, items, match, taken, findings, subject=False)
+    for match in _AS_WAS.finditer(text):
+        blank = _blank_parentheses(text)
+        items = _items(blank, match.start("items"), match.end("items"))
+        results += _results_of(sentence, items, match, taken, findings, subject=False)
+    for match in _BEFORE_NAME.finditer(text):
+        # a finding naming the abnormal value itself ("prolonged PR interval", HPO) is read
+        # as its measurement's result; any other finding is no measurement
+        others = [(a, b) for a, b in findings if a != match.start()]
+        item = [(match.start("name"), match.end("name"))]
+        results += _results_of(sentence, item, match, taken, others, subject=False)
+    for match in _SIGN.finditer(text):
+        start = match.start("name")
+        separator = list(re.finditer(r"[,;:]|\band\b", text[:start]))
+        item = [(start, match.end("name"))]
+        if not separator or text[separator[-1].end() : start].strip() == "":
+            results += _results_of(sentence, item, match, taken, findings, subject=False)
+    return results
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The offsets of the items of a list between two offsets."""
+    items: list[tuple[int, int]] = []
+    position = start
+    for separator in [*_SUBJECT_ITEM.finditer(text, start, end), None]:
+        stop = separator.start() if separator else end
+        items.append((position, stop))
+        position = separator.end() if separator else stop
+    return items
+
+
+def _results_of(
+    sentence: Sentence,
+    items: list[tuple[int, int]],
+    match: re.Match[str],
+    taken: list[tuple[int, int]],
+    findings: list[tuple[int, int]],
+    subject: bool,
+) -> list[StatedResult]:
+    text = sentence.text
+    words = match.group("words")
+    flagged = _STATED_RE.fullmatch(words)
+    flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
+    results: list[StatedResult] = []
+    for start, end in items:
+        item = _blank_parentheses(text[start:end]).strip()
+        stripped = _DETERMINERS.sub("", item).strip()
+        start += text[start:end].find(stripped)
+        end = start + len(stripped)
+        if not stripped or len(stripped.split()) > (4 if subject else 6):
+            continue
+        if _NOT_A_SUBJECT.search(stripped) or (subject and re.search(r"\d", stripped)):
+            continue  # a marker may hold digits ("CK7"), a subject not ("2 days")
+        if any(a < end and start < b for a, b in [*findings, *taken]):
+            continue
+        span = (min(start, match.start("words")), max(end, match.end("words")))
+        results.append(
+            StatedResult(
+                test=Term(stripped),
+                result=words,
+                flag=flag,
+                sentence_index=sentence.index,
+                span=sentence.source_span(*span),
+            )
+        )
+    return results
+
+
+def _shared(result: tuple[str, int, int]) -> bool:
+    """A result in words is shared along a list ("CRP and ESR were normal"); a number is
+    one test's own ("On examination, blood pressure 155/100" is not the examination's)."""
+    return not result[0][:1].isdigit()
+
+
+_RESPECTIVELY = re.compile(
+    r"\b(?:was|were|is|are|of|measured)\s+(?P<values>[^;:]+?),?\s+respectively\b",
+    re.IGNORECASE,
+)
+_VALUE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_BEFORE_VERB = re.compile(
+    r"^\s*(?:(?:levels?|values?|counts?|concentrations?|scores?)\s*)?(?:\([^()]*\)\s*)?$"
+)
+_RESPECTIVE_TESTS = _STATED_TESTS | {"imaging-sign"}
+
+
+def _respective(
+    sentence: Sentence, found: list[LocalMention]
+) -> list[tuple[LocalMention, int, int]]:
+    """Tests listed before a list of as many values closed by "respectively" ("blood
+    pressure, pulse rate, and respiratory rate were 174/127 mm Hg, 88/min, and 22/min,
+    respectively"), each with its value's offsets; nothing when the counts differ."""
+    text = sentence.text
+    match = _RESPECTIVELY.search(text)
+    if match is None:
+        return []
+    before = sorted(
+        (m for m in found if m.categories & _RESPECTIVE_TESTS and m.end <= match.start()),
+        key=lambda m: m.start,
+    )
+    chain: list[LocalMention] = []
+    for mention in reversed(before):
+        if not chain:
+            if _BEFORE_VERB.match(text[mention.end : match.start()]):
+                chain.append(mention)
+            continue
+        if mention.end <= chain[-1].start and not text[mention.end : chain[-1].start].strip():
+            last = chain[-1]  # "hemoglobin A1c levels": one test named by two terms
+            chain[-1] = replace(last, start=mention.start, text=text[mention.start : last.end])
+        elif mention.end <= chain[-1].start and _LIST_BETWEEN.match(
+            text[mention.end : chain[-1].start]
+        ):
+            chain.append(mention)
+        elif mention.end <= chain[-1].start:
+            break
+    chain.reverse()
+    values: list[tuple[int, int]] = []
+    start = match.start("values")
+    for separator in _VALUE_SEPARATOR.finditer(text, start, match.end("values")):
+        values.append((start, separator.start()))
+        start = separator.end()
+    values.append((start, match.end("values")))
+    if len(chain) < 2 or len(values) != len(chain):
+        return []
+    return [(test, a, b) for test, (a, b) in zip(chain, values, strict=True)]
+
+
+def _paired_readings(
+    readings: list[_Reading],
+    respective: list[tuple[LocalMention, int, int]],
+    vocabulary: Vocabulary,
+) -> list[_Reading]:
+    """Values of a "respectively" list read as the values of the tests in the same order."""
+    paired: list[_Reading] = []
+    for reading in readings:
+        test = next((t for t, a, b in respective if a <= reading.quantity.start < b), None)
+        if test is None:
+            paired.append(reading)
+        elif test.categories & {"lab-test", "imaging-sign"}:
+            kind: Literal["lab", "measurement"] = (
+                "lab" if "lab-test" in test.categories else "measurement"
+            )
+            known = test.concept.iri in vocabulary.concepts
+            name = Term(test.text, test.concept.iri if known else None)
+            paired.append(replace(reading, kind=kind, name=name, mention=test, start=test.start))
+    return paired
+
+
+_NOT_A_TEST = ("SCT:363679005", "DCM:")
+"""Procedures that give no value: imaging ("CT scan", "...graphy") and DICOM modalities."""
+
+
+def _is_test(mention: ConceptMention) -> str | None:
+    """A terminology's test or observation ("blood pressure", "platelet count", "renal
+    function") is read as a lab test: what a value beside it measures (lab tests and
+    LOINC observations are local mentions already)."""
+    identifier = mention.identifier
+    if identifier is None or mention.category != "procedure":
+        return None
+    if identifier.startswith(_NOT_A_TEST) or identifier.startswith("LOINC:"):
+        return None
+    return "lab-test"
+
+
+def _is_imaging(mention: ConceptMention) -> str | None:
+    """A terminology's imaging procedure or modality ("angiography", "US") is an
+    examination a result can be stated of."""
+    identifier = mention.identifier
+    if identifier is not None and identifier.startswith(_NOT_A_TEST):
+        return "modality"
+    return None
+
+
+def with_terms(
+    document: Document,
+    local: dict[int, list[LocalMention]],
+    mentions: Sequence[ConceptMention],
+    kind: Callable[[ConceptMention], str | None],
+) -> dict[int, list[LocalMention]]:
+    """The local mentions plus the terminology mentions ``kind`` gives a category (a
+    vocabulary scheme's key) for, each then read as a concept of that category."""
+    sentences = {s.index: s for s in document.sentences}
+    named = {index: list(found) for index, found in local.items()}
+    for mention in mentions:
+        category = kind(mention)
+        if category is None:
+            continue
+        sentence = sentences[mention.sentence_index]
+        start = text_offset(sentence, mention.start)
+        end = text_offset(sentence, mention.end - 1) + 1
+        concept = Concept(
+            iri=mention.concept,
+            pref_label=mention.label,
+            schemes=(SCHEME_PREFIX + category,),
+            labels=(mention.label,),
+        )
+        named[sentence.index].append(
+            LocalMention(
+                concept=concept,
+                start=start,
+                end=end,
+                text=sentence.text[start:end],
+                negated=mention.negated,
+                categories=frozenset({category}),
+                context=mention.context,
+            )
+        )
+    for found in named.values():
+        found.sort(key=lambda m: m.start)
+    return named
 
 
 # --- patient -------------------------------------------------------------------------------
@@ -431,11 +974,19 @@ def _readings(
         opened = text.rfind("(", boundary, quantity.start)
         if opened > text.rfind(")", boundary, quantity.start):
             head_end = opened
-        named = [m for m in found if m.categories & _ANALYTE_CATEGORIES]
+        blank = _blank_parentheses(text[:head_end])
+        named = [
+            m
+            for m in found
+            if m.categories & _ANALYTE_CATEGORIES and not _NEXT_ITEM.search(blank, m.end)
+        ]
         candidates = [m for m in named if boundary <= m.start and m.end <= head_end] or [
             m for m in named if head_end <= m.start and m.end <= quantity.start
         ]
         end = reference.end if reference else quantity.end
+        centile = _CENTILE.match(text, end)
+        if centile is not None:
+            end = centile.end()
         tail_end = _clause_end(text, end)
         reading = _reading(
             text, quantity, reference, candidates, vocabulary, boundary, head_end, end, tail_end
@@ -444,6 +995,15 @@ def _readings(
             readings.append(reading)
         boundary = end
     return readings
+
+
+_CENTILE = re.compile(
+    r"\s*\(\s*(?:[<>≤≥]\s*)?\d+(?:st|nd|rd|th)\s+(?:percentile|centile)s?\s*\)", re.IGNORECASE
+)
+"""A value's centile given after it ("2,330 g (<10th percentile)"): part of the value's words."""
+_NEXT_ITEM = re.compile(r",\s+(?:and\s+|or\s+)?[A-Za-z]")
+"""Another item of a list begins: a name before it is not what a later value measures
+("negative for CK 5/6, Syn, cgA, and Ki-67 (20%)" gives CK no value)."""
 
 
 def _clause_end(text: str, start: int) -> int:
@@ -476,15 +1036,23 @@ def _reading(
             kind = "lab" if concept is not None else None
     item_start = mention.start if mention else _item_start(text, boundary, head_end)
     if kind is None:
-        if quantity.unit.kind not in ("concentration", "count"):
+        if quantity.unit.kind not in ("concentration", "count", "pressure"):
             return None
         kind, mention = "lab", None
+    if kind == "lab" and mention is not None and not _measures(mention.text, quantity):
+        return None
     if mention is not None:
         known = concept is not None and concept.iri in vocabulary.concepts
         name = Term(mention.text, concept.iri if concept and known else None)
     else:
         words = _EVALUATIVE.sub("", text[item_start:head_end].strip(" ,(")).strip()
-        if not words:
+        linked = _LINKED.search(text, boundary, head_end)
+        if not words and linked is not None:  # "pCO2 of 3.55 kPa": the name before "of"
+            item_start = _item_start(text, boundary, linked.start())
+            while item_start < linked.start() and text[item_start] in " ,(":
+                item_start += 1
+            words = _EVALUATIVE.sub("", text[item_start : linked.start()].strip(" ,(")).strip()
+        if not words or len(words.split()) > 4:
             return None
         name = Term(words)
     clause_start = _clause_start(text, boundary, item_start)
@@ -501,6 +1069,30 @@ def _reading(
         head=text[clause_start : quantity.start],
         tail=text[end:tail_end],
     )
+
+
+_MEASURES: dict[str, re.Pattern[str]] = {
+    "temperature": re.compile(r"temp|fever|pyrexi", re.IGNORECASE),
+    "length": re.compile(
+        r"length|height|circumference|span|size|diameter|thickness|distance|depth|width|"
+        r"stature",
+        re.IGNORECASE,
+    ),
+}
+_WEIGHED = re.compile(r"weigh|mass", re.IGNORECASE)
+
+
+def _measures(name: str, quantity: Quantity) -> bool:
+    """Whether a test's name can be what a value in this unit measures: a temperature, a
+    length or a weight in grams is only the value of a test named for one ("glucose" is
+    never 37 °C, "citrate" never 0.2 g: the incubation and the recipe's)."""
+    pattern = _MEASURES.get(quantity.unit.kind)
+    if quantity.unit.ucum in ("g", "kg", "mg"):
+        pattern = _WEIGHED
+    return pattern is None or pattern.search(name) is not None
+
+
+_LINKED = re.compile(r"\s+(?:of|was|were|is|are)\s*$", re.IGNORECASE)
 
 
 def _item_start(text: str, boundary: int, head_end: int) -> int:

@@ -253,13 +253,21 @@ class _PacedAdapter(HTTPAdapter):
 
 
 class Retry(Exception):
-    """A failure worth another attempt: its description and any Retry-After (seconds)."""
+    """A failure worth another attempt: its description and any Retry-After (seconds);
+    ``abandoned`` when the server may still be working on the request we gave up on."""
 
-    def __init__(self, problem: str, retry_after: float | None = None, rate_limited: bool = False):
+    def __init__(
+        self,
+        problem: str,
+        retry_after: float | None = None,
+        rate_limited: bool = False,
+        abandoned: bool = False,
+    ):
         super().__init__(problem)
         self.problem = problem
         self.retry_after = retry_after
         self.rate_limited = rate_limited
+        self.abandoned = abandoned
 
 
 def user_agent(contact: str | None = None) -> str:
@@ -463,7 +471,7 @@ class PoliteClient:
                 raise self._unreachable(_short(reason)) from exc
             raise Retry(f"connection broken: {_short(exc)}") from exc
         except requests.Timeout as exc:
-            raise Retry(f"no answer within {timeout[1]} s") from exc
+            raise Retry(f"no answer within {timeout[1]} s", abandoned=True) from exc
         except (
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
@@ -546,7 +554,11 @@ class PoliteClient:
         return max(0.0, (when - self._clock.now()).total_seconds())
 
     def wait(self, failure: Retry, attempt: int) -> None:
-        """Back off: Retry-After when given, else full jitter on an exponential ceiling."""
+        """Back off: Retry-After when given, else full jitter on an exponential ceiling.
+
+        After a read timeout the server still counts the abandoned request against our
+        concurrency; an instant retry would run beside it and be refused. So the wait is
+        at least the read timeout: the server gets as long again to finish it."""
         if failure.retry_after is not None:
             if failure.retry_after > self._retry.backoff_cap:
                 raise self.error(
@@ -557,6 +569,8 @@ class PoliteClient:
         else:
             ceiling = min(self._retry.backoff_cap, self._retry.backoff_base * 2**attempt)
             delay = self._rng.uniform(0, ceiling)
+            if failure.abandoned:
+                delay = max(delay, self._retry.read_timeout)
         if failure.rate_limited:
             self.governor.pause(delay)
         self._clock.sleep(delay)

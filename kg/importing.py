@@ -10,6 +10,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from kg.errors import InputError
+from kg.locking import command_lock
 from kg.rdf import DOCUMENT_GRAPH_KINDS, PROVENANCE_GRAPH, SHARED_GRAPH_KINDS, is_build_graph
 from kg.rdf.namespaces import ID, graph_iri, slug
 from kg.rdf.provenance import InputFile, import_record
@@ -44,7 +45,9 @@ def import_rdf(
         ID[f"source/import/{slug(path.name)}"], path.name, hashlib.sha256(data).hexdigest()
     )
     record = import_record(URIRef(target), source, dt.datetime.now(dt.UTC))
-    with open_store(settings.store, create=True) as store:
+    # Under the command lock: a build publishing meanwhile would not see the new graph
+    # among those it keeps, and its new version would drop it.
+    with command_lock(settings.store), open_store(settings.store, create=True) as store:
         count = store.load(data, fmt, graph=target, metadata=record)
     return ImportReport(target, count)
 

@@ -14,7 +14,7 @@ facts and queries tell presence from absence. Modalities and anatomy are never n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.context import PLAIN, Context, mention_context
 from kg.document import Document, Sentence
@@ -56,7 +56,8 @@ class ConceptMention:
     terminology gives it ("HP:0001945"); None for a concept of the domain vocabulary."""
     category: str | None = None
     """For a terminology term, the kind of mention ("phenotype", "disorder", "lab-test",
-    "procedure"); a domain concept's categories are its schemes."""
+    "procedure", "sign"); for a domain concept (its categories are its schemes), the kind
+    of the terminology term its words name too, if any ("cardiomyopathy": phenotype)."""
 
     @property
     def negated(self) -> bool:
@@ -76,45 +77,150 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
     vocabulary's concepts, then the terminology terms in the words they leave."""
     matcher, vocabulary = knowledge.matcher, knowledge.vocabulary
     unnegatable = {c.iri for scheme in UNNEGATABLE_SCHEMES for c in vocabulary.in_scheme(scheme)}
-    found: list[ConceptMention] = []
+    kinds = _domain_kinds(knowledge)
+    located: list[tuple[ConceptMention, int, int]] = []
     for sentence in document.sentences:
         text = sentence.text
         domain = matcher.find(text)
         domain = sorted([*domain, *_elided(text, domain, matcher)], key=lambda m: m.start)
+        terms = knowledge.terminology.find(text) if knowledge.terminology else []
         for match in domain:
-            found.append(
-                ConceptMention(
-                    concept=match.concept,
-                    label=match.label,
-                    sentence_index=sentence.index,
-                    text=text[match.start : match.end],
-                    quotes=text_quotes(document.source, sentence, match.start, match.end),
-                    context=mention_context(
-                        text, match.start, match.end, finding=match.concept not in unnegatable
+            same = [t for t in terms if t.start < match.end and match.start < t.end]
+            kind = (
+                max(same, key=lambda t: t.end - t.start).term.category
+                if same
+                else kinds.get(match.concept)
+            )
+            located.append(
+                (
+                    ConceptMention(
+                        concept=match.concept,
+                        label=match.label,
+                        sentence_index=sentence.index,
+                        text=text[match.start : match.end],
+                        quotes=text_quotes(document.source, sentence, match.start, match.end),
+                        context=mention_context(
+                            text, match.start, match.end, finding=match.concept not in unnegatable
+                        ),
+                        category=kind,
                     ),
+                    match.start,
+                    match.end,
                 )
             )
-        if knowledge.terminology is None:
-            continue
-        for term in knowledge.terminology.find(text):
+        for term in terms:
             if any(term.start < d.end and d.start < term.end for d in domain):
                 continue
-            found.append(
-                ConceptMention(
-                    concept=term.iri,
-                    label=term.term.label,
-                    sentence_index=sentence.index,
-                    text=term.form,
-                    quotes=text_quotes(document.source, sentence, term.start, term.end),
-                    context=mention_context(
-                        text, term.start, term.end, finding=term.term.category != "procedure"
+            if _GENUS.search(text, 0, term.start):
+                continue  # "M. tuberculosis" names the organism, not the disease
+            located.append(
+                (
+                    ConceptMention(
+                        concept=term.iri,
+                        label=term.term.label,
+                        sentence_index=sentence.index,
+                        text=term.form,
+                        quotes=text_quotes(document.source, sentence, term.start, term.end),
+                        context=mention_context(
+                            text, term.start, term.end, finding=term.term.category != "procedure"
+                        ),
+                        identifier=term.term.curie,
+                        category=term.term.category,
                     ),
-                    identifier=term.term.curie,
-                    category=term.term.category,
+                    term.start,
+                    term.end,
                 )
             )
+    found = [m for m, _, _ in located] + _abbreviated(document, located, unnegatable)
     found.sort(key=lambda m: (m.sentence_index, m.start))
     return tuple(found)
+
+
+_GENUS = re.compile(r"(?<![\w.])[A-Z]\.\s?$")
+"""A genus abbreviated before a word ("M. tuberculosis"): the words name a species."""
+
+
+def _domain_kinds(knowledge: Knowledge) -> dict[str, str]:
+    """The kind of each domain concept that one of its labels names in the terminology
+    too ("left ventricular ejection fraction", a label of LVEF: a LOINC procedure)."""
+    if knowledge.terminology is None:
+        return {}
+    kinds: dict[str, str] = {}
+    for concept in knowledge.vocabulary.concepts.values():
+        for label in concept.labels:
+            term = knowledge.terminology.named(label)
+            if term is not None:
+                kinds[concept.iri] = term.category
+                break
+    return kinds
+
+
+_DEFINED = re.compile(r"\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,9})\)")
+
+
+_PREPOSITION = re.compile(r"^(?:in|of|for|with|on|to|at|by|from)$", re.IGNORECASE)
+
+
+def _abbreviates(short: str, before: str, mention: ConceptMention) -> bool:
+    """Whether ``short`` abbreviates the mention's words, or them and the words just before
+    ("acute myocardial infarction (AMI)", "transesophageal echocardiography (TEE)"): the
+    short form begins with the first letter of one of them. Not when a preposition stands
+    among the words before: the mention is then not the head of what the short form
+    stands for ("Response Evaluation Criteria In Solid Tumors (RECIST)" is no tumor)."""
+    if short[0].lower() == mention.text[0].lower():
+        return True
+    leading = before.split()[-(len(short) - 1) :] if len(short) > 1 else []
+    for position, word in enumerate(leading):
+        if word[:1].lower() == short[0].lower():
+            return not any(_PREPOSITION.match(w) for w in leading[position:])
+    return False
+
+
+def _abbreviated(
+    document: Document, located: list[tuple[ConceptMention, int, int]], unnegatable: set[str]
+) -> list[ConceptMention]:
+    """Mentions of the abbreviations the report defines: a concept named and its short
+    form in parentheses after it ("small cell lung cancer (SCLC)", "left ventricular
+    ejection fraction (LVEF)") names that concept wherever the short form stands, in its
+    own letter case (a plural "s" allowed). The short form must begin with the first letter
+    of the words it abbreviates and have two capitals at least."""
+    defined: dict[str, ConceptMention] = {}
+    sentences = {s.index: s for s in document.sentences}
+    for mention, mention_start, mention_end in located:
+        text = sentences[mention.sentence_index].text
+        after = _DEFINED.match(text, mention_end)
+        if after is None:
+            continue
+        short = after.group("short")
+        if sum(c.isupper() for c in short) >= 2 and _abbreviates(
+            short, text[:mention_start], mention
+        ):
+            defined.setdefault(short, mention)
+    if not defined:
+        return []
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, defined)) + r")s?\b")
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for mention, start, end in located:
+        taken.setdefault(mention.sentence_index, []).append((start, end))
+    added: list[ConceptMention] = []
+    for sentence in document.sentences:
+        spans = taken.get(sentence.index, [])
+        for match in pattern.finditer(sentence.text):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in spans):
+                continue
+            template = defined[match.group(1)]
+            finding = template.category != "procedure" and template.concept not in unnegatable
+            added.append(
+                replace(
+                    template,
+                    sentence_index=sentence.index,
+                    text=match.group(),
+                    quotes=text_quotes(document.source, sentence, start, end),
+                    context=mention_context(sentence.text, start, end, finding=finding),
+                )
+            )
+    return added
 
 
 _COORDINATED_MODIFIER = re.compile(r"\b(?P<word>[A-Za-z][\w-]*)\s+(?:and|or|and/or)\s+$")

@@ -89,6 +89,15 @@ _UNITS: dict[str, tuple[str, UnitKind]] = {
     "uiu/ml": ("u[IU]/mL", "concentration"),
     "/ul": ("/uL", "count"),
     "cells/ul": ("/uL", "count"),
+    "cell/ul": ("/uL", "count"),
+    "x10^6/ul": ("10*6/uL", "count"),
+    "10^6/ul": ("10*6/uL", "count"),
+    "x10^3/mm3": ("10*3/mm3", "count"),
+    "10^3/mm3": ("10*3/mm3", "count"),
+    "x10^9/ml": ("10*9/mL", "count"),
+    "mu/l": ("m[U]/L", "concentration"),
+    "u/ml": ("U/mL", "concentration"),
+    "kpa": ("kPa", "pressure"),
     "/mm3": ("/mm3", "count"),
     "cells/mm3": ("/mm3", "count"),
     "/l": ("/L", "count"),
@@ -112,6 +121,20 @@ _UNITS: dict[str, tuple[str, UnitKind]] = {
     "g/m^2": ("g/m2", "mass"),
     "mmhg": ("mm[Hg]", "pressure"),
     "bpm": ("/min", "rate"),
+    "/minute": ("/min", "rate"),
+    "perminute": ("/min", "rate"),
+    "beatsperminute": ("/min", "rate"),
+    "breathsperminute": ("/min", "rate"),
+    "breaths/minute": ("/min", "rate"),
+    "beats/minute": ("/min", "rate"),
+    "l/min": ("L/min", "rate"),
+    "l/min/m2": ("L/min/m2", "rate"),
+    "mm/h": ("mm/h", "rate"),
+    "mm/hr": ("mm/h", "rate"),
+    "fl": ("fL", "volume"),
+    "pg": ("pg", "mass"),
+    "seconds": ("s", "time"),
+    "cmh2o": ("cm[H2O]", "pressure"),
     "beats/min": ("/min", "rate"),
     "/min": ("/min", "rate"),
     "breaths/min": ("/min", "rate"),
@@ -126,12 +149,14 @@ _UNITS: dict[str, tuple[str, UnitKind]] = {
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
-NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+"""A number as written: thousands separated by commas ("32,322"), a decimal point, or a
+decimal comma ("2,7 L/min": one or two digits after it)."""
 # A unit token: optional power-of-ten factor, then a slash-separated run of unit symbols.
 _UNIT_TOKEN = (
     "(?:[x\u00d7]"
     r"\s?10\s?\^?\s?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]+\s?)?"
-    r"(?:%|°C|℃|mm\s?Hg|mL/min/1\.73\s?m\^?2|"
+    r"(?:%|°C|℃|mm\s?Hg|cm\s?H2O|mL/min/1\.73\s?m\^?2|(?:(?:beats|breaths)\s+)?per\s+minute|"
     r"(?:[A-Za-zµμ]+(?:\^?[0-9²³])?)?(?:/[A-Za-zµμ]+(?:\^?[0-9²³])?)+|[A-Za-zµμ]+)"
 )
 _COMPARATOR_WORDS: dict[str, Comparator] = {
@@ -160,7 +185,8 @@ _COMPARATOR = "|".join(
     for word in sorted(_COMPARATOR_WORDS, key=len, reverse=True)
 )
 _QUANTITY_RE = re.compile(
-    rf"(?:(?P<comparator>{_COMPARATOR})\s*)?(?<![\d.])(?P<number>{NUMBER})\s?"
+    rf"(?:(?P<comparator>{_COMPARATOR})\s*)?(?:(?<=[\s(:=])(?P<minus>\u2212|-(?=\d)))?"
+    rf"(?<![\d./])(?P<number>{NUMBER})\s?"
     rf"(?P<unit>{_UNIT_TOKEN})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
@@ -195,7 +221,10 @@ def parse_unit(text: str) -> Unit | None:
 
 
 def parse_number(text: str) -> Decimal:
-    """A number as written, thousands separators dropped ("32,322" -> 32322)."""
+    """A number as written, thousands separators dropped ("32,322" -> 32322), a decimal
+    comma read as a point ("2,7" -> 2.7)."""
+    if re.fullmatch(r"\d+,\d{1,2}", text):
+        return Decimal(text.replace(",", "."))
     return Decimal(text.replace(",", ""))
 
 
@@ -242,11 +271,12 @@ def find_quantities(text: str, ranges: list[ReferenceRange] | None = None) -> li
         if unit is None or any(r.start <= match.start("number") < r.end for r in ranges):
             continue
         comparator: Comparator = "="
-        start = match.start("number")
+        start = match.start("minus") if match["minus"] else match.start("number")
+        number = parse_number(match["number"])
+        if match["minus"]:  # "BE of -5.1 mmol/L": a minus after a space, never a range dash
+            number = -number
         if match["comparator"]:
             comparator = _COMPARATOR_WORDS[match["comparator"].lower()]
             start = match.start("comparator")
-        quantities.append(
-            Quantity(parse_number(match["number"]), comparator, unit, start, match.end("unit"))
-        )
+        quantities.append(Quantity(number, comparator, unit, start, match.end("unit")))
     return quantities

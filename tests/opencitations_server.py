@@ -29,14 +29,14 @@ import contextlib
 import hashlib
 import json
 import re
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 
+import api_server
+from api_server import ApiHandler, ApiServer
 from crossref_server import fixtures_dir, load_records
 
 PREFIX = "/index/v2"
@@ -143,55 +143,22 @@ def _recorded_v2() -> dict[str, Any]:
 
 
 @dataclass
-class Limits:
-    """What the server advertises in its headers and enforces."""
+class Limits(api_server.Limits):
+    """OpenCitations' budget: 180 requests a minute."""
 
     rate: int = 180
     interval: int = 60
     concurrency: int = 4
-    enforce: bool = True
 
 
-@dataclass
-class Fault:
-    """A misbehaviour for the next ``times`` requests whose path matches ``path``.
+class OpenCitationsServer(ApiServer):
+    """The API on 127.0.0.1 (ephemeral port unless given), served from a thread.
 
-    ``kind``: ``status`` (answer ``status`` with optional ``retry_after``), ``latency``
-    (wait ``seconds``, then answer), ``truncate`` (half the body, connection dropped),
-    ``invalid-json``, ``content-type`` (an HTML page with status 200), ``bad-ids`` (the
-    rows' ids hold no DOI).
+    Fault kinds of its own: ``content-type`` (an HTML page with status 200), ``bad-ids``
+    (the rows' ids hold no DOI).
     """
 
-    kind: str
-    status: int = 503
-    retry_after: str | None = None
-    seconds: float = 0.0
-    path: str = ""
-    times: int = 1
-
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    at: float
-    path: str
-    status: int
-    authorization: str
-
-
-@dataclass
-class _State:
-    limits: Limits
-    clock: Callable[[], float]
-    faults: list[Fault] = field(default_factory=list)
-    log: list[LoggedRequest] = field(default_factory=list)
-    arrivals: collections.deque[float] = field(default_factory=collections.deque)
-    in_flight: int = 0
-    max_in_flight: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-class OpenCitationsServer:
-    """The API on 127.0.0.1 (ephemeral port unless given), served from a thread."""
+    name = "opencitations-server"
 
     def __init__(
         self,
@@ -202,113 +169,18 @@ class OpenCitationsServer:
         clock: Callable[[], float] = time.monotonic,
         token: str | None = None,
     ) -> None:
+        super().__init__(_Handler, limits=limits or Limits(), port=port, clock=clock)
         self.index = index or CitationIndex(load_records())
         self.recorded = _recorded_v2()
         self.token = token
-        self._state = _State(limits=limits or Limits(), clock=clock)
-        handler = type("Handler", (_Handler,), {"api": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         """The API root a client is given (``…/index/v2``)."""
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}{PREFIX}"
+        return self.root + PREFIX
 
-    @property
-    def limits(self) -> Limits:
-        return self._state.limits
-
-    @limits.setter
-    def limits(self, limits: Limits) -> None:
-        with self._state.lock:
-            self._state.limits = limits
-
-    def start(self) -> OpenCitationsServer:
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.01},
-            name="opencitations-server",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join()
-
-    def __enter__(self) -> OpenCitationsServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def serve_forever(self) -> None:
-        """Serve in the calling thread until interrupted (the command-line use)."""
-        try:
-            self._httpd.serve_forever()
-        finally:
-            self._httpd.server_close()
-
-    def inject(self, fault: Fault) -> None:
-        with self._state.lock:
-            self._state.faults.append(fault)
-
-    @property
-    def log(self) -> list[LoggedRequest]:
-        with self._state.lock:
-            return list(self._state.log)
-
-    @property
-    def max_in_flight(self) -> int:
-        return self._state.max_in_flight
-
-    def statuses(self) -> collections.Counter[int]:
-        return collections.Counter(entry.status for entry in self.log)
-
-    def reset_log(self) -> None:
-        with self._state.lock:
-            self._state.log.clear()
-            self._state.max_in_flight = 0
-
-    def admit(self) -> bool:
-        """Count an arriving request; False when it exceeds the rate or concurrency."""
-        state = self._state
-        with state.lock:
-            limits, now = state.limits, state.clock()
-            state.arrivals.append(now)
-            while state.arrivals and state.arrivals[0] <= now - limits.interval:
-                state.arrivals.popleft()
-            state.in_flight += 1
-            state.max_in_flight = max(state.max_in_flight, state.in_flight)
-            over = len(state.arrivals) > limits.rate or state.in_flight > limits.concurrency
-            return not (limits.enforce and over)
-
-    def take_fault(self, path: str) -> Fault | None:
-        with self._state.lock:
-            for fault in self._state.faults:
-                if fault.times > 0 and re.search(fault.path, path):
-                    fault.times -= 1
-                    return fault
-        return None
-
-    def finish(self, path: str, status: int, authorization: str) -> None:
-        with self._state.lock:
-            self._state.in_flight -= 1
-            self._state.log.append(LoggedRequest(self._state.clock(), path, status, authorization))
-
-    def limit_headers(self) -> dict[str, str]:
-        limits = self._state.limits
-        return {
-            "x-rate-limit-limit": str(limits.rate),
-            "x-rate-limit-interval": f"{limits.interval}s",
-            "x-concurrency-limit": str(limits.concurrency),
-        }
+    def logged_path(self, raw: str) -> str:
+        return urllib.parse.unquote(raw)
 
     def answer(self, path: str) -> tuple[int, Any]:
         """Status and JSON body for a path below the API root."""
@@ -330,25 +202,22 @@ class OpenCitationsServer:
         return 200, rows
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(ApiHandler):
     api: OpenCitationsServer
-    protocol_version = "HTTP/1.1"
     server_version = "opencitations-test"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Requests go to the server's own log, not to stderr."""
 
     def do_GET(self) -> None:
         raw = urllib.parse.urlsplit(self.path).path
         path = urllib.parse.unquote(raw)
         authorization = self.headers.get("authorization", "")
         headers = self.api.limit_headers()
-        if not self.api.admit():
-            self.api.finish(path, 429, authorization)
-            self._send(429, "text/plain", b"rate limit exceeded", headers)
+        exceeded = self.api.admit()
+        if exceeded is not None:
+            self.api.finish(self, 429)
+            self._send(429, "text/plain", f"{exceeded} limit exceeded".encode(), headers)
             return
         if self.api.token is not None and authorization and authorization != self.api.token:
-            self.api.finish(path, 403, authorization)
+            self.api.finish(self, 403)
             body = b"Invalid token. Remove the authorization HEADER or register a new token"
             self._send(403, "text/plain", body, headers)
             return
@@ -375,28 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
             content_type, body = "text/html", b"<html><body>Maintenance</body></html>"
         elif fault is not None and fault.kind == "truncate":
             cut = len(body) // 2
-        self.api.finish(path, status, authorization)
+        self.api.finish(self, status)
         self._send(status, content_type, body, headers, cut)
-
-    def _send(
-        self,
-        status: int,
-        content_type: str,
-        body: bytes,
-        headers: Mapping[str, str],
-        cut: int | None = None,
-    ) -> None:
-        if cut is not None:
-            self.close_connection = True
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body if cut is None else body[:cut])
-            self.wfile.flush()
 
 
 def main(argv: Iterable[str] | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS
@@ -11,6 +13,7 @@ from kg.annotate import Annotations, annotate
 from kg.document import Document
 from kg.rdf.annotations import annotation_graph
 from kg.rdf.document import document_graph, document_key, sentence_iri, source_iri
+from kg.rdf.facts import facts_graph
 from kg.rdf.namespaces import CKG, CONCEPT, DOCO, OA
 from kg.references import parse_reference
 from kg.vocabulary import Knowledge
@@ -127,3 +130,21 @@ def test_a_mention_keeps_the_words_of_its_context_as_provenance(graph: Graph) ->
     assert CONCEPT["metastatic-calcification"] in uncertain
     historical = {graph.value(m, OA.hasBody) for m in graph.subjects(CKG.historical, Literal(True))}
     assert historical == {CONCEPT["liver-cirrhosis"]}
+
+
+def test_two_values_of_one_test_in_one_sentence_stay_two_facts(
+    seed_document: Document, seed_annotations: Annotations
+) -> None:
+    """'a decrease in size of 10% … an increase in tumor size over 10%': each its own fact
+    with its own flag, not one resource holding both flags."""
+    lab = seed_annotations.facts.labs[0]
+    later = dataclasses.replace(
+        lab,
+        span=dataclasses.replace(lab.span, start=lab.span.start + 1),
+        flag="low" if lab.flag == "high" else "high",
+    )
+    facts = dataclasses.replace(seed_annotations.facts, labs=(lab, later))
+    graph = facts_graph(seed_document, facts)
+    resources = set(graph.subjects(RDF.type, CKG.LabResult))
+    assert len(resources) == 2
+    assert all(len(list(graph.objects(r, CKG.abnormalFlag))) == 1 for r in resources)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,6 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from kg.cli import main
+from kg.locking import command_lock
 from kg.rdf.namespaces import graph_iri, slug
 from kg.store import open_store
 
@@ -181,3 +184,33 @@ def test_stats_as_json(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     counts = json.loads(capsys.readouterr().out)
     assert counts["classes"]["http://purl.org/spar/biro/BibliographicReference"] == 9
     assert counts["graphs"][DOCUMENT_GRAPH] == _counts(store)[DOCUMENT_GRAPH]
+
+
+def test_import_waits_for_a_command_that_holds_the_store(store: Path, tmp_path: Path) -> None:
+    """A build publishing a new version while an import wrote into the old one would drop
+    the imported graph: the import takes its turn under the command lock."""
+    path = tmp_path / "extra-data.ttl"
+    path.write_text(_sample().serialize(format="turtle"))
+    waiting = threading.Event()
+
+    class Waiting(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "waiting for another kg command" in record.getMessage():
+                waiting.set()
+
+    handler = Waiting()
+    logging.getLogger("kg.locking").addHandler(handler)
+    results: list[int] = []
+    try:
+        with command_lock(store):
+            importer = threading.Thread(
+                target=lambda: results.append(main(["import", "--store", str(store), str(path)]))
+            )
+            importer.start()
+            assert waiting.wait(timeout=60)
+            assert str(graph_iri("import", "extra-data")) not in _counts(store)
+        importer.join(timeout=120)
+    finally:
+        logging.getLogger("kg.locking").removeHandler(handler)
+    assert results == [0]
+    assert _counts(store)[str(graph_iri("import", "extra-data"))] == 2

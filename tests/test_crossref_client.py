@@ -12,7 +12,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from crossref_server import CrossrefServer, Fault, Limits, SearchIndex
+from api_server import Fault
+from crossref_server import CrossrefServer, Limits, SearchIndex
 
 from kg.crossref import (
     Budget,
@@ -292,6 +293,18 @@ def test_slow_answer_times_out_and_is_retried(
     retry = RetryPolicy(attempts=2, read_timeout=0.05)
     client = CrossrefClient(crossref_server.url, tmp_path / "c.sqlite", clock=clock, retry=retry)
     assert client.work(PLOS_DOI) is not None
+
+
+def test_retry_after_a_timeout_gives_the_server_time_to_finish_the_abandoned_request(
+    crossref_server: CrossrefServer, tmp_path: Path, clock: FakeClock
+) -> None:
+    retry = RetryPolicy(attempts=2, read_timeout=0.05, backoff_base=0.001)
+    client = CrossrefClient(crossref_server.url, tmp_path / "c.sqlite", clock=clock, retry=retry)
+    client.work("10.1371/notarealdoi")  # the first answer tells the budget: 50 a second
+    clock.sleeps.clear()
+    crossref_server.inject(Fault("latency", seconds=2.0))
+    client.work(PLOS_DOI)
+    assert max(clock.sleeps) >= 0.05
 
 
 def test_redirect_is_not_followed(client: CrossrefClient, crossref_server: CrossrefServer) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from api_server import Fault
 from crossref_server import (
     CrossrefServer,
-    Fault,
     Limits,
     SearchIndex,
     fixtures_dir,

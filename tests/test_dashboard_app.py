@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crossref_server import CrossrefServer
+from crossref_server import CrossrefServer, Limits, SearchIndex
 from e2e.markup import MARKUP_TITLE, retitle
 from streamlit.testing.v1 import AppTest
 
@@ -31,7 +31,7 @@ DASHBOARD_QUERIES = [
 ]
 sys.path.insert(0, str(DASHBOARDS))
 
-from kgdash import data  # noqa: E402
+from kgdash import data, graph, warm  # noqa: E402
 
 
 def _app(store: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> AppTest:
@@ -152,7 +152,8 @@ def test_the_case_page_shows_patient_labs_and_source_text(
     app = _app(seed_store, monkeypatch, "views/case.py")
     texts = _texts(app)
     assert "51-year-old male" in texts
-    assert "[7] " in texts  # the source text, sentence by sentence
+    source = "\n".join(m.value for m in app.markdown)
+    assert "\\[7\\] " in source  # the source text, numbered by sentence, escaped as text
     labs = next(d.value for d in app.dataframe if "normal range" in d.value.columns)
     troponin = labs[labs["analyte"].str.startswith("troponin I")].iloc[0]
     assert troponin["value"] == ">1000"
@@ -246,6 +247,35 @@ def test_resolve_shows_doi_status_score_and_reasons(
     assert list(table["status"]) == ["matched", "unmatched"]
     assert table["DOI"].iloc[0] == "10.1371/journal.pone.0033693"
     assert table["reasons"].str.len().min() > 0
+    assert list(table["from"]) == ["Crossref (now)"] * 2
+    assert "2 from Crossref now" in app.info[0].value
+    app.button[0].click().run()  # the same lines again: answered by casekg's cache
+    assert all(where.startswith("cache (fetched ") for where in app.dataframe[0].value["from"])
+    assert "2 from casekg's cache" in app.info[0].value
+
+
+def test_resolve_marks_cached_lines_and_says_crossref_is_not_reachable_for_the_rest(
+    seed_store: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crossref_index: SearchIndex,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("KG_OFFLINE", raising=False)
+    with CrossrefServer(crossref_index, limits=Limits(rate=1000, concurrency=8)) as server:
+        monkeypatch.setenv("KG_CROSSREF_API", server.url)
+        app = _app(seed_store, monkeypatch, "views/resolve.py")
+        app.text_area[0].set_value("doi:10.1371/journal.pone.0033693").run()
+        app.button[0].click().run()
+    # the server has stopped: same address, nobody answering
+    app.text_area[0].set_value(
+        "doi:10.1371/journal.pone.0033693\nGore I, Arons W. Calcification of the myocardium. 1949"
+    ).run()
+    app.button[0].click().run()
+    marks = list(app.dataframe[0].value["from"])
+    assert marks[0].startswith("cache (fetched ")
+    assert marks[1] == "not asked: Crossref not reachable and not in the cache"
+    assert any("Crossref is not reachable" in w.value for w in app.warning)
 
 
 def test_resolve_says_when_crossref_is_not_reachable(
@@ -256,6 +286,7 @@ def test_resolve_says_when_crossref_is_not_reachable(
     app.text_area[0].set_value("Gore I, Arons W. Calcification of the myocardium. 1949").run()
     app.button[0].click().run()
     assert any("not reachable" in e.value for e in app.error)
+    assert app.dataframe[0].value["from"].iloc[0].startswith("not asked: Crossref not reachable")
 
 
 # Several people at once: AppTest's simulated runtime is one per process, so sessions at
@@ -290,6 +321,10 @@ def test_a_panels_sparql_opens_on_the_sparql_page(
     seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = _app(seed_store, monkeypatch, "views/case.py")
+    assert not [b for b in app.button if b.label == "Open on the SPARQL page"]  # drawn when open
+    app.session_state["show-sparql-patient"] = True  # the user opens the patient's expander
+    app.run()
+    assert "# title: A case's patient" in app.code[0].value
     next(b for b in app.button if b.label == "Open on the SPARQL page").click().run()
     assert app.title[0].value == "SPARQL"
     editor = json.loads(app.get("component_instance")[0].proto.json_args)
@@ -307,3 +342,25 @@ def test_answers_are_cached_per_store_version_so_a_new_build_shows_at_once(
     assert data.saved("case_list").rows[0]["title"] == before != MARKUP_TITLE  # cached
     retitle(copy)
     assert data.saved("case_list").rows[0]["title"] == MARKUP_TITLE
+
+
+def test_warming_answers_every_pages_first_render_before_the_first_visitor(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `kg dashboard` runs before it listens: afterwards no page's first render needs
+    the store (imports done, every panel's answer cached for the published version)."""
+    monkeypatch.setenv("KG_STORE", str(seed_store))
+    data.clear_caches()
+    graph._whole.clear()
+    warm.warm()
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a page asked the store after warming")
+
+    monkeypatch.setattr(data.store(), "query", refuse)
+    for page in [*PAGES, "views/resolve.py"]:
+        _app(seed_store, monkeypatch, page)
+    sparql = _app(seed_store, monkeypatch, "views/sparql.py")  # a saved query, unchanged
+    sparql.selectbox[0].set_value("concepts_by_category").run()
+    sparql.button[-1].click().run()
+    assert not sparql.exception and len(sparql.dataframe[-1].value) > 0

@@ -43,7 +43,8 @@ def _healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 def test_the_command_is_headless_on_loopback_without_telemetry_or_hosted_links() -> None:
     command = streamlit_command(Path("app.py"), "127.0.0.1", 8501)
-    options = dict(zip(command[5::2], command[6::2], strict=True))
+    flags = command[command.index("app.py") + 1 :]
+    options = dict(zip(flags[::2], flags[1::2], strict=True))
     assert options["--server.address"] == "127.0.0.1"
     assert options["--browser.gatherUsageStats"] == "false"
     assert options["--client.toolbarMode"] == "viewer"  # no "Deploy"

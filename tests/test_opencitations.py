@@ -6,7 +6,8 @@ import random
 from pathlib import Path
 
 import pytest
-from opencitations_server import CitationIndex, Fault, Limits, OpenCitationsServer
+from api_server import Fault
+from opencitations_server import CitationIndex, Limits, OpenCitationsServer
 from test_crossref_client import FakeClock
 
 from kg.http import RetryPolicy

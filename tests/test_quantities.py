@@ -80,3 +80,29 @@ def test_a_bare_range_in_parentheses_after_a_value_is_its_range() -> None:
 
 def test_a_citation_marker_is_not_a_range() -> None:
     assert find_ranges("participate in myocardial calcification (2-4).") == []
+
+
+def test_a_decimal_comma_is_read_as_a_point_and_thousands_stay_thousands() -> None:
+    text = "cardiac output 2,7 L/min, WBC 32,322/uL"
+    values = [(q.number, q.unit.ucum) for q in find_quantities(text)]
+    assert values == [(Decimal("2.7"), "L/min"), (Decimal("32322"), "/uL")]
+
+
+def test_rates_in_words_are_per_minute() -> None:
+    text = "heart rate 90 beats per minute, respiratory rate 16 breaths per minute, 130/minute"
+    assert [(q.number, q.unit.ucum) for q in find_quantities(text)] == [
+        (Decimal("90"), "/min"),
+        (Decimal("16"), "/min"),
+        (Decimal("130"), "/min"),
+    ]
+
+
+def test_a_pressure_written_as_two_numbers_is_no_single_quantity() -> None:
+    assert find_quantities("blood pressure 174/127 mm Hg") == []
+
+
+def test_a_minus_sign_after_a_space_makes_the_value_negative_a_range_dash_does_not() -> None:
+    [base_excess] = find_quantities("BE of \u22125.1 mmol/l")
+    assert base_excess.number == Decimal("-5.1")
+    [value] = find_quantities("creatinine 5.10 mg/dL (normal range: 0.6-1.1 mg/dL)")
+    assert value.number == Decimal("5.10")

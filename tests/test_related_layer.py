@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_server import Fault
 from crossref_server import CrossrefServer, Limits, SearchIndex, vancouver
-from opencitations_server import CitationIndex, Fault, OpenCitationsServer
+from opencitations_server import CitationIndex, OpenCitationsServer
 from opencitations_server import Limits as OcLimits
 from rdflib import URIRef
 from rdflib.term import Node

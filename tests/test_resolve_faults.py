@@ -17,7 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from crossref_server import CrossrefServer, Fault, Limits, vancouver
+from api_server import Fault
+from crossref_server import CrossrefServer, Limits, vancouver
 
 from kg.build import build
 from kg.cli import main

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,13 +22,18 @@ from kg.queries import QUERIES_DIR
 from kg.query import SavedQuery, saved_queries, saved_query, with_bindings
 from kg.rdf.namespaces import prefix_map
 from kg.settings import Settings
-from kg.store import GraphStore, open_store
+from kg.store import GraphStore, QueryResult, open_store
 from kg.store.oxigraph import CURRENT
 
 DASHBOARD_QUERIES = Path(__file__).resolve().parent.parent / "queries"
 NETWORK_QUERIES_ENV = "KG_NETWORK_QUERIES"
 """Where the related layer's saved queries are read from (default kg/queries/network/):
 tests point it at stand-ins."""
+
+
+SPARQL_TIME_LIMIT = 10.0
+SPARQL_ROW_CAP = 5_000
+"""The SPARQL page's limits per query (stated on the page)."""
 
 
 def network_queries() -> Path:
@@ -134,6 +140,24 @@ def saved(name: str, **bindings: Node) -> Rows:
     return _answer(where, store_version(where), name, bound, str(network_queries()))
 
 
+def saved_result(query: SavedQuery, *, timeout: float, limit: int) -> tuple[QueryResult, float]:
+    """A saved query run as the SPARQL page runs it (its time limit and row cap), once per
+    store version and shared by every session, with the seconds that run took. Saved
+    queries are the project's own read-only files: no read-only parse is needed."""
+    where = location()
+    return _result(where, store_version(where), query.text, timeout, limit)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _result(
+    where: str, version: str, text: str, timeout: float, limit: int
+) -> tuple[QueryResult, float]:
+    started = time.perf_counter()
+    result = _open(where, version).query(text, prefixes=prefix_map(), timeout=timeout, limit=limit)
+    return result, time.perf_counter() - started
+
+
 def clear_caches() -> None:
     _answer.clear()
+    _result.clear()
     _open.clear()

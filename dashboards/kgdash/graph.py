@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import streamlit as st
 
+from kgdash import data
 from kgdash.data import Rows
 
 MAX_ELEMENTS = 1000
@@ -25,6 +27,22 @@ COLOURS = {
     "Reference": "#16a085",
     "Work": "#d68910",
 }
+
+
+def whole() -> nx.Graph:
+    """The whole graph of the published store, built once per version and shared by every
+    session (read only: views are subgraphs or copies)."""
+    where = data.location()
+    return _whole(where, data.store_version(where))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _whole(where: str, version: str) -> nx.Graph:
+    return build(
+        data.saved("explore_mentions"),
+        data.saved("explore_claims"),
+        data.saved("explore_references"),
+    )
 
 
 def build(mentions: Rows, claims: Rows, references: Rows) -> nx.Graph:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from kgdash.data import Rows
@@ -10,11 +12,17 @@ SPARQL_PAGE = "views/sparql.py"
 SPARQL_TEXT_KEY = "sparql_text"
 SPARQL_CHOICE_KEY = "sparql-saved"
 WRITE_YOUR_OWN = "(write your own)"
+SPARQL_EXPANDER = "show-sparql-"
+"""Key prefix of a panel's SPARQL expander (its session state: open or not)."""
 
 
 def show_sparql(rows: Rows, key: str) -> None:
-    """Scholia-style: the SPARQL behind a panel, and a button to open it on the SPARQL page."""
-    with st.expander(f"SPARQL: {rows.name}"):
+    """Scholia-style: the SPARQL behind a panel, and a button to open it on the SPARQL page.
+    Drawn only once opened: a page holds several, and highlighting each costs the browser."""
+    box = st.expander(f"SPARQL: {rows.name}", key=f"{SPARQL_EXPANDER}{key}", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.code(rows.text, language="sparql")
         if st.button("Open on the SPARQL page", key=f"open-{key}"):
             st.session_state[SPARQL_TEXT_KEY] = rows.text
@@ -36,3 +44,17 @@ def missing(rows: Rows, what: str) -> bool:
 def text(value: str) -> None:
     """Text from a document or Crossref, shown as text: never interpreted as Markdown/HTML."""
     st.text(value)
+
+
+class DataStyle:
+    """A Cytoscape style rule, e.g. a node's size from its data (st-link-analysis passes any
+    object with a ``dump()`` straight to Cytoscape's stylesheet)."""
+
+    def __init__(self, selector: str, style: dict[str, str]) -> None:
+        self.selector, self.style = selector, style
+
+    def dump(self) -> dict[str, Any]:
+        return {"selector": self.selector, "style": self.style}
+
+
+SIZE_FROM_DATA = DataStyle("node", {"width": "data(size)", "height": "data(size)"})

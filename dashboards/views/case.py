@@ -103,10 +103,21 @@ if case_iri is not None:
     st.subheader("Imaging")
     measurements = [r for r in quantities.rows if r["kind"] == "imaging"]
     findings = saved("case_imaging_findings", case=case_iri)
-    for modality, items in kgcase.by_modality(findings.rows, measurements).items():
-        with st.container(border=True):
-            st.markdown(f"**{kgcase.plain(modality)}**")
-            st.dataframe(items, hide_index=True)
+    imaging = [
+        {"modality": modality, **item}
+        for modality, items in kgcase.by_modality(findings.rows, measurements).items()
+        for item in items
+    ]
+    st.caption("Findings and measurements grouped by the modality that showed them.")
+    picked_imaging = st.dataframe(
+        imaging,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="imaging-table",
+    )
+    if picked_imaging is not None and picked_imaging.selection.rows:
+        selected_sentence = int(imaging[picked_imaging.selection.rows[0]]["sentence"])
     show_sparql(quantities, "quantities")
     show_sparql(findings, "imaging")
 
@@ -114,12 +125,25 @@ st.subheader("Source text")
 if selected_sentence is not None:
     st.caption(f"Sentence {selected_sentence} (the selected fact's) is highlighted.")
 else:
-    st.caption("Select a row of the timeline or the lab table to highlight its sentence.")
+    st.caption("Select a row of the timeline, lab or imaging table to highlight its sentence.")
+numbered = [(int(row["position"]), f"[{row['position']}] {row['text']}") for row in sentences.rows]
 with st.container(height=400):
-    for row in sentences.rows:
-        position = int(row["position"])
+    # Three elements, not one per sentence: the text before, the highlighted sentence, after.
+    before = [
+        line
+        for position, line in numbered
+        if selected_sentence is None or position < selected_sentence
+    ]
+    if before:
+        st.markdown("  \n".join(map(kgcase.plain, before)))
+    for position, line in numbered:
         if position == selected_sentence:
-            st.warning(f"[{position}] {row['text']}", icon=":material/arrow_right:")
-        else:
-            st.text(f"[{position}] {row['text']}")
+            st.warning(line, icon=":material/arrow_right:")
+    after = [
+        line
+        for position, line in numbered
+        if selected_sentence is not None and position > selected_sentence
+    ]
+    if after:
+        st.markdown("  \n".join(map(kgcase.plain, after)))
 show_sparql(sentences, "sentences")

@@ -9,29 +9,12 @@ import streamlit as st
 from kgdash import case as kgcase
 from kgdash import graph as kggraph
 from kgdash.data import saved
-from kgdash.panels import show_sparql
+from kgdash.panels import SIZE_FROM_DATA, show_sparql
 from rdflib import URIRef
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 GRAPH_KEY = "explore-graph"
 SELECTED_KEY = "explore-selected"
-
-
-class SizeStyle:
-    """Node size from each node's ``size`` datum (st-link-analysis passes any object with a
-    ``dump()`` straight to Cytoscape's stylesheet)."""
-
-    def dump(self) -> dict[str, Any]:
-        return {"selector": "node", "style": {"width": "data(size)", "height": "data(size)"}}
-
-
-def whole_graph() -> nx.Graph:
-    mentions, claims, references = (
-        saved("explore_mentions"),
-        saved("explore_claims"),
-        saved("explore_references"),
-    )
-    return kggraph.build(mentions, claims, references)
 
 
 st.title("Explore")
@@ -40,7 +23,7 @@ st.caption(
     "Click a node for its details; search and depth narrow the view."
 )
 
-full = whole_graph()
+full = kggraph.whole()
 categories = sorted({c for _, c in full.nodes(data="category") if c})
 
 with st.sidebar:
@@ -73,7 +56,7 @@ def graph_panel() -> None:
             layout="fcose",
             node_styles=[
                 *(NodeStyle(k, colour, caption="name") for k, colour in kggraph.COLOURS.items()),
-                SizeStyle(),
+                SIZE_FROM_DATA,
             ],
             edge_styles=[
                 EdgeStyle(label, caption="label", directed=True)

@@ -7,8 +7,53 @@ from collections import Counter
 import altair as alt
 import pandas as pd
 import streamlit as st
+from kgdash import literature as kglit
 from kgdash.data import saved
-from kgdash.panels import missing, show_sparql
+from kgdash.panels import SIZE_FROM_DATA, DataStyle, missing, show_sparql
+from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
+
+FORCE_KEY = "literature-force"
+VIEW_KEY = "literature-view"
+VIEWS = ("Force view", "Year and citations", "Works")
+
+
+@st.fragment
+def force_view(view: kglit.Network) -> None:
+    """Related works as a force-directed graph (fcose); a click shows the work."""
+    elements = kglit.force_elements(view)
+    value = st_link_analysis(
+        elements,
+        layout="fcose",
+        node_styles=[
+            *(NodeStyle(ring, colour, caption="name") for ring, colour in kglit.COLOURS.items()),
+            SIZE_FROM_DATA,
+        ],
+        edge_styles=[
+            EdgeStyle("CITES", directed=True),
+            EdgeStyle("RELATED", caption="score", directed=False),
+            DataStyle("edge[label='RELATED']", {"width": "data(weight)", "line-style": "dashed"}),
+        ],
+        height=560,
+        key=FORCE_KEY,
+        events=[Event("clicked", "tap", "node")],
+    )
+    st.caption(
+        "Colour: the case, its references, related works, the second ring; size: citations "
+        "in the network; dashed edges: similarity to the case (thicker = more similar)."
+    )
+    target = value.get("data", {}).get("target_id") if isinstance(value, dict) else None
+    work = view.works.get(str(target)) if target else None
+    if work is not None:
+        st.text(f"{work.ring}: {work.label}")
+        st.text(
+            f"Year {work.year or 'unknown'} · cited by {work.citations} works in the network"
+            + (f" · similarity {work.score:.3f} (rank {work.rank})" if work.score else "")
+        )
+        if work.reasons:
+            st.text(f"Why related: {work.reasons}")
+        if work.doi:
+            st.link_button(f"DOI {work.doi}", f"https://doi.org/{work.doi}")
+
 
 st.title("Literature")
 references = saved("literature_references")
@@ -51,39 +96,83 @@ if years:
             x=alt.X("year:O"),
             y=alt.Y("references:Q", axis=alt.Axis(tickMinStep=1)),
             tooltip=["year:O", "references:Q"],
-        ),
+        )
+        .properties(height=180),
         width="stretch",
     )
 else:
     st.caption("No reference gives a year.")
 
 st.subheader("Related literature")
-panels = [
-    ("top_cited", "Most cited works in the network"),
-    ("related_to_case", "Works related to the case"),
-    ("works_by_year", "Works by year"),
-    ("cocited_with", "Co-cited works"),
-    ("prior_works", "Prior works"),
-    ("derivative_works", "Derivative works"),
-    ("citation_coverage", "Citation coverage"),
-]
-for name, title in panels:
-    rows = saved(name)
-    with st.container(border=True):
-        st.markdown(f"**{title}**")
-        if missing(rows, title.lower()):
-            continue
-        if not rows.rows:
-            st.caption("The query ran and found nothing in this graph.")
-        else:
-            st.dataframe(rows.rows, hide_index=True)
-            numeric = [v for v in rows.variables if v in {"year", "citations", "cited", "count"}]
-            if "year" in rows.variables and len(numeric) > 1:
-                y = next(v for v in numeric if v != "year")
-                st.altair_chart(
-                    alt.Chart(pd.DataFrame(rows.rows))
-                    .mark_circle(size=80)
-                    .encode(x=alt.X("year:Q"), y=alt.Y(f"{y}:Q", scale=alt.Scale(type="symlog"))),
-                    width="stretch",
-                )
-        show_sparql(rows, name)
+cases = {row["article"]: row["title"] for row in saved("case_list").rows}
+related = saved("related_to_case")
+edges, works = saved("citation_edges"), saved("works")
+if missing(related, "related works") or missing(edges, "the citation network"):
+    pass
+else:
+    case = st.selectbox(
+        "Around the case report",
+        list(cases),
+        format_func=cases.__getitem__,
+        disabled=len(cases) < 2,
+        key="literature-case",
+    )
+    view = kglit.network(case, edges, works, related)
+    if not view.related:
+        st.info(
+            "This graph has no related works for this case: the related-literature layer was "
+            "not computed (built offline or with --no-related) or found no citations to "
+            "compare (see Citation coverage below). The views show only the case's own "
+            "references and the works they are linked to; there are no similarity scores."
+        )
+    else:
+        st.caption(
+            f"{view.related} related works ranked by similarity (co-citation and "
+            "bibliographic coupling with the case and its references), the references the "
+            "case cites and the second ring: what those cite and what cites them."
+        )
+    if view.omitted_works or view.omitted_links:
+        st.info(
+            f"Showing {len(view.works)} works and {len(view.links)} citation links; "
+            f"{view.omitted_works} works and {view.omitted_links} links were left out to "
+            f"stay under {kglit.MAX_ELEMENTS} elements (the best related and most cited kept)."
+        )
+    # Only the open view is drawn (each is costly in the browser); switching reruns.
+    force_tab, year_tab, table_tab = st.tabs(
+        list(VIEWS), key=VIEW_KEY, on_change="rerun", default=VIEWS[0]
+    )
+    if force_tab.open:
+        with force_tab:
+            force_view(view)
+    if year_tab.open:
+        with year_tab:
+            chart, unplaced = kglit.year_map(view)
+            st.caption(
+                "Litmaps-style: across, the year; up, how many works in the network cite it "
+                "(log); dot size, similarity to the case; lines, citation links."
+                + (f" {unplaced} works with no known year are not placed." if unplaced else "")
+            )
+            if chart is not None:
+                st.altair_chart(chart, width="stretch")
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(
+                kglit.table(view),
+                hide_index=True,
+                column_config={
+                    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi.org/(.*)")
+                },
+            )
+    for rows in (related, edges, works):
+        show_sparql(rows, f"network-{rows.name}")
+
+st.subheader("Related-literature queries")
+titles = dict(kglit.PANELS)
+name = st.selectbox("Query", list(titles), format_func=titles.__getitem__, key="literature-panel")
+rows = saved(name)
+if not missing(rows, titles[name].lower()):
+    if not rows.rows:
+        st.caption("The query ran and found nothing in this graph.")
+    else:
+        st.dataframe(rows.rows, hide_index=True)
+    show_sparql(rows, name)

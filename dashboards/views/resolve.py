@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import streamlit as st
+from kgdash import resolving
 
 from kg.citeformats import CslItem, csl_item, to_bibtex, to_csljson, to_ris
 from kg.commands.resolve import as_record
@@ -42,17 +44,30 @@ if st.button("Resolve", type="primary", disabled=not lines):
         done[0] += 1
         bar.progress(min(done[0] / len(lines), 1.0), text=f"{done[0]} of {len(lines)}")
 
+    started = datetime.now(UTC)
     try:
         batch = resolve_citations(lines, settings, progress=advance)
     except KgError as exc:
         st.error(str(exc))
         st.stop()
     bar.progress(1.0, text=f"{len(lines)} of {len(lines)}")
-    if batch.notice:
-        st.warning(f"Crossref could not be asked for every line: {batch.notice}")
     if batch.nothing_answered:
-        st.error("Crossref is not reachable and none of these lines was in the cache.")
-    st.session_state["resolve-results"] = [as_record(r) for r in batch.resolutions]
+        st.error(
+            "Crossref is not reachable and none of these lines was in the cache: nothing "
+            f"could be checked. {batch.notice or ''}"
+        )
+    elif batch.unavailable:
+        st.warning(
+            f"Crossref is not reachable: {len(batch.unavailable)} lines were not in the cache "
+            f"and could not be checked; the others came from the cache. {batch.notice or ''}"
+        )
+    elif batch.notice:
+        st.warning(f"Crossref could not be asked for every line: {batch.notice}")
+    st.session_state["resolve-summary"] = resolving.summary(batch, started)
+    st.session_state["resolve-results"] = [
+        {**as_record(r), "from": where}
+        for r, where in zip(batch.resolutions, resolving.markers(batch, started), strict=True)
+    ]
     matched = [r.work for r in batch.resolutions if r.work is not None and r.status == "matched"]
     st.session_state["resolve-items"] = list(
         {csl_item(w)["id"]: csl_item(w) for w in matched}.values()
@@ -60,17 +75,19 @@ if st.button("Resolve", type="primary", disabled=not lines):
 
 shown = cast(list[dict[str, Any]], st.session_state.get("resolve-results") or [])
 if shown:
+    st.info(str(st.session_state.get("resolve-summary", "")))
     st.dataframe(
         [
             {
                 "input": r["input"],
+                "from": r["from"],
                 "DOI": r["doi"],
                 "status": r["status"],
                 "score": r["score"],
                 "reasons": " | ".join(r["reasons"]),
                 "title": r["title"],
                 "year": r["year"],
-                "answered from": r["source_url"] or "not asked",
+                "URL asked": r["source_url"] or "",
             }
             for r in shown
         ],

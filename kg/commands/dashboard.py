@@ -1,8 +1,14 @@
-"""`kg dashboard`: start the Streamlit app, bound to loopback unless told otherwise."""
+"""`kg dashboard`: start the Streamlit app, bound to loopback unless told otherwise.
+
+The server is this module run as a program (``python -m kg.commands.dashboard APP FLAGS``):
+it warms the app first (see ``warm``), then hands over to `streamlit run` in the same process,
+so the first visitor does not pay for imports, opening the store and the first queries.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import subprocess
@@ -14,17 +20,20 @@ from kg.errors import InputError
 from kg.settings import PROJECT_ROOT, Settings
 
 APP = PROJECT_ROOT / "dashboards" / "app.py"
+WARMER = "kgdash.warm"
+"""The module beside an app (``<app folder>/kgdash/warm.py``) whose ``warm()`` runs before the
+server starts; an app without one (a trivial page) starts as `streamlit run` would."""
 
 
 def streamlit_command(app: Path, host: str, port: int) -> list[str]:
-    """The exact `streamlit run` invocation: headless, no telemetry, no file watcher, no
-    hosted-service links ("Deploy"), and an explicit address so Streamlit never asks the
-    internet for the machine's external IP."""
+    """The server's command: `streamlit run` through this module's ``serve`` (which warms
+    the app first); headless, no telemetry, no file watcher, no hosted-service links
+    ("Deploy"), and an explicit address so Streamlit never asks the internet for the
+    machine's external IP."""
     return [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
+        "kg.commands.dashboard",
         str(app),
         "--server.address",
         host,
@@ -81,3 +90,25 @@ def run(args: argparse.Namespace) -> int:
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def warm(app: Path) -> None:
+    """Run the app's warmer, if it has one, in this (the server's) process: its imports,
+    store handle and cached answers are then the ones every session uses."""
+    if not (app.parent / Path(*WARMER.split("."))).with_suffix(".py").is_file():
+        return
+    sys.path.insert(0, str(app.parent))  # where `streamlit run` puts it too
+    importlib.import_module(WARMER).warm()
+
+
+def serve(argv: list[str]) -> None:
+    """``APP [streamlit flags]``: warm the app, then `streamlit run` it (never returns)."""
+    from streamlit.web import cli
+
+    warm(Path(argv[0]).resolve())
+    sys.argv = ["streamlit", "run", *argv]
+    cli.main()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1:])

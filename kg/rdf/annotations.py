@@ -27,7 +27,7 @@ from kg.mentions import ConceptMention
 from kg.rdf.document import add_text_target, document_key, sentence_iri, source_iri
 from kg.rdf.facts import claims_graph, facts_graph
 from kg.rdf.namespaces import CKG, OA, document_iri, prefixed_graph, slug
-from kg.terminology.sources import Source
+from kg.terminology.sources import Source, source_key
 
 
 def mention_iri(key: str, mention: ConceptMention) -> URIRef:
@@ -74,7 +74,7 @@ def _add_mention(
         graph.add((annotation, CKG.category, Literal(mention.category)))
         graph.add((term, DCTERMS.identifier, Literal(mention.identifier)))
         graph.add((term, RDFS.label, Literal(mention.label)))
-        source = terminologies.get(mention.identifier.split(":", 1)[0])
+        source = terminologies.get(source_key(mention.identifier))
         if source is not None:
             graph.add((annotation, PROV.wasDerivedFrom, source))
     context = mention.context

@@ -1,7 +1,8 @@
 """Triples for the case facts and the claims of one document (part of its annotations graph).
 
 Modelling (IRIs minted from the document key and the fact's content, so a rebuild gives
-the same graph):
+the same graph; a value's IRI starts at its text offset, so two facts stating the same
+number of the same test in one sentence stay two):
 
 - The case (``ckg:Case``, ``ckg:reportedIn`` the article) ``ckg:hasPatient`` the patient
   (age, sex as ``schema:Male``/``schema:Female``, comorbidities, presentation),
@@ -38,7 +39,16 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, XSD
 from kg.claims import Claim
 from kg.curation import curation_path
 from kg.document import Document, Sentence, Span
-from kg.facts import CaseFacts, LabResult, Measurement, Microbiology, Patient, Term, quantified
+from kg.facts import (
+    CaseFacts,
+    LabResult,
+    Measurement,
+    Microbiology,
+    Patient,
+    StatedResult,
+    Term,
+    quantified,
+)
 from kg.mentions import text_quotes
 from kg.rdf.document import (
     add_text_target,
@@ -88,6 +98,8 @@ def facts_graph(document: Document, facts: CaseFacts) -> Graph:
         _add_quantity(graph, document, key, case, lab)
     for measurement in facts.measurements:
         _add_quantity(graph, document, key, case, measurement)
+    for result in facts.results:
+        _add_stated_result(graph, document, key, case, result)
     for number, event in enumerate(facts.timeline, start=1):
         _add_event(graph, document, key, case, event, number)
     return graph
@@ -206,6 +218,22 @@ def _add_microbiology(
     _add_evidence(graph, document, key, resource, [finding.sentence_index], finding.span)
 
 
+def _add_stated_result(
+    graph: Graph, document: Document, key: str, case: URIRef, result: StatedResult
+) -> None:
+    resource = document_iri(
+        key, "result", f"{result.span.start}-{slug(result.test.text)}-{slug(result.result)}"
+    )
+    graph.add((case, CKG.hasFinding, resource))
+    graph.add((resource, RDF.type, CKG.StatedResult))
+    graph.add((resource, RDFS.label, Literal(f"{result.test.text}: {result.result}")))
+    _add_concept(graph, resource, CKG.concept, result.test)
+    graph.add((resource, CKG.statedResult, Literal(result.result)))
+    if result.flag in _FLAGS:
+        graph.add((resource, CKG.abnormalFlag, _FLAGS[result.flag]))
+    _add_evidence(graph, document, key, resource, [result.sentence_index], result.span)
+
+
 def _decimal(value: Decimal) -> Literal:
     return Literal(str(value), datatype=XSD.decimal)
 
@@ -216,7 +244,7 @@ def _add_quantity(
     lab = isinstance(fact, LabResult)
     name, number = quantified(fact)
     resource = document_iri(
-        key, "lab" if lab else "measurement", f"{fact.sentence_index}-{slug(name.text)}-{number}"
+        key, "lab" if lab else "measurement", f"{fact.span.start}-{slug(name.text)}-{number}"
     )
     graph.add((case, CKG.hasFinding, resource))
     graph.add((resource, RDF.type, CKG.LabResult if lab else CKG.ImagingMeasurement))

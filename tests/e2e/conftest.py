@@ -128,6 +128,17 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _dashboard_env(store: Path, crossref: CrossrefServer, root: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        KG_STORE=str(store),
+        KG_CROSSREF_API=crossref.url,
+        KG_CACHE_DIR=str(root / "cache"),
+        KG_MAILTO="casekg-tests@example.org",
+        KG_OFFLINE="",
+    )
+
+
 @pytest.fixture(scope="session")
 def dashboard(
     markup_store: Path,
@@ -135,15 +146,21 @@ def dashboard(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("dashboard")
-    env = dict(
-        os.environ,
-        KG_STORE=str(markup_store),
-        KG_CROSSREF_API=e2e_crossref.url,
-        KG_CACHE_DIR=str(root / "cache"),
-        KG_MAILTO="casekg-tests@example.org",
-        KG_OFFLINE="",
+    server = start_streamlit(
+        APP, _dashboard_env(markup_store, e2e_crossref, root), root / "streamlit.log"
     )
-    server = start_streamlit(APP, env, root / "streamlit.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_dashboard(
+    seed_store: Path, e2e_crossref: CrossrefServer, tmp_path: Path
+) -> Iterator[Server]:
+    """A dashboard started for one test alone, on the seed store: no session has used it."""
+    server = start_streamlit(
+        APP, _dashboard_env(seed_store, e2e_crossref, tmp_path), tmp_path / "streamlit.log"
+    )
     yield server
     server.stop()
 

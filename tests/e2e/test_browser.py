@@ -10,7 +10,10 @@ from conftest import Requests, Server, new_context, wait_for_app
 from markup import MARKUP_TITLE
 from playwright.sync_api import Browser, Page, expect
 
+from kg.queries import QUERIES_DIR
+from kg.query import run_query, saved_query
 from kg.rdf.namespaces import CONCEPT
+from kg.store import open_store
 
 PAGES = ("", "case", "literature", "sparql", "resolve")  # "" is Explore, the default page
 
@@ -121,20 +124,87 @@ def test_a_citation_resolves_against_the_local_crossref(
     expect(page.get_by_role("button", name="BibTeX")).to_be_enabled()
 
 
-def test_eight_sessions_at_once(browser: Browser, dashboard: Server) -> None:
-    opened = [new_context(browser, dashboard) for _ in range(8)]
+SAVED = ("concepts_by_category", "cases_by_etiology", "reference_citations", "mechanism_references")
+
+
+def _expected_rows(store: Path) -> dict[str, int]:
+    """Each saved query's row count, asked of the store directly (not through the app)."""
+    with open_store(store) as handle:
+        counts = {}
+        for name in SAVED:
+            result = run_query(handle, saved_query(name, QUERIES_DIR).text)
+            assert result is not None
+            counts[name] = len(result.rows)
+    return counts
+
+
+def _choose(page: Page, name: str) -> None:
+    page.get_by_label("Saved query").click()
+    page.get_by_role("option").filter(has_text=f"({name})").click()
+    wait_for_app(page)
+
+
+def _node_drawn(page: Page, node: str) -> bool:
+    """The graph component has drawn ``node`` (a page in the background is not painted:
+    it is brought to the front first)."""
+    page.bring_to_front()
+    handle = _graph_frame(page).locator("#cy")
+    handle.wait_for(state="attached")
+    drawn: bool = handle.evaluate(
+        """(el, id) => new Promise(resolve => {
+             const tick = () => {
+               const cy = el._cyreg && el._cyreg.cy;
+               if (cy && cy.getElementById(id).length === 1) { resolve(true); }
+               else { requestAnimationFrame(tick); }
+             };
+             tick();
+           })""",
+        node,
+    )
+    return drawn
+
+
+def test_eight_sessions_at_once_on_a_fresh_app(
+    browser: Browser, fresh_dashboard: Server, seed_store: Path
+) -> None:
+    """Eight browser sessions open pages at the same moment on a just-started app, four of
+    them then run saved queries at the same moment: every answer is the store's own, and
+    the app keeps answering afterwards."""
+    expected = _expected_rows(seed_store)
+    opened = [new_context(browser, fresh_dashboard) for _ in range(8)]
     pages = [context.new_page() for context, _ in opened]
-    for number, page in enumerate(pages):
-        page.goto(f"{dashboard.url}/{PAGES[number % 4]}", wait_until="commit")
+    paths = ["", "", "case", "literature", "sparql", "sparql", "sparql", "sparql"]
+    for page, path in zip(pages, paths, strict=True):  # no waiting in between
+        page.goto(f"{fresh_dashboard.url}/{path}", wait_until="commit")
+    queries = dict(zip(pages[4:], SAVED, strict=True))
+    for page, name in queries.items():
+        wait_for_app(page)
+        _choose(page, name)
+    for page in queries:  # four queries run at once
+        page.get_by_role("button", name="Run query").click()
+    for page, name in queries.items():
+        wait_for_app(page)
+        expect(page.get_by_text(f"{expected[name]:,} rows in ")).to_be_visible()
     for page in pages:
         wait_for_app(page)
         expect(page.get_by_test_id("stException")).to_have_count(0)
         expect(page.get_by_role("heading", level=1).first).to_be_visible()
-    again = pages[0]
-    _open(again, dashboard, "sparql")
-    again.get_by_role("button", name="Run query").click()
-    wait_for_app(again)
-    expect(again.get_by_text(" rows in ")).to_be_visible()
+    for page in pages[:2]:
+        assert _node_drawn(page, str(CONCEPT["sepsis"]))
+    expect(pages[2].get_by_text("51-year-old male", exact=False).first).to_be_visible()
+    expect(pages[3].get_by_text("no related works", exact=False)).to_be_visible()
+
+    # and afterwards: a new session gets pages and a query answered
+    again, _ = new_context(browser, fresh_dashboard)
+    later = again.new_page()
+    _open(later, fresh_dashboard, "")
+    assert _node_drawn(later, str(CONCEPT["sepsis"]))
+    _open(later, fresh_dashboard, "sparql")
+    _choose(later, SAVED[0])
+    later.get_by_role("button", name="Run query").click()
+    wait_for_app(later)
+    expect(later.get_by_text(f"{expected[SAVED[0]]:,} rows in ")).to_be_visible()
+    again.close()
     for context, requests in opened:
         context.close()
         assert requests.refused == []

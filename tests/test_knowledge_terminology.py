@@ -1,0 +1,436 @@
+"""Terminology mentions on text nobody tuned on: abbreviations the report defines,
+procedures named by their head word, findings from DICOM's SNOMED CT groups."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from rdflib.namespace import DCTERMS, PROV
+
+from kg.annotate import Annotations, annotate
+from kg.claims import Claim
+from kg.document import ArticleMetadata, Document, Sentence, Span
+from kg.facts import CaseFacts
+from kg.ingest import ingest
+from kg.mentions import ConceptMention, find_mentions
+from kg.rdf.annotations import annotation_graph
+from kg.rdf.namespaces import OA
+from kg.references import parse_reference
+from kg.settings import SHARED_DIR
+from kg.vocabulary import Knowledge
+
+CASES = SHARED_DIR / "cases" / "maccrobat"
+
+REPORT = """Extensive lymphadenitis in a traveller: a case report
+
+CASE PRESENTATION
+
+A 48-year-old woman was admitted with pleural effusion and chronic obstructive \
+pulmonary disease (COPD). Physical examination was unremarkable apart from a palpable \
+mass in the left axilla. COPD had been treated for ten years. No COPD exacerbation \
+occurred during the stay. Renal function and the platelet count were normal. \
+Gastroscopy and an abdominal ultrasound were performed, and the US showed no nodules. \
+An ECG showed sinus rhythm. The program ran for 3 kilograms of samples. The response was \
+graded by the Response Evaluation Criteria In Solid Tumors (RECIST): RECIST gave stable disease.
+"""
+
+
+@pytest.fixture(scope="module")
+def mentions(
+    tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge
+) -> list[ConceptMention]:
+    path = Path(tmp_path_factory.mktemp("report")) / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    document: Document = ingest(path)
+    return list(find_mentions(document, knowledge))
+
+
+def _named(mentions: list[ConceptMention], words: str) -> list[ConceptMention]:
+    return [m for m in mentions if m.text == words]
+
+
+def test_an_abbreviation_the_report_defines_names_its_concept_wherever_it_stands(
+    mentions: list[ConceptMention],
+) -> None:
+    (long,) = [m for m in mentions if m.text.startswith("chronic obstructive")]
+    short = _named(mentions, "COPD")
+    assert len(short) == 3  # the definition's "(COPD)" and the two uses
+    assert {m.concept for m in short} == {long.concept}
+    assert {m.identifier for m in short} == {long.identifier}
+    # each use has its own context: the last is denied
+    assert [m.negated for m in short] == [False, False, True]
+
+
+def test_an_abbreviation_of_words_the_term_is_not_the_head_of_names_nothing(
+    mentions: list[ConceptMention],
+) -> None:
+    assert _named(mentions, "RECIST") == []
+
+
+def test_procedures_are_named_by_their_head_word(mentions: list[ConceptMention]) -> None:
+    procedures = {m.text: m.category for m in mentions if m.category == "procedure"}
+    for words in ("Physical examination", "Renal function", "platelet count", "Gastroscopy"):
+        assert any(words in text or text in words for text in procedures), words
+    # units and programs are no "...gram" procedure
+    assert not [t for t in procedures if "gram" in t.lower()]
+
+
+def test_an_imaging_modality_is_found_by_its_dicom_code(mentions: list[ConceptMention]) -> None:
+    assert {m.identifier for m in _named(mentions, "US")} == {"DCM:US"}
+    assert {m.identifier for m in _named(mentions, "ECG")} == {"DCM:ECG"}
+
+
+def test_findings_come_from_dicoms_snomed_groups(mentions: list[ConceptMention]) -> None:
+    assert {m.category for m in _named(mentions, "mass")} == {"sign"}
+    assert {m.category for m in _named(mentions, "nodules")} == {"sign"}
+
+
+LABS = """Fever after travel: a case report
+
+CASE PRESENTATION
+
+A 30-year-old man was admitted with fever. His blood pressure was 120/80 and the \
+platelet count was normal. Renal function and liver function tests were within normal \
+limits. Blood cultures were negative. Immunostaining was positive for CK7, CK19 and p16. \
+Creatine kinase was 25000 U/L. Coronary angiography was normal. Echocardiography showed \
+impaired relaxation.
+"""
+
+
+@pytest.fixture(scope="module")
+def lab_facts(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> CaseFacts:
+    path = Path(tmp_path_factory.mktemp("labs")) / "labs.txt"
+    path.write_text(LABS, encoding="utf-8")
+    return annotate(ingest(path), [], knowledge).facts
+
+
+def test_a_result_stated_in_words_or_without_a_unit_is_kept_as_written(
+    lab_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result, r.flag) for r in lab_facts.results}
+    assert ("blood pressure", "120/80", "unknown") in results
+    assert ("platelet count", "normal", "normal") in results
+    assert ("Blood cultures", "negative", "unknown") in results
+
+
+def test_an_imaging_examination_has_a_result_only_where_its_own_words_state_it(
+    lab_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result) for r in lab_facts.results}
+    assert ("angiography", "normal") in results
+    # "impaired" is the relaxation's, not the examination's
+    assert "Echocardiography" not in {test for test, _ in results}
+
+
+def test_a_list_of_tests_shares_the_result_it_states(lab_facts: CaseFacts) -> None:
+    results = {(r.test.text, r.result) for r in lab_facts.results}
+    assert {
+        ("Renal function", "within normal limits"),
+        ("liver function tests", "within normal limits"),
+    } <= results
+
+
+def test_a_value_with_a_unit_is_a_lab_result_not_a_stated_one(lab_facts: CaseFacts) -> None:
+    assert [lab.analyte.text for lab in lab_facts.labs] == ["Creatine kinase"]
+    assert "Creatine kinase" not in {r.test.text for r in lab_facts.results}
+
+
+COURSE = """Hypertensive crisis: a case report
+
+CASE PRESENTATION
+
+A 60-year-old woman was admitted with headache. On examination, blood pressure \
+155/100 mm Hg, heart rate 90 beats per minute. His blood pressure, pulse rate, and \
+respiratory rate were 174/127 mm Hg, 88/min, and 22/min, respectively. C-reactive protein \
+was not elevated. The blood pressure rose to 190/130. Laboratory tests showed an increase \
+in serum creatinine. He had a body mass index (BMI) of 40. The tone and power were normal \
+in all four limbs. Notably, the tumor was positive and the patient was stable. The \
+postoperative course was uneventful. Staining was positive for CK7, TTF-1, and p63 and \
+negative for CK 5/6, Syn, and Ki-67 (20%). Her MELD score was 11 and the dose was 5 mg. \
+The ECG showed a prolonged PR interval and normal LV function. Immunohistochemistry showed \
+the following: CD31 (+), CD105 (-). Blood cultures were negative, as were stool cultures \
+on day 3.
+"""
+
+
+@pytest.fixture(scope="module")
+def course_facts(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> CaseFacts:
+    path = Path(tmp_path_factory.mktemp("course")) / "course.txt"
+    path.write_text(COURSE, encoding="utf-8")
+    return annotate(ingest(path), [], knowledge).facts
+
+
+def test_values_listed_respectively_go_to_their_tests_in_order(course_facts: CaseFacts) -> None:
+    results = {(r.test.text, r.result) for r in course_facts.results}
+    labs = {(lab.analyte.text, str(lab.value), lab.ucum) for lab in course_facts.labs}
+    assert ("blood pressure", "174/127 mm Hg") in results
+    assert ("pulse rate", "88", "/min") in labs
+    assert ("respiratory rate", "22/min") in results
+    # never the diastolic pressure as the respiratory rate's value
+    assert not any(test == "respiratory rate" and "127" in value for test, value in results)
+    assert not any(name == "respiratory rate" and value == "127" for name, value, _ in labs)
+
+
+def test_a_result_is_stated_of_what_no_terminology_names_but_never_of_a_finding(
+    course_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.test.concept, r.result) for r in course_facts.results}
+    assert {
+        ("tone", None, "normal"),
+        ("power", None, "normal"),
+        ("postoperative course", None, "uneventful"),
+    } <= results
+    assert not {"tumor", "patient", "Notably"} & {test for test, _, _ in results}
+
+
+def test_a_stain_is_positive_or_negative_for_each_marker_it_lists(
+    course_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result) for r in course_facts.results}
+    assert {("CK7", "positive"), ("TTF-1", "positive"), ("p63", "positive")} <= results
+    assert {("Syn", "negative"), ("Ki-67", "negative")} <= results
+    # "CK 5/6" is a cytokeratin, and the 20% is Ki-67's: no creatine kinase value
+    assert not [lab for lab in course_facts.labs if lab.analyte.text == "CK"]
+
+
+def test_a_result_word_before_a_measurement_or_a_sign_after_a_marker_is_its_result(
+    course_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result) for r in course_facts.results}
+    assert {("PR interval", "prolonged"), ("LV function", "normal")} <= results
+    assert {("CD31", "+"), ("CD105", "-"), ("MELD score", "11")} <= results
+    assert "dose" not in {test for test, _ in results}
+    assert ("stool cultures", "negative") in results  # ", as were stool cultures"
+
+
+def test_numbers_listed_after_one_test_are_each_its_value(knowledge: Knowledge) -> None:
+    text = "Apgar scores were 2, 6, and 7 at 1, 5, and 10 minutes."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("apgar", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    results = [(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results]
+    assert results == [("Apgar scores", "2"), ("Apgar scores", "6"), ("Apgar scores", "7")]
+
+
+def test_a_number_stated_after_a_sentence_adverb_is_not_the_adverbs(knowledge: Knowledge) -> None:
+    text = "Furthermore, the native T1 was 1335 ms and the MELD score was 11."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("adverb", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    results = {(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results}
+    assert ("MELD score", "11") in results
+    assert "Furthermore" not in {test for test, _ in results}
+
+
+def test_a_number_is_one_tests_own_not_shared_along_a_list(course_facts: CaseFacts) -> None:
+    results = {(r.test.text, r.result) for r in course_facts.results}
+    assert ("blood pressure", "155/100 mm Hg") in results
+    assert "examination" not in {test for test, _ in results}
+    assert ("heart rate", "90", "/min") in {
+        (lab.analyte.text, str(lab.value), lab.ucum) for lab in course_facts.labs
+    }
+
+
+def test_a_result_stated_as_its_course_or_negated_is_kept_without_a_wrong_flag(
+    course_facts: CaseFacts,
+) -> None:
+    results = {(r.test.text, r.result, r.flag) for r in course_facts.results}
+    assert ("C-reactive protein", "not elevated", "unknown") in results
+    assert ("blood pressure", "190/130", "unknown") in results
+    assert ("serum creatinine", "increase", "high") in results
+    assert ("body mass index", "40", "unknown") in results
+
+
+DISCUSSION = """Rhabdomyolysis in Legionnaires' disease: a case report
+
+CASE PRESENTATION
+
+A 62-year-old man presented with fever, cough and myalgia. He was diagnosed with acute \
+kidney injury.
+
+DISCUSSION
+
+Rhabdomyolysis may lead to acute kidney injury (1). Legionnaires' disease is associated \
+with hyponatremia and rhabdomyolysis (2, 3). Hypokalemia causes muscle weakness (4). \
+Pneumonia is not associated with pancreatitis (5).
+
+REFERENCES
+
+1. Doe J. Rhabdomyolysis and the kidney. J Nephrol 2010;1:1-2
+2. Roe R. Legionella and sodium. J Infect 2011;2:3-4
+3. Poe P. Legionella myositis. J Infect 2012;3:5-6
+4. Moe M. Potassium and muscle. J Physiol 2013;4:7-8
+5. Zoe Z. Pneumonia and pancreas. Pancreas 2014;5:9-10
+"""
+
+
+def _claims(document: Document, knowledge: Knowledge) -> dict[tuple[str, str], Claim]:
+    labels = {m.concept: m.text.lower() for m in find_mentions(document, knowledge)}
+    found = annotate(document, [], knowledge).claims
+    return {(labels[c.subject], labels[c.object]): c for c in found}
+
+
+def test_claims_link_terminology_concepts_the_discussion_names(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    path = tmp_path / "discussion.txt"
+    path.write_text(DISCUSSION, encoding="utf-8")
+    claims = _claims(ingest(path), knowledge)
+    # the words orient the link: rhabdomyolysis leads to the kidney injury, hedged by "may"
+    lead = claims[("rhabdomyolysis", "acute kidney injury")]
+    assert (lead.predicate, lead.modality, lead.hedged, lead.cited_references) == (
+        "causes",
+        "causal",
+        True,
+        (1,),
+    )
+    weakness = claims[("hypokalemia", "muscle weakness")]
+    assert (weakness.predicate, weakness.hedged, weakness.cited_references) == (
+        "causes",
+        False,
+        (4,),
+    )
+    # an association of two diseases, each claim of the list sharing the two references
+    for other in ("hyponatremia", "rhabdomyolysis"):
+        claim = claims[("legionnaires' disease", other)]
+        assert (claim.predicate, claim.modality) == ("associatedWith", "association")
+        assert (claim.cited_references, claim.shared_references) == ((), (2, 3))
+    denied = claims[("pneumonia", "pancreatitis")]
+    assert (denied.predicate, denied.negated) == ("associatedWith", True)
+
+
+def read_case(path: Path) -> Document:
+    """A MACCROBAT case text as a case-presentation section, one sentence per line."""
+    source = path.read_text(encoding="utf-8")
+    sentences: list[Sentence] = []
+    offset = 0
+    for line in source.splitlines(keepends=True):
+        text = line.strip()
+        if text:
+            start = offset + line.index(text)
+            span = Span(start, start + len(text))
+            sentences.append(Sentence(len(sentences), "Case presentation", text, (span,)))
+        offset += len(line)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    return Document(
+        path.stem, source, digest, ArticleMetadata(title=path.stem), (), tuple(sentences)
+    )
+
+
+def test_claims_on_a_real_case_text_say_what_its_sentences_state(
+    knowledge: Knowledge,
+) -> None:
+    # MACCROBAT PMID 27904130 (CC BY 4.0), as published: "liver cirrhosis resulting from
+    # hepatitis B"; PMID 22514576: "Epistaxis was considered to be due to heart failure".
+    cirrhosis = _claims(read_case(CASES / "27904130.txt"), knowledge)
+    assert cirrhosis[("hepatitis b", "liver cirrhosis")].predicate == "causes"
+    epistaxis = _claims(read_case(CASES / "22514576.txt"), knowledge)
+    claim = epistaxis[("heart failure", "epistaxis")]
+    assert (claim.predicate, claim.modality, claim.kind) == (
+        "causes",
+        "causal",
+        "authors' interpretation",
+    )
+
+
+def test_a_dicom_code_mention_is_derived_from_the_dicom_source(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    document = ingest(path)
+    graph = annotation_graph(document, annotate(document, [], knowledge))
+    sources = {
+        str(source)
+        for term, identifier in graph.subject_objects(DCTERMS.identifier)
+        if str(identifier).startswith("DCM:")
+        for annotation in graph.subjects(OA.hasBody, term)
+        for source in graph.objects(annotation, PROV.wasDerivedFrom)
+    }
+    # DICOM's tables give SNOMED CT, LOINC and DCM codes alike: one source
+    assert [s.rsplit("/", 1)[1] for s in sources] == ["sct"]
+
+
+def test_a_body_part_is_never_a_finding(knowledge: Knowledge) -> None:
+    terminology = knowledge.terminology
+    assert terminology is not None
+    for words in ("appendix", "left common carotid artery", "axillary lymph node"):
+        term = terminology.named(words)
+        assert term is None or term.category != "sign", words
+    mass = terminology.named("mass")
+    assert mass is not None and mass.category == "sign"
+
+
+REAL = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def rift_valley(knowledge: Knowledge) -> Annotations:
+    """A real PMC article (an epidemiological study, not a case report: tests/data)."""
+    document = ingest(REAL / "fafetine-2013-rift-valley-fever.xml")
+    references = [parse_reference(raw.text, raw.number) for raw in document.references]
+    return annotate(document, references, knowledge)
+
+
+def test_a_real_article_gives_its_diseases_with_their_standard_identifiers(
+    rift_valley: Annotations,
+) -> None:
+    named = {(m.text.lower(), m.identifier) for m in rift_valley.mentions}
+    assert {
+        ("encephalitis", "MONDO:0019956"),
+        ("influenza", "MONDO:0005812"),
+    } <= named
+    # "In summary" is no LOINC document, "infectious" alone no disease
+    assert not {text for text, _ in named} & {"summary", "infectious"}
+
+
+def test_a_real_article_has_no_patient_timeline_or_invented_labs(
+    rift_valley: Annotations,
+) -> None:
+    facts = rift_valley.facts
+    assert facts.patient is None
+    assert facts.timeline == ()
+    # an incubation's temperature is only a value of something named a temperature
+    assert all("temperature" in lab.analyte.text for lab in facts.labs if lab.ucum == "Cel")
+
+
+def test_a_recipe_and_an_incubation_give_no_lab_values(knowledge: Knowledge) -> None:
+    document = ingest(REAL / "dennehy-2011-lysis-time.xml")
+    labs = annotate(document, [], knowledge).facts.labs
+    assert not [lab for lab in labs if lab.analyte.text in {"glucose", "citrate"}]
+
+
+def test_a_centile_after_a_value_belongs_to_its_words(knowledge: Knowledge) -> None:
+    text = "Birth weight was 2.3 kg (10th percentile)."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("centile", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    [lab] = annotate(document, [], knowledge).facts.labs
+    assert (lab.analyte.text, str(lab.value), lab.ucum) == ("Birth weight", "2.3", "kg")
+    assert text[lab.span.start : lab.span.end] == "Birth weight was 2.3 kg (10th percentile)"
+
+
+def test_a_value_linked_by_of_is_named_by_the_words_before_it(knowledge: Knowledge) -> None:
+    text = (
+        "The arterial blood gas revealed a pH of 7.45, pCO2 of 3.55 kPa and BE of \u22125.1 mmol/l."
+    )
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("gas", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    labs = annotate(document, [], knowledge).facts.labs
+    assert [(lab.analyte.text, str(lab.value), lab.ucum) for lab in labs] == [
+        ("pCO2", "3.55", "kPa"),
+        ("BE", "-5.1", "mmol/L"),
+    ]
+
+
+def test_a_species_named_with_its_abbreviated_genus_is_no_disease(knowledge: Knowledge) -> None:
+    text = "Bacilli were identified as M. tuberculosis by PCR. He had tuberculosis."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("genus", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    found = [m for m in find_mentions(document, knowledge) if m.text == "tuberculosis"]
+    assert [text[m.start : m.end] for m in found] == ["tuberculosis"]
+    assert found[0].start == text.rindex("tuberculosis")
