@@ -34,17 +34,20 @@ def mention_iri(key: str, mention: ConceptMention) -> URIRef:
     return document_iri(key, "mention", f"{mention.start}-{mention.end}")
 
 
-def annotation_graph(document: Document, annotations: Annotations) -> Graph:
-    """All triples annotation gives for one document."""
-    graph = prefixed_graph()
+def annotation_graph(
+    document: Document, annotations: Annotations, into: Graph | None = None
+) -> Graph:
+    """All triples annotation gives for one document; added to ``into`` (a dataset's named
+    graph, so nothing is copied later), else a new graph."""
+    graph = prefixed_graph() if into is None else into
     key = document_key(document)
     terminologies = {
         source.key: _add_terminology(graph, key, source) for source in annotations.terminologies
     }
     for mention in annotations.mentions:
         _add_mention(graph, key, mention, terminologies)
-    graph += facts_graph(document, annotations.facts)
-    graph += claims_graph(document, annotations.claims)
+    facts_graph(document, annotations.facts, graph)
+    claims_graph(document, annotations.claims, graph)
     return graph
 
 

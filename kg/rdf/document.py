@@ -142,9 +142,12 @@ def affiliation_iri(key: str, marker: str) -> URIRef:
     return document_iri(key, "affiliation", slug(marker))
 
 
-def document_graph(document: Document, references: Sequence[ParsedReference]) -> Graph:
-    """All triples the document itself gives: metadata, authors, text, references, pointers."""
-    graph = prefixed_graph()
+def document_graph(
+    document: Document, references: Sequence[ParsedReference], into: Graph | None = None
+) -> Graph:
+    """All triples the document itself gives: metadata, authors, text, references, pointers;
+    added to ``into`` (a dataset's named graph, so nothing is copied later), else a new graph."""
+    graph = prefixed_graph() if into is None else into
     key = document_key(document)
     article = article_iri(document)
     _add_article(graph, document, key, article)
