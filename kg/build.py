@@ -23,7 +23,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from kg.annotate import annotate
 from kg.catalogue import find_document, stored_documents
@@ -39,6 +39,7 @@ from kg.rdf import (
     InputFile,
     NamedGraph,
     assemble,
+    dataset_graph,
     document_graph_iris,
     document_keys,
     document_record_iri,
@@ -172,10 +173,12 @@ def document_stages(
     *,
     deadline: Deadline | None = None,
     progress: ResolvedProgress | None = None,
+    dataset: Dataset | None = None,
 ) -> DocumentGraphs:
     """Everything that happens to one document, in order, each stage giving a named graph.
     ``deadline`` is the resolution time the command has left (shared by its documents);
-    ``progress`` is called as each reference is resolved."""
+    ``progress`` is called as each reference is resolved. With ``dataset``, the stages write
+    their graphs into it directly (the command's dataset: ``assemble`` copies nothing)."""
     document = ingest(path)
     references = [parse_reference(raw.text, raw.number) for raw in document.references]
     key = document_key(document)
@@ -184,17 +187,23 @@ def document_stages(
     def named(kind: str, graph: Graph) -> NamedGraph:
         return NamedGraph(graph_iri(kind, key), graph, (source,), record=document_record_iri(key))
 
+    def into(kind: str) -> Graph | None:
+        return None if dataset is None else dataset_graph(dataset, graph_iri(kind, key))
+
     annotations = annotate(document, references, load_knowledge())
     resolution = resolve_batch(
         references, settings, client=crossref, deadline=deadline, progress=progress
+    )
+    crossref_triples = crossref_graph(
+        document, references, resolution.resolutions, into("crossref")
     )
     return DocumentGraphs(
         path,
         key,
         [
-            named("document", document_graph(document, references)),
-            named("annotations", annotation_graph(document, annotations)),
-            named("crossref", crossref_graph(document, references, resolution.resolutions)),
+            named("document", document_graph(document, references, into("document"))),
+            named("annotations", annotation_graph(document, annotations, into("annotations"))),
+            named("crossref", crossref_triples),
         ],
         resolution.notice,
         _notices(document),
@@ -263,7 +272,8 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
         # The documents are built before the command lock is taken: a command waiting for
         # another does not hold it while it asks Crossref. What the store holds is read,
         # decided on and replaced under the lock, so concurrent commands lose nothing.
-        outcome = _document_stages_of(command.documents, settings, bar)
+        dataset = Dataset()
+        outcome = _document_stages_of(command.documents, settings, bar, dataset)
         clock.lap("documents")
         held.enter_context(command_lock(settings.store, create=command.remove is None))
         stored = store.named_graphs() if store.has_graph() else []
@@ -285,7 +295,7 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
         bar.step("checking the shapes")
         graphs = [named for document in outcome.built for named in document.graphs]
         activity = BuildActivity(started, dt.datetime.now(dt.UTC), command=command.name)
-        dataset = assemble([*graphs, *shared], activity)
+        assemble([*graphs, *shared], activity, dataset)
         clock.lap("assemble dataset")
         with _collector_for_the_young():
             validation = validate_dataset(dataset, scope=f"the graphs this {command.name} wrote")
@@ -316,8 +326,11 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
     )
 
 
-def _document_stages_of(documents: Sequence[Path], settings: Settings, bar: Progress) -> _Outcome:
-    """Every document through its stages; two documents with one key stop the command."""
+def _document_stages_of(
+    documents: Sequence[Path], settings: Settings, bar: Progress, dataset: Dataset
+) -> _Outcome:
+    """Every document through its stages, each writing its graphs into ``dataset``; two
+    documents with one key stop the command."""
     outcome = _Outcome()
     origins: dict[str, Path] = {}
     if not documents:
@@ -327,7 +340,9 @@ def _document_stages_of(documents: Sequence[Path], settings: Settings, bar: Prog
         for path in documents:
             bar.step(path.name)
             counted = _ResolvedCounter(bar, path.name)
-            staged = document_stages(path, crossref, settings, deadline=deadline, progress=counted)
+            staged = document_stages(
+                path, crossref, settings, deadline=deadline, progress=counted, dataset=dataset
+            )
             if staged.key in origins:
                 raise InputError(
                     f"{origins[staged.key]} and {path} have the same key {staged.key} (from "

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
-from kg.rdf.namespaces import GRAPH, graph_iri
+from kg.rdf.namespaces import GRAPH, PREFIXES, graph_iri
 from kg.rdf.provenance import (
     PROVENANCE_GRAPH,
     BuildActivity,
@@ -34,6 +34,7 @@ __all__ = [
     "InputFile",
     "NamedGraph",
     "assemble",
+    "dataset_graph",
     "document_graph_iris",
     "document_keys",
     "document_record_iri",
@@ -73,10 +74,22 @@ def is_build_graph(iri: str) -> bool:
     return False
 
 
-def assemble(graphs: Sequence[NamedGraph], activity: BuildActivity) -> Dataset:
+def dataset_graph(dataset: Dataset, iri: URIRef) -> Graph:
+    """The graph named ``iri`` in ``dataset``, for a stage to write its triples into
+    directly: ``assemble`` into the same dataset then has nothing to copy (a 1 MB document
+    gives ~300k triples, bench/RESULTS.md)."""
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=False)
+    return dataset.graph(iri)
+
+
+def assemble(
+    graphs: Sequence[NamedGraph], activity: BuildActivity, dataset: Dataset | None = None
+) -> Dataset:
     """The dataset of one command: every graph it made plus the provenance records of them
-    (one per record graph the graphs name: a document's own, or the shared one)."""
-    dataset = Dataset()
+    (one per record graph the graphs name: a document's own, or the shared one). A graph
+    the stage wrote into ``dataset`` already (``dataset_graph``) stays where it is."""
+    dataset = Dataset() if dataset is None else dataset
     seen: set[URIRef] = set()
     records: dict[URIRef, list[NamedGraph]] = {}
     for named in graphs:
@@ -84,6 +97,8 @@ def assemble(graphs: Sequence[NamedGraph], activity: BuildActivity) -> Dataset:
             raise ValueError(f"two stages produced the same named graph {named.iri}")
         seen.add(named.iri)
         records.setdefault(named.record, []).append(named)
+        if named.graph.store is dataset.store and named.graph.identifier == named.iri:
+            continue
         target = dataset.graph(named.iri)
         for prefix, namespace in named.graph.namespaces():
             dataset.bind(prefix, namespace, override=False)

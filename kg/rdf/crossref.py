@@ -108,12 +108,16 @@ def resolution_iri(key: str, number: int) -> URIRef:
 
 
 def crossref_graph(
-    document: Document, references: Sequence[ParsedReference], resolutions: Sequence[Resolution]
+    document: Document,
+    references: Sequence[ParsedReference],
+    resolutions: Sequence[Resolution],
+    into: Graph | None = None,
 ) -> Graph:
-    """The crossref named graph of one document: one resolution per reference, in order."""
+    """The crossref named graph of one document: one resolution per reference, in order;
+    added to ``into`` (a dataset's named graph), else a new graph."""
     if len(references) != len(resolutions):
         raise ValueError(f"{len(references)} references but {len(resolutions)} resolutions")
-    graph = prefixed_graph()
+    graph = prefixed_graph() if into is None else into
     key = document_key(document)
     article = article_iri(document)
     for position, (reference, resolution) in enumerate(

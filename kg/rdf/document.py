@@ -38,11 +38,13 @@ Modelling (all IRIs deterministic, no blank nodes, so rebuilding gives the same 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import PurePath
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO, XSD
+from rdflib.term import Node
 
 from kg.document import Author, Document, Span
 from kg.mentions import TextQuote
@@ -64,6 +66,8 @@ from kg.rdf.namespaces import (
     slug,
 )
 from kg.references import ParsedReference, PersonName
+
+Triple = tuple[Node, Node, Node]
 
 CASE_REPORT_PUBLICATION_TYPE = "Case Reports"
 
@@ -142,9 +146,12 @@ def affiliation_iri(key: str, marker: str) -> URIRef:
     return document_iri(key, "affiliation", slug(marker))
 
 
-def document_graph(document: Document, references: Sequence[ParsedReference]) -> Graph:
-    """All triples the document itself gives: metadata, authors, text, references, pointers."""
-    graph = prefixed_graph()
+def document_graph(
+    document: Document, references: Sequence[ParsedReference], into: Graph | None = None
+) -> Graph:
+    """All triples the document itself gives: metadata, authors, text, references, pointers;
+    added to ``into`` (a dataset's named graph, so nothing is copied later), else a new graph."""
+    graph = prefixed_graph() if into is None else into
     key = document_key(document)
     article = article_iri(document)
     _add_article(graph, document, key, article)
@@ -240,19 +247,32 @@ def _add_selector(graph: Graph, resource: URIRef, source: URIRef, span: Span) ->
 
 def add_text_target(graph: Graph, target: URIRef, source: URIRef, quote: TextQuote) -> None:
     """Make ``target`` the words of ``quote`` in ``source``, selected by quote and position."""
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, source))
+    graph.addN((*triple, graph) for triple in text_target_triples(target, source, quote))
+
+
+def text_target_triples(target: URIRef, source: URIRef, quote: TextQuote) -> list[Triple]:
+    """The triples of ``add_text_target``, for a caller that adds many at once (``addN``)."""
     by_quote = URIRef(f"{target}/quote")
-    graph.add((target, OA.hasSelector, by_quote))
-    graph.add((by_quote, RDF.type, OA.TextQuoteSelector))
-    graph.add((by_quote, OA.exact, Literal(quote.exact)))
-    graph.add((by_quote, OA.prefix, Literal(quote.prefix)))
-    graph.add((by_quote, OA.suffix, Literal(quote.suffix)))
     by_position = URIRef(f"{target}/position")
-    graph.add((target, OA.hasSelector, by_position))
-    graph.add((by_position, RDF.type, OA.TextPositionSelector))
-    graph.add((by_position, OA.start, Literal(quote.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((by_position, OA.end, Literal(quote.end, datatype=XSD.nonNegativeInteger)))
+    return [
+        (target, RDF.type, OA.SpecificResource),
+        (target, OA.hasSource, source),
+        (target, OA.hasSelector, by_quote),
+        (by_quote, RDF.type, OA.TextQuoteSelector),
+        (by_quote, OA.exact, Literal(quote.exact)),
+        (by_quote, OA.prefix, Literal(quote.prefix)),
+        (by_quote, OA.suffix, Literal(quote.suffix)),
+        (target, OA.hasSelector, by_position),
+        (by_position, RDF.type, OA.TextPositionSelector),
+        (by_position, OA.start, offset_literal(quote.start)),
+        (by_position, OA.end, offset_literal(quote.end)),
+    ]
+
+
+@functools.lru_cache(maxsize=65536)
+def offset_literal(offset: int) -> Literal:
+    """A character offset as an ``xsd:nonNegativeInteger`` literal (made once per value)."""
+    return Literal(offset, datatype=XSD.nonNegativeInteger)
 
 
 def _add_text(graph: Graph, document: Document, key: str, article: URIRef) -> None:

@@ -82,9 +82,9 @@ def case_iri(key: str) -> URIRef:
     return document_iri(key, "case")
 
 
-def facts_graph(document: Document, facts: CaseFacts) -> Graph:
-    """The case, its patient, findings and timeline."""
-    graph = Graph()
+def facts_graph(document: Document, facts: CaseFacts, into: Graph | None = None) -> Graph:
+    """The case, its patient, findings and timeline; added to ``into``, else a new graph."""
+    graph = Graph() if into is None else into
     key = document_key(document)
     case = case_iri(key)
     graph.add((case, RDF.type, CKG.Case))
@@ -105,9 +105,10 @@ def facts_graph(document: Document, facts: CaseFacts) -> Graph:
     return graph
 
 
-def claims_graph(document: Document, claims: Sequence[Claim]) -> Graph:
-    """Each claim reified, with its evidence and the works it cites."""
-    graph = Graph()
+def claims_graph(document: Document, claims: Sequence[Claim], into: Graph | None = None) -> Graph:
+    """Each claim reified, with its evidence and the works it cites; added to ``into``, else
+    a new graph."""
+    graph = Graph() if into is None else into
     key = document_key(document)
     works = _cited_works(document, key)
     for claim in claims:
