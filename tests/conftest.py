@@ -49,7 +49,7 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
 
 @pytest.fixture(scope="session")
 def seed_store(seed_build: SeedBuild) -> Path:
-    return seed_build.settings.store
+    return Path(seed_build.settings.store)
 
 
 # Crossref: a local Crossref-compatible API (tests/crossref_server.py) serving the real

@@ -43,6 +43,7 @@ def test_a_terminology_mention_carries_the_identifier_the_terminology_gives(
     for mention in (m for m in seed_annotations.mentions if m.identifier is not None):
         body = URIRef(mention.concept)
         assert graph.value(body, DCTERMS.identifier) == Literal(mention.identifier)
+        assert mention.identifier is not None
         assert mention.concept.endswith(mention.identifier.split(":", 1)[1])
     releases = {
         str(graph.value(s, RDFS.label)): str(graph.value(s, OWL.versionInfo))

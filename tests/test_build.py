@@ -145,12 +145,12 @@ def test_a_build_that_fails_half_way_leaves_the_previous_graph(
     first: Built, tmp_path: Path, seed_path: Path
 ) -> None:
     settings = first.settings
-    current = (settings.store / "CURRENT").read_text()
+    current = (Path(settings.store) / "CURRENT").read_text()
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     with pytest.raises(InputError):
         build([seed_path, empty], settings)
-    assert (settings.store / "CURRENT").read_text() == current
+    assert (Path(settings.store) / "CURRENT").read_text() == current
     assert _references(settings) == 9
 
 
@@ -165,7 +165,7 @@ def test_imported_graphs_survive_a_rebuild(
     tmp_path: Path, seed_path: Path, seed_dataset: Dataset
 ) -> None:
     settings = offline_settings(tmp_path)
-    seed_graph.store_with(settings.store, seed_dataset)
+    seed_graph.store_with(Path(settings.store), seed_dataset)
     imported = str(graph_iri("import", "extra"))
     with open_store(settings.store) as store:
         store.load(b"<http://example.org/a> <http://example.org/b> 1 .", "ttl", graph=imported)

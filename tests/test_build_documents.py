@@ -140,12 +140,12 @@ def test_remove_of_an_unknown_document_exits_2_naming_those_the_graph_holds(
     library: Library, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = str(library.settings.store)
-    current = (library.settings.store / "CURRENT").read_text()
+    current = (Path(library.settings.store) / "CURRENT").read_text()
     assert main(["remove", "--store", store, "no-such-case"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("kg remove: error: no document 'no-such-case' in the graph")
     assert f"{SEED_KEY}, second-case" in error
-    assert (library.settings.store / "CURRENT").read_text() == current
+    assert (Path(library.settings.store) / "CURRENT").read_text() == current
 
 
 def test_remove_without_a_store_is_a_store_error(tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_two_files_with_the_same_name_are_refused_naming_the_key(tmp_path: Path)
     settings = offline_settings(tmp_path)
     with pytest.raises(InputError, match="have the same key second-case"):
         build([tmp_path / "one", tmp_path / "two"], settings)
-    assert not (settings.store / "CURRENT").exists()
+    assert not (Path(settings.store) / "CURRENT").exists()
 
 
 def test_kg_build_of_a_directory_reports_the_files_it_skipped(

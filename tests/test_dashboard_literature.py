@@ -56,7 +56,7 @@ def related_store(
             opencitations_api=oc.url,
         )
         build([report], settings)
-        yield settings.store
+        yield Path(settings.store)
 
 
 def _literature(store: Path, monkeypatch: pytest.MonkeyPatch, view: str = "") -> AppTest:

@@ -36,7 +36,9 @@ def _cited_works(document: Document, citation: str) -> set[tuple[str, int | None
         if marker.content.startswith(citation) or citation.startswith(marker.content):
             for number in marker.reference_numbers:
                 reference = parsed[number]
-                works.add((reference.authors[0].family, reference.year, reference.title[:30]))
+                works.add(
+                    (reference.authors[0].family, reference.year, (reference.title or "")[:30])
+                )
     return works
 
 
@@ -61,7 +63,9 @@ def _cited_works(document: Document, citation: str) -> set[tuple[str, int | None
         ("Turro et al., (2006)", ("Turró", 2006, "Identification and characteriz")),
     ],
 )
-def test_a_citation_points_to_its_work(document: Document, citation: str, work: tuple) -> None:
+def test_a_citation_points_to_its_work(
+    document: Document, citation: str, work: tuple[str, int | None, str]
+) -> None:
     assert _cited_works(document, citation) == {work}
 
 
@@ -69,7 +73,7 @@ def test_singh_2009a_and_2009b_are_two_works_told_apart_by_the_letter(document: 
     parsed = _parsed(document)
     singh = [m for m in document.markers if "2009a" in m.content or m.content == "2009b"]
     titles = {
-        marker.content[-5:]: {parsed[n].title[:20] for n in marker.reference_numbers}
+        marker.content[-5:]: {(parsed[n].title or "")[:20] for n in marker.reference_numbers}
         for marker in singh
     }
     if len(singh) == 4:  # the XML: one xref each, cited twice
@@ -94,7 +98,7 @@ def test_xml_and_text_link_the_same_works_equally_often() -> None:
         for marker in document.markers:
             for number in marker.reference_numbers:
                 reference = parsed[number]
-                key = (reference.authors[0].family, reference.year, reference.title[:20])
+                key = (reference.authors[0].family, reference.year, (reference.title or "")[:20])
                 found[key] = found.get(key, 0) + 1
         return found
 

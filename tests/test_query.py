@@ -15,8 +15,8 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from seed_graph import single_number
 
 from kg.errors import InputError
+from kg.queries import QUERIES_DIR
 from kg.query import (
-    QUERIES_DIR,
     compact,
     format_result,
     parse_request,

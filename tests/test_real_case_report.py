@@ -30,14 +30,14 @@ def document() -> Document:
 
 
 @pytest.fixture(scope="module")
-def annotations(document: Document, knowledge: Knowledge) -> Annotations:
+def report_annotations(document: Document, knowledge: Knowledge) -> Annotations:
     references = [parse_reference(raw.text, raw.number) for raw in document.references]
     return annotate(document, references, knowledge)
 
 
-def _identifiers(annotations: Annotations) -> dict[str, str]:
+def _identifiers(report_annotations: Annotations) -> dict[str, str]:
     """Concept IRI -> the identifier its terminology gives it."""
-    return {m.concept: m.identifier for m in annotations.mentions if m.identifier}
+    return {m.concept: m.identifier for m in report_annotations.mentions if m.identifier}
 
 
 def test_it_is_read_as_a_case_report_with_a_discussion_and_six_references(
@@ -48,8 +48,8 @@ def test_it_is_read_as_a_case_report_with_a_discussion_and_six_references(
     assert len(document.references) == 6
 
 
-def test_its_concepts_carry_their_terminology_identifiers(annotations: Annotations) -> None:
-    named = {(m.text.lower(), m.identifier) for m in annotations.mentions}
+def test_its_concepts_carry_their_terminology_identifiers(report_annotations: Annotations) -> None:
+    named = {(m.text.lower(), m.identifier) for m in report_annotations.mentions}
     assert {
         ("multiple myeloma", "HP:0006775"),
         ("splenomegaly", "HP:0001744"),
@@ -62,21 +62,21 @@ def test_its_concepts_carry_their_terminology_identifiers(annotations: Annotatio
     } <= named
 
 
-def test_an_excluded_diagnosis_is_negated_with_its_cue(annotations: Annotations) -> None:
+def test_an_excluded_diagnosis_is_negated_with_its_cue(report_annotations: Annotations) -> None:
     excluded = [
         m
-        for m in annotations.mentions
+        for m in report_annotations.mentions
         if m.identifier == "MONDO:0018689" and m.text == "Plasma cell leukaemia"
     ]
     assert [(m.negated, m.context.cues) for m in excluded] == [(True, ("was excluded",))]
-    absent = [m for m in annotations.mentions if m.text == "bleeding disorder"]
+    absent = [m for m in report_annotations.mentions if m.text == "bleeding disorder"]
     assert [(m.negated, m.context.cues) for m in absent] == [(True, ("absence of",))]
 
 
 def test_the_patient_is_a_64_year_old_woman_seen_in_the_emergency_department(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
-    patient = annotations.facts.patient
+    patient = report_annotations.facts.patient
     assert patient is not None
     assert (patient.age_years, patient.sex, patient.admitted_to) == (
         64,
@@ -85,9 +85,10 @@ def test_the_patient_is_a_64_year_old_woman_seen_in_the_emergency_department(
     )
 
 
-def test_labs_name_their_test_with_value_and_unit(annotations: Annotations) -> None:
+def test_labs_name_their_test_with_value_and_unit(report_annotations: Annotations) -> None:
     labs = {
-        (lab.analyte.text, lab.comparator, lab.value, lab.ucum) for lab in annotations.facts.labs
+        (lab.analyte.text, lab.comparator, lab.value, lab.ucum)
+        for lab in report_annotations.facts.labs
     }
     assert {
         ("haemoglobin", "=", Decimal("9"), "g/dL"),
@@ -97,17 +98,21 @@ def test_labs_name_their_test_with_value_and_unit(annotations: Annotations) -> N
 
 
 def test_creatinine_is_the_vocabulary_concept_and_its_repeat_is_linked(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
-    (creatinine,) = [lab for lab in annotations.facts.labs if lab.analyte.text == "creatinine"]
+    (creatinine,) = [
+        lab for lab in report_annotations.facts.labs if lab.analyte.text == "creatinine"
+    ]
     assert creatinine.analyte.concept is not None
     assert creatinine.analyte.concept.endswith("/creatinine")
     # "creatinine increasing from 2.5 mg/dL to 5.5 mg/dL" in the ICU course restates it.
     assert creatinine.also_reported_in == (50,)
 
 
-def test_a_stated_reference_range_gives_the_flag(annotations: Annotations) -> None:
-    (fibrinogen,) = [lab for lab in annotations.facts.labs if lab.analyte.text == "fibrinogen"]
+def test_a_stated_reference_range_gives_the_flag(report_annotations: Annotations) -> None:
+    (fibrinogen,) = [
+        lab for lab in report_annotations.facts.labs if lab.analyte.text == "fibrinogen"
+    ]
     assert (fibrinogen.range_low, fibrinogen.range_high, fibrinogen.flag) == (
         Decimal("193"),
         Decimal("423"),
@@ -115,8 +120,8 @@ def test_a_stated_reference_range_gives_the_flag(annotations: Annotations) -> No
     )
 
 
-def test_a_lower_bound_is_kept_as_a_bound(annotations: Annotations) -> None:
-    (d_dimer,) = [lab for lab in annotations.facts.labs if lab.analyte.text == "D-dimer"]
+def test_a_lower_bound_is_kept_as_a_bound(report_annotations: Annotations) -> None:
+    (d_dimer,) = [lab for lab in report_annotations.facts.labs if lab.analyte.text == "D-dimer"]
     assert (d_dimer.comparator, d_dimer.value, d_dimer.lower_bound, d_dimer.ucum) == (
         ">",
         None,
@@ -126,27 +131,27 @@ def test_a_lower_bound_is_kept_as_a_bound(annotations: Annotations) -> None:
 
 
 def test_the_timeline_has_the_admission_and_the_examinations(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
-    timeline = annotations.facts.timeline
+    timeline = report_annotations.facts.timeline
     admissions = [e for e in timeline if e.kind == "admission"]
     assert [(e.day, e.offset, e.sentence_index) for e in admissions] == [(0, "P0D", 14)]
     examined = {e.label for e in timeline if e.kind == "examination"}
     assert {"MRI", "chest X-ray"} <= examined
 
 
-def test_the_chest_x_ray_shows_a_pleural_effusion(annotations: Annotations) -> None:
-    (x_ray,) = [e for e in annotations.facts.timeline if e.label == "chest X-ray"]
+def test_the_chest_x_ray_shows_a_pleural_effusion(report_annotations: Annotations) -> None:
+    (x_ray,) = [e for e in report_annotations.facts.timeline if e.label == "chest X-ray"]
     assert ("pleural effusion", True) in {(f.text, f.present) for f in x_ray.findings}
 
 
 def test_an_associated_with_sentence_gives_an_association_not_a_cause(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
-    ids = _identifiers(annotations)
+    ids = _identifiers(report_annotations)
     claims = [
         c
-        for c in annotations.claims
+        for c in report_annotations.claims
         if (ids.get(c.subject), ids.get(c.object)) == ("HP:0006775", "HP:0001892")
     ]
     assert [(c.predicate, c.modality, c.hedged, c.negated, c.kind) for c in claims] == [
@@ -156,12 +161,12 @@ def test_an_associated_with_sentence_gives_an_association_not_a_cause(
 
 
 def test_secondary_to_gives_a_cause_with_the_reference_of_its_own_sentence(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
-    ids = _identifiers(annotations)
+    ids = _identifiers(report_annotations)
     claims = [
         c
-        for c in annotations.claims
+        for c in report_annotations.claims
         if (ids.get(c.subject), ids.get(c.object)) == ("HP:0005528", "HP:0001873")
     ]
     # "thrombocytopenia secondary to bone marrow failure, ... [6]"
@@ -171,18 +176,18 @@ def test_secondary_to_gives_a_cause_with_the_reference_of_its_own_sentence(
 
 
 def test_every_claim_comes_from_the_discussion_without_curation(
-    document: Document, annotations: Annotations
+    document: Document, report_annotations: Annotations
 ) -> None:
-    assert annotations.claims
-    for claim in annotations.claims:
+    assert report_annotations.claims
+    for claim in report_annotations.claims:
         assert not claim.curated
         assert document.sentences[claim.sentence_index].section == "3. Discussion"
 
 
 def test_a_lab_is_named_by_its_test_never_by_a_preposition_or_a_generic_word(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
-    labs = {(lab.analyte.text, lab.value) for lab in annotations.facts.labs}
+    labs = {(lab.analyte.text, lab.value) for lab in report_annotations.facts.labs}
     names = {name for name, _ in labs}
     # "serum albumin was low at 2.7 g/dL", "Fibrinogen was normal with a value of 194 mg/dL",
     # "tests revealed a low total protein at 6.5 g/dL": the subject, not "at" or "value"
@@ -196,13 +201,13 @@ def test_a_lab_is_named_by_its_test_never_by_a_preposition_or_a_generic_word(
     assert not names & {"at", "to", "value", "Biochemical tests", "autopsy"}
     # "increasing from 2.5 mg/dL to 5.5 mg/dL" names no second test: no lab for "to"
     assert Decimal("5.5") not in {value for _, value in labs}
-    assert not [r for r in annotations.facts.results if r.test.text[:1].isdigit()]
+    assert not [r for r in report_annotations.facts.results if r.test.text[:1].isdigit()]
 
 
 def test_a_stated_flag_is_the_cue_of_the_values_own_item_not_the_next_ones(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
-    flags = {lab.analyte.text: (lab.flag, lab.flag_cue) for lab in annotations.facts.labs}
+    flags = {lab.analyte.text: (lab.flag, lab.flag_cue) for lab in report_annotations.facts.labs}
     # "Prothrombin time was slightly elevated 14.2 sec and a normal activated partial
     # thromboplastin time"; "an increased IgG at 2187 mg/dL and decreased IgA and IgM levels"
     assert flags["Prothrombin time"] == ("high", "elevated")
@@ -210,17 +215,17 @@ def test_a_stated_flag_is_the_cue_of_the_values_own_item_not_the_next_ones(
 
 
 def test_a_modality_abbreviation_followed_by_a_value_is_no_imaging_modality(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
     # "PT of 24 sec (9-12 sec)" is the prothrombin time, not positron emission tomography
-    assert not [m for m in annotations.mentions if m.identifier == "DCM:PT"]
-    assert not [r for r in annotations.facts.results if r.test.text == "PT"]
+    assert not [m for m in report_annotations.mentions if m.identifier == "DCM:PT"]
+    assert not [r for r in report_annotations.facts.results if r.test.text == "PT"]
 
 
 def test_a_place_a_reporting_verb_or_a_status_is_no_diagnostic_procedure(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
-    procedures = {m.text for m in annotations.mentions if m.identifier == "SCT:103693007"}
+    procedures = {m.text for m in report_annotations.mentions if m.identifier == "SCT:103693007"}
     # "T12 to L5 level", "revealed interval worsening", "her code status", "poor clinical
     # status", "H&E staining" (the stain's whole name, not "E staining")
     assert not procedures & {
@@ -234,12 +239,12 @@ def test_a_place_a_reporting_verb_or_a_status_is_no_diagnostic_procedure(
 
 
 def test_a_claim_cites_only_its_own_sentence_when_it_does_not_continue_the_one_before(
-    annotations: Annotations,
+    report_annotations: Annotations,
 ) -> None:
-    ids = _identifiers(annotations)
+    ids = _identifiers(report_annotations)
     (claim,) = [
         c
-        for c in annotations.claims
+        for c in report_annotations.claims
         if (ids.get(c.subject), ids.get(c.object)) == ("HP:0006775", "HP:0001892")
     ]
     # "... rather than to the monoclonal paraprotein [5]. Plasma cell dyscrasia including

@@ -125,7 +125,9 @@ def test_a_real_book_chapter_puts_its_editors_publisher_and_place_on_the_book() 
     assert book is not None
     assert (book, RDF.type, FABIO.Book) in graph
     assert graph.value(book, DCTERMS.title) == Literal("Infectious diseases of livestock")
-    editors = Collection(graph, graph.value(book, BIBO.editorList))
+    editor_list = graph.value(book, BIBO.editorList)
+    assert editor_list is not None
+    editors = Collection(graph, editor_list)
     assert [str(graph.value(editor, FOAF.name)) for editor in editors] == [
         "Coetzer JAW",
         "Tustin RC",

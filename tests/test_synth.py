@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, SDO, SKOS
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from kg.query import run_query, saved_query
 from kg.rdf.namespaces import CKG, CONCEPT, graph_iri, slug
@@ -52,7 +52,10 @@ def store(small: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Grap
 def answer(store: GraphStore, name: str) -> list[dict[str, object]]:
     result = run_query(store, saved_query(name).text, timeout=None)
     assert isinstance(result, QueryResult)
-    return [{k: v.toPython() for k, v in row.items()} for row in result.bindings()]
+    return [
+        {k: v.toPython() if isinstance(v, Literal | IdentifiedNode) else v for k, v in row.items()}
+        for row in result.bindings()
+    ]
 
 
 def test_the_same_seed_gives_the_same_graph_and_another_seed_another(small: str) -> None:
@@ -141,9 +144,13 @@ def test_each_etiology_to_sign_path_lists_the_sentences_of_all_its_claims(
     (the query joins each link's claims to the distinct paths, not claims to claims)."""
     etiologies, mechanisms = _labels(dataset, "etiology"), _labels(dataset, "mechanism")
     signs = _labels(dataset, "imaging-sign")
-    links = (CKG.claimSubject, CKG.claimPredicate, CKG.claimObject)
     claims = [
-        (claim, *(dataset.value(claim, link) for link in links))
+        (
+            claim,
+            dataset.value(claim, CKG.claimSubject),
+            dataset.value(claim, CKG.claimPredicate),
+            dataset.value(claim, CKG.claimObject),
+        )
         for claim in dataset.subjects(RDF.type, CKG.Claim)
     ]
     steps = (CKG.causes, CKG.contributesTo)

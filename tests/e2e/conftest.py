@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from crossref_server import CrossrefServer, Limits, SearchIndex
-from markup import retitled_copy
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -33,6 +32,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from e2e.markup import retitled_copy
 from kg.commands.dashboard import APP, streamlit_command
 
 CHROMIUM_ARGS = [
@@ -110,7 +110,7 @@ def start_streamlit(app: Path, env: dict[str, str], log: Path) -> Server:
 def markup_store(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed store with the case report's title replaced by markup (a hostile title must
     show as text, never run)."""
-    return retitled_copy(seed_store, tmp_path_factory.mktemp("markup") / "store")
+    return retitled_copy(seed_store, Path(tmp_path_factory.mktemp("markup")) / "store")
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Requests, Server, new_context, wait_for_app
-from markup import MARKUP_TITLE
 from playwright.sync_api import Browser, Page, expect
 
+from e2e.conftest import Requests, Server, new_context, wait_for_app
+from e2e.markup import MARKUP_TITLE
 from kg.queries import QUERIES_DIR
 from kg.query import run_query, saved_query
 from kg.rdf.namespaces import CONCEPT
