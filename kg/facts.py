@@ -49,6 +49,7 @@ from kg.sentences import (
     ancestors,
     is_authors_voice,
     is_case_section,
+    local_mention,
     local_mentions,
     text_offset,
 )
@@ -733,8 +734,6 @@ def with_terms(
         if category is None:
             continue
         sentence = sentences[mention.sentence_index]
-        start = text_offset(sentence, mention.start)
-        end = text_offset(sentence, mention.end - 1) + 1
         concept = Concept(
             iri=mention.concept,
             pref_label=mention.label,
@@ -742,15 +741,7 @@ def with_terms(
             labels=(mention.label,),
         )
         named[sentence.index].append(
-            LocalMention(
-                concept=concept,
-                start=start,
-                end=end,
-                text=sentence.text[start:end],
-                negated=mention.negated,
-                categories=frozenset({category}),
-                context=mention.context,
-            )
+            local_mention(sentence, mention, concept, frozenset({category}))
         )
     for found in named.values():
         found.sort(key=lambda m: m.start)

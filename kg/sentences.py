@@ -74,22 +74,29 @@ def local_mentions(
             concept = _test_concept(mention)
         else:
             continue  # other terminology terms: facts and claims reason over domain concepts
-        start = text_offset(sentence, mention.start)
-        end = text_offset(sentence, mention.end - 1) + 1
         grouped[sentence.index].append(
-            LocalMention(
-                concept=concept,
-                start=start,
-                end=end,
-                text=sentence.text[start:end],
-                negated=mention.negated,
-                categories=categories(concept),
-                context=mention.context,
-            )
+            local_mention(sentence, mention, concept, categories(concept))
         )
     for found in grouped.values():
         found.sort(key=lambda m: m.start)
     return grouped
+
+
+def local_mention(
+    sentence: Sentence, mention: ConceptMention, concept: Concept, kinds: frozenset[str]
+) -> LocalMention:
+    """``mention`` read as ``concept`` of the categories ``kinds``, in its sentence's text."""
+    start = text_offset(sentence, mention.start)
+    end = text_offset(sentence, mention.end - 1) + 1
+    return LocalMention(
+        concept=concept,
+        start=start,
+        end=end,
+        text=sentence.text[start:end],
+        negated=mention.negated,
+        categories=kinds,
+        context=mention.context,
+    )
 
 
 def _test_concept(mention: ConceptMention) -> Concept:
