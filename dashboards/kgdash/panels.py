@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -28,6 +29,16 @@ def show_sparql(rows: Rows, key: str) -> None:
             st.session_state[SPARQL_TEXT_KEY] = rows.text
             st.session_state[SPARQL_CHOICE_KEY] = WRITE_YOUR_OWN
             st.switch_page(SPARQL_PAGE)
+
+
+def picked_sentence(table: Any, rows: Sequence[Mapping[str, Any]], key: str) -> int | None:
+    """Show ``table`` with one row selectable; the sentence of the fact in ``rows`` that the
+    picked row shows (the table's rows are ``rows`` in the same order), if one is picked."""
+    picked = st.dataframe(
+        table, hide_index=True, on_select="rerun", selection_mode="single-row", key=key
+    )
+    chosen = picked.selection.rows if picked is not None else []
+    return int(rows[chosen[0]]["sentence"]) if chosen else None
 
 
 def missing(rows: Rows, what: str) -> bool:

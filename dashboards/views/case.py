@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from kgdash import case as kgcase
 from kgdash.data import saved
-from kgdash.panels import show_sparql
+from kgdash.panels import picked_sentence, show_sparql
 from rdflib import URIRef
 
 st.title("Case")
@@ -59,7 +59,7 @@ with diagnoses_column:
     show_sparql(diagnoses, "diagnoses")
 
 sentences = saved("case_sentences", article=article_iri)
-selected_sentence: int | None = None
+picks: list[int | None] = []
 
 st.subheader("Timeline")
 if case_iri is not None:
@@ -67,16 +67,9 @@ if case_iri is not None:
     spec = kgcase.timeline_spec(timeline.rows)
     if spec is not None:
         st.vega_lite_chart(spec=spec, width="stretch")
-    picked = st.dataframe(
-        kgcase.timeline_table(timeline.rows),
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        key="timeline-table",
+    picks.append(
+        picked_sentence(kgcase.timeline_table(timeline.rows), timeline.rows, "timeline-table")
     )
-    rows_picked = picked.selection.rows if picked is not None else []
-    if rows_picked:
-        selected_sentence = int(timeline.rows[rows_picked[0]]["sentence"])
     show_sparql(timeline, "timeline")
 
     st.subheader("Laboratory results")
@@ -88,15 +81,7 @@ if case_iri is not None:
             'it. A value given only as a bound (">1000") is drawn as an arrow from the bound.'
         )
         st.vega_lite_chart(spec=kgcase.lab_spec(labs), width="stretch")
-        picked_lab = st.dataframe(
-            kgcase.lab_table(labs),
-            hide_index=True,
-            on_select="rerun",
-            selection_mode="single-row",
-            key="lab-table",
-        )
-        if picked_lab is not None and picked_lab.selection.rows:
-            selected_sentence = int(labs[picked_lab.selection.rows[0]]["sentence"])
+        picks.append(picked_sentence(kgcase.lab_table(labs), labs, "lab-table"))
     else:
         st.caption("The report gives no laboratory results with units.")
 
@@ -109,19 +94,12 @@ if case_iri is not None:
         for item in items
     ]
     st.caption("Findings and measurements grouped by the modality that showed them.")
-    picked_imaging = st.dataframe(
-        imaging,
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        key="imaging-table",
-    )
-    if picked_imaging is not None and picked_imaging.selection.rows:
-        selected_sentence = int(imaging[picked_imaging.selection.rows[0]]["sentence"])
+    picks.append(picked_sentence(imaging, imaging, "imaging-table"))
     show_sparql(quantities, "quantities")
     show_sparql(findings, "imaging")
 
 st.subheader("Source text")
+selected_sentence = next((p for p in reversed(picks) if p is not None), None)
 if selected_sentence is not None:
     st.caption(f"Sentence {selected_sentence} (the selected fact's) is highlighted.")
 else:
