@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 import streamlit as st
 from kgdash import case as kgcase
 from kgdash import graph as kggraph
 from kgdash.data import saved
-from kgdash.panels import FORCE_LAYOUT, SIZE_FROM_DATA, show_sparql
+from kgdash.force import force_graph
+from kgdash.panels import show_sparql
 from rdflib import URIRef
-from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
+from st_link_analysis import EdgeStyle
 
 GRAPH_KEY = "explore-graph"
 SELECTED_KEY = "explore-selected"
@@ -51,33 +50,20 @@ def graph_panel() -> None:
     elements = kggraph.elements(view, full, size_by)
     left, right = st.columns([3, 2])
     with left:
-        value = st_link_analysis(
+        clicked = force_graph(
             elements,
-            layout=FORCE_LAYOUT,
-            node_styles=[
-                *(NodeStyle(k, colour, caption="name") for k, colour in kggraph.COLOURS.items()),
-                SIZE_FROM_DATA,
-            ],
-            edge_styles=[
+            kggraph.COLOURS,
+            [
                 EdgeStyle(label, caption="label", directed=True)
                 for label in sorted({e["data"]["label"] for e in elements["edges"]})
             ],
             height=600,
             key=GRAPH_KEY,
-            events=[Event("clicked", "tap", "node")],
         )
-    clicked = _clicked(value)
     if clicked and clicked in full:
         st.session_state[SELECTED_KEY] = clicked
     with right:
         details(full, st.session_state.get(SELECTED_KEY))
-
-
-def _clicked(value: Any) -> str | None:
-    if isinstance(value, dict) and isinstance(value.get("data"), dict):
-        target = value["data"].get("target_id")
-        return str(target) if target else None
-    return None
 
 
 def details(full: nx.Graph, node: str | None) -> None:

@@ -7,8 +7,9 @@ from collections import Counter
 import streamlit as st
 from kgdash import literature as kglit
 from kgdash.data import saved
-from kgdash.panels import FORCE_LAYOUT, SIZE_FROM_DATA, DataStyle, missing, show_sparql
-from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
+from kgdash.force import force_graph
+from kgdash.panels import DataStyle, missing, show_sparql
+from st_link_analysis import EdgeStyle
 
 FORCE_KEY = "literature-force"
 VIEW_KEY = "literature-view"
@@ -19,28 +20,22 @@ VIEWS = ("Force view", "Year and citations", "Works")
 def force_view(view: kglit.Network) -> None:
     """Related works as a force-directed graph (fcose); a click shows the work."""
     elements = kglit.force_elements(view)
-    value = st_link_analysis(
+    target = force_graph(
         elements,
-        layout=FORCE_LAYOUT,
-        node_styles=[
-            *(NodeStyle(ring, colour, caption="name") for ring, colour in kglit.COLOURS.items()),
-            SIZE_FROM_DATA,
-        ],
-        edge_styles=[
+        kglit.COLOURS,
+        [
             EdgeStyle("CITES", directed=True),
             EdgeStyle("RELATED", caption="score", directed=False),
             DataStyle("edge[label='RELATED']", {"width": "data(weight)", "line-style": "dashed"}),
         ],
         height=560,
         key=FORCE_KEY,
-        events=[Event("clicked", "tap", "node")],
     )
     st.caption(
         "Colour: the case, its references, related works, the second ring; size: citations "
         "in the network; dashed edges: similarity to the case (thicker = more similar)."
     )
-    target = value.get("data", {}).get("target_id") if isinstance(value, dict) else None
-    work = view.works.get(str(target)) if target else None
+    work = view.works.get(target) if target else None
     if work is not None:
         st.text(f"{work.ring}: {work.label}")
         st.text(
