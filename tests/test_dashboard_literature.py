@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crossref_server import CrossrefServer, Limits, SearchIndex, vancouver
-from opencitations_server import CitationIndex, OpenCitationsServer
-from opencitations_server import Limits as OcLimits
+from crossref_server import SearchIndex, vancouver
+from online_apis import online_apis
+from opencitations_server import CitationIndex
 from streamlit.testing.v1 import AppTest
 
 from kg.build import build
 from kg.rdf.namespaces import DOI
-from kg.settings import PROJECT_ROOT, Settings
+from kg.settings import PROJECT_ROOT
 
 DASHBOARDS = PROJECT_ROOT / "dashboards"
 sys.path.insert(0, str(DASHBOARDS))
@@ -37,26 +37,18 @@ def related_store(
 ) -> Iterator[Path]:
     """A report citing two recorded works, built online against the local servers."""
     root = tmp_path_factory.mktemp("literature")
-    with (
-        CrossrefServer(crossref_index, limits=Limits(rate=1000, concurrency=8)) as crossref,
-        OpenCitationsServer(citation_index, limits=OcLimits(rate=1000, interval=1)) as oc,
-    ):
-        lines = [f"{n}. {vancouver(crossref.work(doi) or {})}" for n, doi in enumerate(CITED, 1)]
+    with online_apis(root, crossref_index, citation_index) as apis:
+        lines = [
+            f"{n}. {vancouver(apis.crossref.work(doi) or {})}" for n, doi in enumerate(CITED, 1)
+        ]
         report = root / "report.txt"
         report.write_text(
             "Coexistence in Ecology: A Case Report\n\nAnn Example, MD\n\nA case (1, 2).\n\n"
             "INTRODUCTION\n\nNiches (1). Stability (2).\n\nREFERENCES\n\n" + "\n".join(lines),
             encoding="utf-8",
         )
-        settings = Settings.resolve(
-            store=root / "store",
-            cache_dir=root / "cache",
-            crossref_api=crossref.url,
-            mailto="casekg-tests@example.org",
-            opencitations_api=oc.url,
-        )
-        build([report], settings)
-        yield Path(settings.store)
+        build([report], apis.settings)
+        yield Path(apis.settings.store)
 
 
 def _literature(store: Path, monkeypatch: pytest.MonkeyPatch, view: str = "") -> AppTest:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from api_server import Fault
-from crossref_server import CrossrefServer, Limits, SearchIndex, vancouver
+from crossref_server import CrossrefServer, SearchIndex, vancouver
+from online_apis import online_apis
 from opencitations_server import CitationIndex, OpenCitationsServer
-from opencitations_server import Limits as OcLimits
 from rdflib import URIRef
 from rdflib.term import Node
 
@@ -61,20 +61,10 @@ def built(
 ) -> Iterator[Built]:
     """One online build of the report, read by the tests that only look at its graph."""
     root = tmp_path_factory.mktemp("related")
-    with (
-        CrossrefServer(crossref_index, limits=Limits(rate=1000, concurrency=8)) as crossref,
-        OpenCitationsServer(citation_index, limits=OcLimits(rate=1000, interval=1)) as oc,
-    ):
+    with online_apis(root, crossref_index, citation_index) as apis:
         path = root / "report.txt"
-        path.write_text(report(crossref), encoding="utf-8")
-        settings = Settings.resolve(
-            store=root / "store",
-            cache_dir=root / "cache",
-            crossref_api=crossref.url,
-            mailto="casekg-tests@example.org",
-            opencitations_api=oc.url,
-        )
-        yield Built(settings, oc, build([path], settings))
+        path.write_text(report(apis.crossref), encoding="utf-8")
+        yield Built(apis.settings, apis.opencitations, build([path], apis.settings))
 
 
 @pytest.fixture
