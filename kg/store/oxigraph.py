@@ -470,32 +470,31 @@ def _serialise(
     return output
 
 
-def parse_rdf(data: bytes, fmt: str, graph: ox.NamedNode) -> list[ox.Quad]:
-    """Parse an RDF document; triples (and a quad file's default graph) go to ``graph``."""
-    target_format = rdf_format(fmt)
+def read_rdf(data: bytes, fmt: str) -> Iterator[ox.Quad]:
+    """An RDF document's quads as written, read lazily; a syntax error (or an XML entity
+    bomb) is an InputError."""
     if fmt == "rdfxml":
         _check_xml(data)
     try:
-        return [
-            ox.Quad(q.subject, q.predicate, q.object, graph)
-            if isinstance(q.graph_name, ox.DefaultGraph)
-            else q
-            for q in ox.parse(data, format=target_format)
-        ]
+        yield from ox.parse(data, format=rdf_format(fmt))
     except SyntaxError as exc:
         raise InputError(f"not valid {fmt}: {exc}") from exc
+
+
+def parse_rdf(data: bytes, fmt: str, graph: ox.NamedNode) -> list[ox.Quad]:
+    """Parse an RDF document; triples (and a quad file's default graph) go to ``graph``."""
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, graph)
+        if isinstance(q.graph_name, ox.DefaultGraph)
+        else q
+        for q in read_rdf(data, fmt)
+    ]
 
 
 def count_rdf(data: bytes, fmt: str) -> int:
-    """How many quads an RDF document holds, read through once: a syntax error (or an XML
-    entity bomb) is an InputError before anything is written."""
-    target_format = rdf_format(fmt)
-    if fmt == "rdfxml":
-        _check_xml(data)
-    try:
-        return sum(1 for _ in ox.parse(data, format=target_format))
-    except SyntaxError as exc:
-        raise InputError(f"not valid {fmt}: {exc}") from exc
+    """How many quads an RDF document holds, read through once, so that a bad document is
+    an InputError before anything is written."""
+    return sum(1 for _ in read_rdf(data, fmt))
 
 
 def _check_xml(data: bytes) -> None:
