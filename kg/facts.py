@@ -1225,18 +1225,14 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     return None
 
 
-_NEXT_ITEM_CUE = re.compile(
-    r"\b(?:and|or|but|whereas|while)\s+(?:(?:a|an|the|slightly|mildly|markedly|very)\s+)*"
-    rf"(?=(?:{'|'.join(words for _, words in _STATED)})\b)",
-    re.IGNORECASE,
-)
-"""A conjunction whose next item begins with its own cue ("... 14.2 sec and a normal
-activated partial thromboplastin time"): that cue is the next item's, not the value's."""
+_NEXT_ITEM = re.compile(r"\b(?:and|or|but|whereas|while)\b", re.IGNORECASE)
+"""A conjunction after a value opens the next item ("1.2 mg/dL and a white blood cell count
+within normal limits"): a cue after it is that item's, not the value's."""
 
 
 def _own_items(tail: str) -> str:
-    """The words after a value up to the next item that carries its own cue."""
-    other = _NEXT_ITEM_CUE.search(tail)
+    """The words after a value up to the next coordinated item."""
+    other = _NEXT_ITEM.search(tail)
     return tail[: other.start()] if other else tail
 
 
