@@ -4,6 +4,7 @@ written for the test: labs, context and claims read by the generic rules, checke
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ radiological manifestations, pathophysiology, and outstanding questions. Lancet 
 
 
 @pytest.fixture(scope="module")
-def annotations(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> Annotations:
+def pres(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> Annotations:
     path = Path(tmp_path_factory.mktemp("pres")) / "pres.txt"
     path.write_text(PRES, encoding="utf-8")
     document = ingest(path)
@@ -49,34 +50,34 @@ def annotations(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) 
 
 
 def test_a_flag_stated_for_the_next_coordinated_test_is_not_the_values(
-    annotations: Annotations,
+    pres: Annotations,
 ) -> None:
     # "serum magnesium of 1.2 mg/dL and a white blood cell count within normal limits"
-    magnesium = [lab for lab in annotations.facts.labs if lab.analyte.text == "magnesium"]
+    magnesium = [lab for lab in pres.facts.labs if lab.analyte.text == "magnesium"]
     assert [(lab.value, lab.flag, lab.flag_cue) for lab in magnesium] == [
         (magnesium[0].value, "unknown", None)
     ]
-    stated = {r.test.text: (r.result, r.flag) for r in annotations.facts.results}
+    stated = {r.test.text: (r.result, r.flag) for r in pres.facts.results}
     assert stated["white blood cell count"] == ("within normal limits", "normal")
 
 
-def test_a_range_in_parentheses_flags_its_own_value(annotations: Annotations) -> None:
-    trough = [lab for lab in annotations.facts.labs if lab.ucum == "ng/mL"]
+def test_a_range_in_parentheses_flags_its_own_value(pres: Annotations) -> None:
+    trough = [lab for lab in pres.facts.labs if lab.ucum == "ng/mL"]
     assert [(str(lab.value), lab.range_low, lab.range_high, lab.flag) for lab in trough] == [
-        ("18", 5, 15, "high")
+        ("18", Decimal(5), Decimal(15), "high")
     ]
 
 
-def test_creatine_kinase_and_creatinine_are_two_tests(annotations: Annotations) -> None:
-    values = {str(lab.value): lab.analyte.concept or "" for lab in annotations.facts.labs}
+def test_creatine_kinase_and_creatinine_are_two_tests(pres: Annotations) -> None:
+    values = {str(lab.value): lab.analyte.concept or "" for lab in pres.facts.labs}
     assert values["450"].endswith("creatine-kinase")
     assert values["1.8"].endswith("creatinine")
 
 
 def test_denied_absent_and_no_negate_and_a_family_history_is_the_familys(
-    annotations: Annotations,
+    pres: Annotations,
 ) -> None:
-    context = {m.text.lower(): m.context for m in annotations.mentions}
+    context = {m.text.lower(): m.context for m in pres.mentions}
     assert context["fever"].negated
     assert context["hypoglycemia"].negated
     assert context["epilepsy"].negated and context["epilepsy"].experiencer == "family"
@@ -84,12 +85,12 @@ def test_denied_absent_and_no_negate_and_a_family_history_is_the_familys(
 
 
 def test_associated_with_is_a_background_association_and_due_to_the_one_cause(
-    annotations: Annotations,
+    pres: Annotations,
 ) -> None:
-    named = {m.concept: m.text.lower() for m in annotations.mentions}
+    named = {m.concept: m.text.lower() for m in pres.mentions}
     claims = {
         (named[c.subject], c.predicate, named[c.object], c.kind, c.hedged, c.cited_references)
-        for c in annotations.claims
+        for c in pres.claims
     }
     assert (
         "hypertension",
