@@ -1213,7 +1213,7 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
             return "high", reading.mention.text
         if _FINDING_LOW.search(word):
             return "low", reading.mention.text
-    after = _STATED_RE.search(_own_items(reading.tail))
+    after = _STATED_RE.search(_own_items(_blank_parentheses(reading.tail, numbered=True)))
     if after is not None and after.lastgroup is not None:
         return _flag(after.lastgroup), after.group()
     before = _blank_parentheses(text[: reading.quantity.start])
@@ -1240,16 +1240,22 @@ def _flag(name: str) -> Flag:
     return "high" if name == "high" else "low" if name == "low" else "normal"
 
 
-def _blank_parentheses(text: str) -> str:
-    """The text with what stands in parentheses blanked out (same length)."""
-    out: list[str] = []
-    depth = 0
-    for char in text:
+def _blank_parentheses(text: str, numbered: bool = False) -> str:
+    """The text with what stands in parentheses blanked out (same length); with
+    ``numbered``, only parentheses holding a number (a range: "(normal value: <0.5)", whose
+    "normal" names the range, not the result; "(normal)" alone stays)."""
+    out = list(text)
+    depth = opened = 0
+    for index, char in enumerate(text):
         if char == "(":
+            opened = index if depth == 0 else opened
             depth += 1
-        out.append(" " if depth else char)
-        if char == ")" and depth:
+        elif char == ")" and depth:
             depth -= 1
+            if depth == 0 and (not numbered or re.search(r"\d", text[opened:index])):
+                out[opened : index + 1] = " " * (index + 1 - opened)
+    if depth and (not numbered or re.search(r"\d", text[opened:])):
+        out[opened:] = " " * (len(text) - opened)
     return "".join(out)
 
 

@@ -191,7 +191,8 @@ _QUANTITY_RE = re.compile(
     re.IGNORECASE,
 )
 _RANGE_CUE = (
-    r"(?:normal\s+range|reference\s+range|reference\s+interval|reference|normal|ref\.?|RR|NR)"
+    r"(?:(?:normal|reference)\s+(?:ranges?|intervals?|values?|limits?)|reference|normal|"
+    r"ref\.?|RR|NR)"
 )
 _DASH = "(?:\u2013|\u2014|-|to|~)"
 _RANGE_RE = re.compile(

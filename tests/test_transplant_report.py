@@ -26,7 +26,8 @@ deceased-donor kidney transplantation. Three weeks after transplantation, she pr
 severe headache and a generalized tonic-clonic seizure. She denied fever. Her blood pressure \
 was 190/110 mmHg. Laboratory tests showed a serum creatinine of 1.8 mg/dL, a tacrolimus \
 trough level of 18 ng/mL (reference range, 5-15 ng/mL), serum magnesium of 1.2 mg/dL and a \
-white blood cell count within normal limits. Creatine kinase was 450 U/L. There was no \
+white blood cell count within normal limits. Creatine kinase was 450 U/L. C-reactive \
+protein was 12.5 mg/dL (normal value: <0.5). There was no \
 hypoglycemia. Brain MRI showed bilateral parieto-occipital T2 hyperintensities without \
 diffusion restriction.
 
@@ -104,3 +105,11 @@ def test_associated_with_is_a_background_association_and_due_to_the_one_cause(
     assert {(s, o, r) for s, p, o, _, _, r in claims if p == "causes"} == {
         ("iga nephropathy", "end-stage renal disease", ())
     }
+
+
+def test_normal_naming_a_range_in_parentheses_is_no_stated_flag(pres: Annotations) -> None:
+    # "C-reactive protein was 12.5 mg/dL (normal value: <0.5)": high against the range
+    crp = [lab for lab in pres.facts.labs if lab.ucum == "mg/dL" and lab.value == Decimal("12.5")]
+    assert [(lab.range_low, lab.range_high, lab.flag, lab.flag_cue) for lab in crp] == [
+        (None, Decimal("0.5"), "high", None)
+    ]
