@@ -1050,7 +1050,7 @@ def _reading(
         words = _name_words(text[item_start:head_end])
         for linked in reversed(list(_LINKED.finditer(text, boundary, head_end))):
             # "pCO2 of 3.55 kPa", "albumin was low at 2.7 g/dL", "fibrinogen was normal
-            # with a value of 194 mg/dL": the subject before the linking word is the name
+            # with a value of 194 mg/dL", "LDH: 980 U/L": the subject before the link is the name
             if words or _name_words(text[linked.end() : head_end]):
                 break
             item_start = _item_start(text, boundary, linked.start())
@@ -1097,7 +1097,9 @@ def _measures(name: str, quantity: Quantity) -> bool:
     return pattern is None or pattern.search(name) is not None
 
 
-_LINKED = re.compile(r"\b(?:of|was|were|is|are)\b", re.IGNORECASE)
+_LINKED = re.compile(r"\b(?:of|was|were|is|are)\b|:", re.IGNORECASE)
+"""What links a name to its value: a verb, "of", or a colon ("Lactate dehydrogenase: 980 U/L",
+a table's row)."""
 _NOT_A_NAME = frozenset(
     re.findall(
         r"\w+",

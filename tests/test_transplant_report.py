@@ -27,7 +27,8 @@ severe headache and a generalized tonic-clonic seizure. She denied fever. Her bl
 was 190/110 mmHg. Laboratory tests showed a serum creatinine of 1.8 mg/dL, a tacrolimus \
 trough level of 18 ng/mL (reference range, 5-15 ng/mL), serum magnesium of 1.2 mg/dL and a \
 white blood cell count within normal limits. Creatine kinase was 450 U/L. C-reactive \
-protein was 12.5 mg/dL (normal value: <0.5). There was no \
+protein was 12.5 mg/dL (normal value: <0.5). Lactate dehydrogenase: 980 U/L; alanine \
+aminotransferase: 245 U/L (reference range: 7-56 U/L). There was no \
 hypoglycemia. Brain MRI showed bilateral parieto-occipital T2 hyperintensities without \
 diffusion restriction.
 
@@ -113,3 +114,11 @@ def test_normal_naming_a_range_in_parentheses_is_no_stated_flag(pres: Annotation
     assert [(lab.range_low, lab.range_high, lab.flag, lab.flag_cue) for lab in crp] == [
         (None, Decimal("0.5"), "high", None)
     ]
+
+
+def test_an_enzyme_is_its_own_test_not_its_substrate(pres: Annotations) -> None:
+    # "Lactate dehydrogenase: 980 U/L; alanine aminotransferase: 245 U/L (...)"
+    named = {str(lab.value): lab.analyte.text.lower() for lab in pres.facts.labs}
+    assert named["980"] == "lactate dehydrogenase"
+    assert named["245"] == "alanine aminotransferase"
+    assert not {m.text.lower() for m in pres.mentions} & {"lactate", "alanine"}
