@@ -344,10 +344,16 @@ def _stated_results(
             else:
                 stated.append((after["number"], after.start("number"), after.end("number")))
             continue
+        normal = None
         if after is not None and after.group("shown") and _QUALIFIES.match(text, after.end()):
-            after = None  # "showed impaired relaxation": the word is the finding's, not the test's
+            # "showed impaired relaxation": the word is the finding's, not the test's; but
+            # "showed normal coronary arteries" states the test's result, with what was normal
+            normal = _NORMAL_WHAT.match(text, after.start("words"))
+            after = after if normal else None
         before = _RESULT_BEFORE.search(text, max(0, mention.start - 40), mention.start)
-        if after is not None:
+        if normal is not None:
+            stated.append((normal.group(), normal.start(), normal.end()))
+        elif after is not None:
             name = "number" if after.group("number") else "words"
             stated.append((after.group(name), after.start(name), after.end(name)))
         elif before is not None:
@@ -376,7 +382,7 @@ def _stated_results(
         if result is None:
             continue
         words, start, end = result
-        flagged = _STATED_RE.fullmatch(words)
+        flagged = _STATED_RE.fullmatch(words) or _STATED_RE.fullmatch(words.split()[0])
         flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
         concept = mention.concept.iri if mention.concept.iri in vocabulary.concepts else None
         more = _numbers_after(text, end) if words[:1].isdigit() else []
@@ -444,11 +450,31 @@ _SUBJECT_RESULT = re.compile(
     r"normal|abnormal|negative|positive|unremarkable|intact|uneventful|uncomplicated|"
     r"elevated|raised|increased|decreased|reduced|higher|lower|prolonged|absent|preserved|"
     r"impaired|stable|improved|good|poor|satisfactory|equal|reactive|tumou?r-free|"
+    r"adequate|inadequate|slow|restricted|limited|appropriate|oriented|symmetric(?:al)?|"
+    r"deteriorated|worse|better|"
     rf"(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?%)?(?![\w/-]|\.\d|,\d))"
-    r"(?:\b|(?<=%))(?!\s+(?:for|to|with|by|of|on)\b)",
+    r"(?:\b|(?<=%))(?!\s+(?:for|to|with|by|of|on|that)\b)",
     re.IGNORECASE,
 )
 """A clause stating a result of its subject: "Speech was normal", "the MELD score was 11"."""
+_SUBJECT_COURSE = re.compile(
+    r"\s+(?:(?:has|had|have)\s+)?(?:(?:\w+ly|further|also|then|subsequently)\s+)?"
+    r"(?P<words>improved|worsened|deteriorated|stabili[sz]ed|normali[sz]ed|declined)\b"
+    r"(?=\s*(?:[,.;:]|$|\b(?:and|but|after|with|over|during|on|in|by|within|gradually|"
+    r"slowly|rapidly|significantly|markedly|again|thereafter)\b))",
+    re.IGNORECASE,
+)
+"""A clause whose verb states its subject's course ("his clinical status improved", "her
+respiratory status immediately stabilized"); not a verb with an object ("improved the
+symptoms") nor a course to a value (read with the value)."""
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being)$", re.IGNORECASE)
+_NOUN_PHRASE_START = re.compile(r".*\b(?:his|her|their|its|the)\s+", re.IGNORECASE)
+_NORMAL_WHAT = re.compile(
+    r"(?:normal|unremarkable)(?:\s+(?!(?:and|with|in|on|at|of|for|but|except)\b)[A-Za-z][\w-]*)"
+    r"{1,4}?(?=\s*(?:[,.;:()]|\b(?:and|with|in|on|at|of|for|but|except)\b|$))",
+    re.IGNORECASE,
+)
+"""A normal state a test showed, with what was normal ("normal coronary arteries")."""
 _AS_WAS = re.compile(
     r"\b(?P<words>normal|unremarkable|negative|positive|intact|within\s+normal\s+limits)"
     r"(?:\s*\([^()]*\))?,?\s+as\s+(?:was|were|is|are)\s+(?P<items>[^.;:]+?)"
@@ -556,6 +582,14 @@ def _unnamed_results(
                 for value, start, end in _numbers_after(text, match.end("words"))
             ]
         results += own
+    for match in _SUBJECT_COURSE.finditer(text):
+        if _PASSIVE.search(text, 0, match.start()):
+            continue  # "was improved": the copula's clause, read above
+        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        start = starts[-1] if starts else 0
+        phrase = _NOUN_PHRASE_START.match(text, start, match.start())
+        subject = [(phrase.end() if phrase else start, match.start())]
+        results += _results_of(sentence, subject, match, taken, findings, subject=True)
     # a marker a stain is stated for keeps that result beside its own value ("negative for
     # Syn and Ki-67 (20%)": Ki-67 is negative, and its index 20%)
     valued = [

@@ -515,3 +515,31 @@ def test_a_long_name_before_a_value_is_its_last_noun_phrase(knowledge: Knowledge
     )
     labs = {(lab.analyte.text, str(lab.value), lab.flag) for lab in facts.labs}
     assert labs == {("carcinoembryonic antigen (CEA)", "30.25", "high")}
+
+
+def test_a_clause_whose_verb_states_a_course_gives_its_subjects_result(
+    knowledge: Knowledge,
+) -> None:
+    texts = {
+        "During the following two weeks his clinical status improved and he was discharged.": {
+            ("clinical status", "improved")
+        },
+        "Gait was slow.": {("Gait", "slow")},
+        "Treatment improved the symptoms.": set(),  # a verb with an object: no course
+    }
+    for text, expected in texts.items():
+        facts = _case_facts(text, knowledge)
+        assert {(r.test.text, r.result) for r in facts.results} == expected, text
+
+
+def test_a_test_that_showed_something_normal_states_a_normal_result(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Coronary angiography showed normal coronary arteries. "
+        "Echocardiography showed impaired relaxation.",
+        knowledge,
+    )
+    results = {(r.test.text, r.result, r.flag) for r in facts.results}
+    assert ("angiography", "normal coronary arteries", "normal") in results
+    assert not [r for r in facts.results if "relaxation" in r.result]
