@@ -1056,14 +1056,17 @@ def _readings(
         if (
             reading is not None
             and reading.mention is None
-            and reading.kind == "measurement"
             and (
                 not is_case_section(sentence.section)
-                or any(reading.start < b and a < quantity.start for a, b in findings)
+                or (
+                    reading.kind == "measurement"
+                    and any(reading.start < b and a < quantity.start for a, b in findings)
+                )
             )
         ):
-            # a value no term names is read in the case's own account only, and never as
-            # a finding's ("atrial fibrillation of 80/min")
+            # a value no term names is read in the case's own account only (not a methods
+            # section's buffer, "10 mM"), and a measure never as a finding's ("atrial
+            # fibrillation of 80/min")
             reading = None
         if reading is not None:
             readings.append(reading)
@@ -1332,7 +1335,10 @@ _STATED = (
         r"elevat\w*|increas\w*|raised|high|higher|abnormally\s+high|above\s+normal|"
         r"positive",
     ),
-    ("low", r"decreas\w*|reduc\w*|low|lower|depressed|diminished|below\s+normal"),
+    (
+        "low",
+        r"decreas\w*|reduc\w*|low|lower|depressed|diminished|below\s+normal|deficit|deficien\w*",
+    ),
     ("normal", r"within\s+(?:the\s+)?normal\s+(?:limits|range)|normal|unremarkable|WNL"),
 )
 _STATED_RE = re.compile(
@@ -1376,9 +1382,15 @@ activated partial thromboplastin time"): that cue is the next item's, not the va
 
 
 def _own_items(tail: str) -> str:
-    """The words after a value up to the next item that carries its own cue."""
-    other = _NEXT_ITEM_CUE.search(tail)
+    """The words after a value up to the next item that carries its own cue, or that is
+    named after "and" ("(2.2 mg/dL) and albumin deficit": the deficit is albumin's)."""
+    other = _NEXT_ITEM_CUE.search(tail) or _NEXT_NAMED_ITEM.search(tail)
     return tail[: other.start()] if other else tail
+
+
+_NEXT_NAMED_ITEM = re.compile(
+    r"\b(?:and|or)\s+(?!(?:was|were|is|are|remained|had|has|then|thus)\b)[A-Za-z]", re.IGNORECASE
+)
 
 
 def _flag(name: str) -> Flag:

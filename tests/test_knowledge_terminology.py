@@ -543,3 +543,13 @@ def test_a_test_that_showed_something_normal_states_a_normal_result(
     results = {(r.test.text, r.result, r.flag) for r in facts.results}
     assert ("angiography", "normal coronary arteries", "normal") in results
     assert not [r for r in facts.results if "relaxation" in r.result]
+
+
+def test_a_flag_word_after_the_next_named_item_is_that_items(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "Laboratory tests revealed mildly elevated bilirubin (2.2 mg/dL) and albumin deficit "
+        "(2.38 g/dL).",
+        knowledge,
+    )
+    flags = {lab.analyte.text: lab.flag for lab in facts.labs}
+    assert flags == {"bilirubin": "high", "albumin deficit": "low"}
