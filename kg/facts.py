@@ -612,7 +612,8 @@ def _unnamed_results(
         others = [(a, b) for a, b in findings if a != match.start()]
         item = [(match.start("name"), match.end("name"))]
         results += _results_of(sentence, item, match, taken, others, subject=False)
-    for match in _SIGN.finditer(text):
+    signed = "(+" in text or "(-" in text or "(\u2212" in text
+    for match in _SIGN.finditer(text) if signed else ():
         start = match.start("name")
         separator = list(re.finditer(r"[,;:]|\band\b", text[:start]))
         item = [(start, match.end("name"))]
