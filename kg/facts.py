@@ -467,6 +467,19 @@ _SUBJECT_COURSE = re.compile(
 """A clause whose verb states its subject's course ("his clinical status improved", "her
 respiratory status immediately stabilized"); not a verb with an object ("improved the
 symptoms") nor a course to a value (read with the value)."""
+_OF_A_NUMBER = re.compile(
+    rf"\s*(?:\bof|:|=)\s+(?P<words>(?:{NUMBER})(?:/(?:{NUMBER}))?)"
+    r"(?=\s*(?:[,;)]|\.(?!\d)|\band\b|$))",
+    re.IGNORECASE,
+)
+"""A bare number a name is given "of" ("a Glasgow Coma Scale score of 15", "a
+standardized uptake value of 7.94"): that name's value, with no unit."""
+_PHRASE_CUT = re.compile(
+    r"\b(?:a|an|the|his|her|their|its|in|of|with|for|to|at|on|by|from|showed|revealed|"
+    r"demonstrated|had|has|was|were|is|are)\s+",
+    re.IGNORECASE,
+)
+"""Words after which a noun phrase begins: the last one starts the name of a value."""
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being)$", re.IGNORECASE)
 _NOUN_PHRASE_START = re.compile(r".*\b(?:his|her|their|its|the)\s+", re.IGNORECASE)
 _NORMAL_WHAT = re.compile(
@@ -520,7 +533,7 @@ _NOT_A_SUBJECT = re.compile(
     r"decreased|elevated|reduced|low|high|normal|abnormal)\b|"
     r"^(?:largest|smallest|first|second|third|last|latter|former|rest|remainder|levels?|"
     r"values?|results?|one|both|all|time)$|"
-    r"\b(?:patient|he|she|they|it|time)$|^\w+ly$|^\w+ing\s",
+    r"\b(?:patient|he|she|they|it|time|doses?|dosage|cycles?|total|n)$|^\w+ly$|^\w+ing\s",
     re.IGNORECASE,
 )
 """Words that name no test a result is stated of: a preposition's phrase, a person, the
@@ -582,6 +595,15 @@ def _unnamed_results(
                 for value, start, end in _numbers_after(text, match.end("words"))
             ]
         results += own
+    for match in _OF_A_NUMBER.finditer(text):
+        if any(r.quantity.start <= match.start("words") < r.quantity.end for r in readings):
+            continue
+        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        items = _items(text, starts[-1] if starts else 0, match.start())[-1:]
+        cuts = [c.end() for c in _PHRASE_CUT.finditer(text, *items[0])] if items else []
+        if cuts:
+            items = [(cuts[-1], items[0][1])]  # "resulting in a Glasgow Coma Scale score"
+        results += _results_of(sentence, items, match, taken, findings, subject=True)
     for match in _SUBJECT_COURSE.finditer(text):
         if _PASSIVE.search(text, 0, match.start()):
             continue  # "was improved": the copula's clause, read above
@@ -1214,7 +1236,7 @@ def _measures(name: str, quantity: Quantity) -> bool:
     return pattern is None or pattern.search(name) is not None
 
 
-_LINKED = re.compile(r"\b(?:of|was|were|is|are)\b", re.IGNORECASE)
+_LINKED = re.compile(r"\b(?:of|was|were|is|are)\b|:", re.IGNORECASE)
 _NOT_A_NAME = frozenset(
     re.findall(
         r"\w+",

@@ -553,3 +553,23 @@ def test_a_flag_word_after_the_next_named_item_is_that_items(knowledge: Knowledg
     )
     flags = {lab.analyte.text: lab.flag for lab in facts.labs}
     assert flags == {"bilirubin": "high", "albumin deficit": "low"}
+
+
+def test_a_bare_number_given_of_a_name_is_its_value_never_a_doses(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "A PET scan showed a lung lesion with a standardized uptake value of 7.94, and the "
+        "arterial blood gas revealed a pH of 7.45; she received a cumulative dose of 17.",
+        knowledge,
+    )
+    results = {(r.test.text, r.result) for r in facts.results}
+    assert {("standardized uptake value", "7.94"), ("pH", "7.45")} <= results
+    assert "cumulative dose" not in {test for test, _ in results}
+
+
+def test_a_value_after_a_colon_is_named_by_the_words_before_it(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "Tests revealed anemia (hematocrit (Htc): 31.6%, medium cellular volume (MCV): 77.6 fL).",
+        knowledge,
+    )
+    measured = {(m.quantity.text, str(m.value), m.ucum) for m in facts.measurements}
+    assert ("medium cellular volume (MCV)", "77.6", "fL") in measured
