@@ -14,7 +14,9 @@ does (kg.annotate with the bundled knowledge), then compare with the gold spans.
 - Recall per type (Disease_disorder, Sign_symptom, Diagnostic_procedure): a gold span is
   found when a mention of a compatible kind overlaps it (README of the cases folder).
 - Precision of mentions: a mention of a kind compatible with those types is right when it
-  overlaps any gold span of a compatible type.
+  overlaps any gold span of a compatible type. A drug's mention (the vocabulary's "drug"
+  category: "chemotherapy", which MACCROBAT types Medication) is of none of those kinds,
+  though the drug is an etiology too (``kinds_of``).
 - Negation agreement: over found gold spans, whether the mention's ``negated`` equals the
   gold POLARITY NEG.
 - Lab pairs: gold Lab_value spans that MODIFY a Diagnostic_procedure (the test name beside
@@ -62,11 +64,13 @@ class Gold:
 
 
 def read_gold(path: Path) -> tuple[dict[str, Gold], list[tuple[str, str]]]:
-    """Gold entities by id (events resolved to their trigger), and MODIFY relations."""
+    """Gold entities by id (events resolved to their trigger), and MODIFY relations; a
+    Coreference span IDENTICAL to an entity takes that entity's type (``corefer``)."""
     entities: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
     events: dict[str, str] = {}
     negated: set[str] = set()
     modify: list[tuple[str, str]] = []
+    identical: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         fields = line.split("\t")
         if line.startswith("T") and len(fields) >= 2:
@@ -83,13 +87,32 @@ def read_gold(path: Path) -> tuple[dict[str, Gold], list[tuple[str, str]]]:
             parts = fields[1].split()
             if parts[0] == "MODIFY":
                 modify.append((parts[1].split(":")[1], parts[2].split(":")[1]))
+            elif parts[0] == "IDENTICAL":
+                identical.append((parts[1].split(":")[1], parts[2].split(":")[1]))
     resolve = {**{e: t for e, t in events.items()}, **{t: t for t in entities}}
     gold = {
         tid: Gold(kind, spans, tid in {resolve.get(n, n) for n in negated})
         for tid, (kind, spans) in entities.items()
     }
     pairs = [(resolve.get(a, a), resolve.get(b, b)) for a, b in modify]
+    corefer(gold, [(resolve.get(a, a), resolve.get(b, b)) for a, b in identical])
     return gold, pairs
+
+
+def corefer(gold: dict[str, Gold], identical: list[tuple[str, str]]) -> None:
+    """MACCROBAT annotates a word referring back to an entity ("the mass", "the tumor") as
+    Coreference, IDENTICAL to that entity: it names the same disorder, sign or procedure,
+    so it takes the entity's type (followed along a chain of references)."""
+    antecedent = dict(identical)
+    for tid, item in list(gold.items()):
+        seen = {tid}
+        target = antecedent.get(tid)
+        while item.kind == "Coreference" and target in gold and target not in seen:
+            seen.add(target)
+            if gold[target].kind != "Coreference":
+                gold[tid] = Gold(f"{gold[target].kind} (coreference)", item.spans, item.negated)
+                break
+            target = antecedent.get(target)
 
 
 def _overlaps(a: tuple[int, int], spans: tuple[tuple[int, int], ...]) -> bool:
@@ -148,7 +171,9 @@ def measure(cases: list[Path]) -> Tally:
             (
                 (m.start, m.end),
                 m.negated,
-                categories_of(vocabulary, m.concept) | ({m.category} if m.category else set()),
+                kinds_of(
+                    categories_of(vocabulary, m.concept) | ({m.category} if m.category else set())
+                ),
             )
             for m in annotations.mentions
         ]
@@ -168,7 +193,11 @@ def measure(cases: list[Path]) -> Tally:
             else:
                 words = " ".join(source[a:b] for a, b in item.spans).lower()
                 tally.missed.setdefault(item.kind, Counter())[words] += 1
-        typed = [g for g in gold.values() if g.kind in TYPES]
+        typed = [
+            Gold(g.kind.removesuffix(" (coreference)"), g.spans, g.negated)
+            for g in gold.values()
+            if g.kind.removesuffix(" (coreference)") in TYPES
+        ]
         for span, _, categories in mentions:
             kinds = {k for k, allowed in COMPATIBLE.items() if categories & allowed}
             if not kinds:
@@ -211,6 +240,12 @@ def lab_miss(source: str, name: Gold, value: Gold, facts: list[tuple[int, int]])
         for i, g in enumerate((name, value))
     )
     return f"{words[0]!r} = {words[1]!r} [{covered}] | {line}"
+
+
+def kinds_of(categories: frozenset[str]) -> frozenset[str]:
+    """A drug's mention is a drug's (MACCROBAT's Medication), whatever it causes: of none of
+    the measured types, though the drug is an etiology too ("chemotherapy")."""
+    return frozenset({"drug"}) if "drug" in categories else categories
 
 
 def categories_of(vocabulary: object, iri: str) -> frozenset[str]:

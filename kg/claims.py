@@ -13,6 +13,12 @@ Rules (general, over the concept mentions of one sentence):
   Separators ("despite", "although", "based on") end a group without linking. A sentence
   opening with "It"/"This" (not "It is believed that") takes the first ranked concept of
   the sentence before as its left group.
+- A terminology concept links only by the words beside the cue: connecting words, a list
+  it stands in with other concepts ("due to therapy, infection, renal failure"), a
+  relative clause ("amyloidosis was detected which might have contributed to"), or as the
+  subject of the clause whose verb is the cue ("In general, X in Y ... is often related to
+  complications due to Z"). "Y in patients with X" between terminology concepts says where
+  Y occurs: an association, not a cause.
 - The cause is the lower-ranked concept; between equal ranks only a causal cue orients.
   The predicate follows the categories and the cue: effect an outcome -> increasesRiskOf;
   effect an imaging sign -> manifestsAs (evidential or causal cues only: "suggest",
@@ -22,7 +28,8 @@ Rules (general, over the concept mentions of one sentence):
 - A sentence framed "With regard to / In <mechanism>, ..." relates every etiology or
   mechanism after its first cue to that mechanism (causes; contributesTo between
   mechanisms).
-- Kind: the authors' interpretation when the sentence is in their voice (we, our), in the
+- Kind: the authors' interpretation when the sentence is in their voice (we, our, "this
+  case"), in the
   case presentation or a figure caption; otherwise background literature. Hedged when the
   sentence hedges (might, possible, believe, suggest...).
 - Cited references: the markers in the evidence sentence. A background sentence without
@@ -59,6 +66,7 @@ from kg.sentences import (
     local_mentions,
     text_offset,
 )
+from kg.terminology.sources import CLINICAL_FINDING
 
 Modality = Literal["causal", "association", "evidential", "risk", "temporal"]
 RANKS = {"etiology": 0, "mechanism": 1, "condition": 2, "imaging-sign": 3, "outcome": 3}
@@ -236,12 +244,14 @@ def extract_claims(
 
 
 def _term_category(mention: ConceptMention) -> str | None:
-    """A terminology's disease or phenotype takes part in claims as a condition (HPO,
-    MONDO); its findings named by a head word alone ("lesion"), tests and procedures do
-    not."""
-    if mention.identifier is None or mention.category not in ("disorder", "phenotype"):
+    """A terminology's disease, phenotype or named finding takes part in claims as a
+    condition (HPO, MONDO, DICOM's SNOMED CT findings); a finding named by a head word
+    alone ("lesion"), tests and procedures do not."""
+    if mention.identifier is None or mention.identifier == CLINICAL_FINDING[0]:
         return None
-    return "condition"
+    if mention.category in ("disorder", "phenotype", "sign"):
+        return "condition"  # a disease, a phenotype, a finding DICOM names ("haemorrhage")
+    return None
 
 
 def _rank(mention: LocalMention) -> int | None:
@@ -338,7 +348,9 @@ def _pair(
     rank_a, rank_b = _rank(a), _rank(b)
     if rank_a is None or rank_b is None or a.concept.iri == b.concept.iri:
         return
-    beside = _beside(text, a, cue, ranked) and _beside(text, b, cue, ranked)
+    beside = (_beside(text, a, cue, ranked) or _subject(text, a, cue, cues)) and _beside(
+        text, b, cue, ranked
+    )
     if not beside and (_is_term(a) or _is_term(b)):
         return
     # The weakest link between the two words decides: "calcification relevant to the
@@ -347,6 +359,9 @@ def _pair(
     between = [c for c in cues if first.end <= c.start and c.end <= second.start]
     kind = cue.kind
     if kind in ("causal", "forward") and any(c.kind == "association" for c in between):
+        kind = "association"
+    if cue.narrow and cue.text.lower().startswith("in ") and (_is_term(a) or _is_term(b)):
+        # "bleeding in patients with multiple myeloma": where it occurs, not what causes it
         kind = "association"
     if kind in ("causal", "forward") and not cue.narrow:
         # "X leads to Y", "Y resulted from X": the words orient the link, whatever the
@@ -389,16 +404,68 @@ def _is_term(mention: LocalMention) -> bool:
     return not mention.concept.iri.startswith(str(CONCEPT))
 
 
+_RELATIVE = re.compile(r"^\s*(?:(?:was|were|is|are)\s+\w+ed\s*)?,?\s*(?:which|that)\b", re.I)
+"""A relative clause after a concept ("amyloidosis was detected which might have
+contributed to"): the concept is what the clause's verb says of."""
+_LISTED = re.compile(
+    r"^(?:\s*(?:(?:the|an?)\s+)?(?:[\w-]+(?:\s+[\w-]+)?)?\s*,\s*(?:and\s+|or\s+)?)+$", re.I
+)
+"""Items of a list before a concept after the cue ("due to therapy, infection, renal
+failure"): each item is what the cue links, named by a concept or not."""
+_LIST_WORDS = re.compile(r"^[\s,;()]*(?:(?:and|or|as\s+well\s+as)\b[\s,;()]*)*$", re.IGNORECASE)
+_OPENING = re.compile(r"^(?:[A-Z][\w-]*(?:\s+[\w-]+){0,2}\s*,\s*)?(?:the\s+)?$")
+"""The start of a clause before its subject: nothing, or a short opening phrase and a
+comma ("In general, ")."""
+_COPULA = re.compile(
+    r"\b(?:is|are|was|were)(?:\s+(?:not|often|also|always|sometimes|thus|\w+ly))*\s+$",
+    re.IGNORECASE,
+)
+_NOUN_PHRASE = re.compile(r"^\s*(?:(?:the|an?)\s+)?[\w-]+(?:\s+[\w-]+)?\s*$", re.IGNORECASE)
+
+
 def _beside(text: str, mention: LocalMention, cue: _Cue, ranked: list[LocalMention]) -> bool:
     """The mention stands next to the cue, or in a list that does ("X and Y are associated
-    with Z"): only connecting words and other concepts between them. A terminology concept
-    links only by the words around it, not across a sentence's other findings."""
+    with Z", "due to therapy, infection, renal failure"), or is what a relative clause
+    with the cue says of: only connecting words and other concepts between them. A
+    terminology concept links only by the words around it, not across a sentence's other
+    findings."""
     low, high = (mention.end, cue.start) if mention.end <= cue.start else (cue.end, mention.start)
     gap = list(text[low:high])
-    for other in ranked:
-        if low <= other.start and other.end <= high:
-            gap[other.start - low : other.end - low] = " " * (other.end - other.start)
-    return _CONNECTING.match("".join(gap)) is not None
+    others = [o for o in ranked if low <= o.start and o.end <= high]
+    for other in others:
+        gap[other.start - low : other.end - low] = " " * (other.end - other.start)
+    between = "".join(gap)
+    if others:
+        # the mention must be in a list with the concepts between ("X and Y are associated
+        # with"), not their subject ("bleeding are thrombocytopenia secondary to")
+        if mention.end <= cue.start:
+            listed = between[: max(o.end for o in others) - low]
+        else:
+            listed = between[min(o.start for o in others) - low :]
+        if not _LIST_WORDS.match(listed):
+            return False
+    if mention.end <= cue.start:
+        relative = _RELATIVE.match(between)
+        between = between[relative.end() :] if relative else between
+    elif _LISTED.match(between):
+        return True
+    return _CONNECTING.match(between) is not None
+
+
+def _subject(text: str, mention: LocalMention, cue: _Cue, cues: list[_Cue]) -> bool:
+    """The mention is the subject of the clause whose verb is the cue, or whose verb's
+    object the cue goes on from: it opens the clause, and a copula stands before that
+    verb ("In general, bleeding diathesis in multiple myeloma ... is often related to
+    complications due to infection"). Whatever qualifies the subject between them (a
+    place, a participle) does not break the link."""
+    if mention.end > cue.start or not _OPENING.match(text[: mention.start]):
+        return False
+    for verb in cues:
+        if verb.start < mention.end or verb.start > cue.start:
+            continue
+        if _COPULA.search(text, mention.end, verb.start):
+            return verb is cue or bool(_NOUN_PHRASE.match(text[verb.end : cue.start]))
+    return False
 
 
 def _modality(kind: CueKind) -> Modality:
@@ -481,10 +548,17 @@ def _previous_in_paragraph(document: Document, sentence: Sentence) -> Sentence |
     return before
 
 
+_THIS_CASE = re.compile(
+    r"\b(?:this|the\s+present(?:ing|ed)?|the\s+reported)\s+(?:case|patient)\b", re.IGNORECASE
+)
+"""The authors speaking of their own case without "we" ("This case illustrates ...")."""
+
+
 def assertion_kind(sentence: Sentence) -> AssertionKind:
     """Whose voice a sentence is in: the authors' (about their case) or the literature's."""
     if (
         is_authors_voice(sentence.text)
+        or _THIS_CASE.search(sentence.text)
         or is_case_section(sentence.section)
         or sentence.section.lower().startswith("fig")
     ):

@@ -215,13 +215,17 @@ def extract_case_facts(
     for sentence in document.sentences:
         found = named[sentence.index]
         respective = _respective(sentence, examined[sentence.index])
-        readings = _readings(sentence, found, vocabulary)
+        readings = _readings(sentence, found, vocabulary, findings[sentence.index])
         readings = _paired_readings(readings, respective, vocabulary)
         for reading in readings:
             if reading.kind == "lab":
                 labs.append(_lab(sentence, reading))
             else:
-                modality = _modality(document, local, sentence, reading, examinations)
+                modality = (
+                    _modality(document, local, sentence, reading, examinations)
+                    if reading.mention is not None
+                    else None  # "PTT of 47 sec, ... and the chest X-ray": no examination's
+                )
                 measurements.append(_measurement(sentence, reading, modality, vocabulary))
         if is_case_section(sentence.section):
             stated = examined[sentence.index]
@@ -293,10 +297,15 @@ _RESULT_BEFORE = re.compile(
 )
 _LIST_BETWEEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
 _LATER_IN_CLAUSE = re.compile(
-    r"^[^.;:]*?\b(?:was|were|is|are|remained)\s+(?:(?:all|also|both|still)\s+)?"
-    rf"(?P<words>{_RESULT_WORDS})\b",
+    r"(?:(?!\b(?:showed|shows|revealed|reveals|demonstrated|and|but|while|whereas|which|"
+    r"that|was|were|is|are|remained)\b)[^.;:,()])*?"
+    r"\b(?:was|were|is|are|remained)\s+(?:(?:all|also|both|still)\s+)?"
+    rf"(?P<words>{_RESULT_WORDS})\b(?!\s+(?:for|to|with|by|of|on|in)\b)",
     re.IGNORECASE,
 )
+"""The verb of the clause a test's name opens, further on ("Brain ultrasound performed at
+age 5 days was normal"): matched from the name's end (no "^": a pattern's "^" never
+matches at a later position), within its clause, past no other verb or clause."""
 
 
 def _stated_results(
@@ -317,20 +326,34 @@ def _stated_results(
     tests = [
         next((t for t, _, _ in respective if t.start == m.start), m)
         for m in found
-        if m.categories & _STATED_TESTS
+        if m.categories & (_STATED_TESTS | {"imaging-sign"})
         and m.start not in valued
         and not any(t.start < m.start < t.end for t, _, _ in respective)
     ]
     stated: list[tuple[str, int, int] | None] = []
-    for mention in tests:
+    numbers_only = {n for n, m in enumerate(tests) if not m.categories & _STATED_TESTS}
+    for number, mention in enumerate(tests):
         if mention.start in paired:
             stated.append(paired[mention.start])
             continue
         after = _RESULT_AFTER.match(text, mention.end)
+        if number in numbers_only:
+            # an imaging sign's own number ("LVEF of 0.20"); its words are findings
+            if after is None or not after.group("number"):
+                stated.append(None)
+            else:
+                stated.append((after["number"], after.start("number"), after.end("number")))
+            continue
+        normal = None
         if after is not None and after.group("shown") and _QUALIFIES.match(text, after.end()):
-            after = None  # "showed impaired relaxation": the word is the finding's, not the test's
+            # "showed impaired relaxation": the word is the finding's, not the test's; but
+            # "showed normal coronary arteries" states the test's result, with what was normal
+            normal = _NORMAL_WHAT.match(text, after.start("words"))
+            after = after if normal else None
         before = _RESULT_BEFORE.search(text, max(0, mention.start - 40), mention.start)
-        if after is not None:
+        if normal is not None:
+            stated.append((normal.group(), normal.start(), normal.end()))
+        elif after is not None:
             name = "number" if after.group("number") else "words"
             stated.append((after.group(name), after.start(name), after.end(name)))
         elif before is not None:
@@ -340,6 +363,8 @@ def _stated_results(
     for _ in range(len(tests)):  # a list shares its result, from either end
         for number in range(len(tests) - 1):
             left, right = tests[number], tests[number + 1]
+            if {number, number + 1} & numbers_only:
+                continue
             if not _LIST_BETWEEN.match(text[left.end : right.start]):
                 continue
             shared_left, shared_right = stated[number], stated[number + 1]
@@ -348,7 +373,7 @@ def _stated_results(
             elif shared_right is None and shared_left is not None and _shared(shared_left):
                 stated[number + 1] = shared_left
     for number, mention in enumerate(tests):
-        if stated[number] is None:
+        if stated[number] is None and number not in numbers_only:
             later = _LATER_IN_CLAUSE.match(text, mention.end)
             if later is not None:
                 stated[number] = (later.group("words"), later.start("words"), later.end("words"))
@@ -357,7 +382,7 @@ def _stated_results(
         if result is None:
             continue
         words, start, end = result
-        flagged = _STATED_RE.fullmatch(words)
+        flagged = _STATED_RE.fullmatch(words) or _STATED_RE.fullmatch(words.split()[0])
         flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
         concept = mention.concept.iri if mention.concept.iri in vocabulary.concepts else None
         more = _numbers_after(text, end) if words[:1].isdigit() else []
@@ -425,11 +450,44 @@ _SUBJECT_RESULT = re.compile(
     r"normal|abnormal|negative|positive|unremarkable|intact|uneventful|uncomplicated|"
     r"elevated|raised|increased|decreased|reduced|higher|lower|prolonged|absent|preserved|"
     r"impaired|stable|improved|good|poor|satisfactory|equal|reactive|tumou?r-free|"
+    r"adequate|inadequate|slow|restricted|limited|appropriate|oriented|symmetric(?:al)?|"
+    r"deteriorated|worse|better|"
     rf"(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?%)?(?![\w/-]|\.\d|,\d))"
-    r"(?:\b|(?<=%))(?!\s+(?:for|to|with|by|of|on)\b)",
+    r"(?:\b|(?<=%))(?!\s+(?:for|to|with|by|of|on|that)\b)",
     re.IGNORECASE,
 )
 """A clause stating a result of its subject: "Speech was normal", "the MELD score was 11"."""
+_SUBJECT_COURSE = re.compile(
+    r"\s+(?:(?:has|had|have)\s+)?(?:(?:\w+ly|further|also|then|subsequently)\s+)?"
+    r"(?P<words>improved|worsened|deteriorated|stabili[sz]ed|normali[sz]ed|declined)\b"
+    r"(?=\s*(?:[,.;:]|$|\b(?:and|but|after|with|over|during|on|in|by|within|gradually|"
+    r"slowly|rapidly|significantly|markedly|again|thereafter)\b))",
+    re.IGNORECASE,
+)
+"""A clause whose verb states its subject's course ("his clinical status improved", "her
+respiratory status immediately stabilized"); not a verb with an object ("improved the
+symptoms") nor a course to a value (read with the value)."""
+_OF_A_NUMBER = re.compile(
+    rf"\s*(?:\bof|:|=)\s+(?P<words>(?:{NUMBER})(?:/(?:{NUMBER}))?)"
+    r"(?=\s*(?:[,;)]|\.(?!\d)|\band\b|$))",
+    re.IGNORECASE,
+)
+"""A bare number a name is given "of" ("a Glasgow Coma Scale score of 15", "a
+standardized uptake value of 7.94"): that name's value, with no unit."""
+_PHRASE_CUT = re.compile(
+    r"\b(?:a|an|the|his|her|their|its|in|of|with|for|to|at|on|by|from|showed|revealed|"
+    r"demonstrated|had|has|was|were|is|are)\s+",
+    re.IGNORECASE,
+)
+"""Words after which a noun phrase begins: the last one starts the name of a value."""
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being)$", re.IGNORECASE)
+_NOUN_PHRASE_START = re.compile(r".*\b(?:his|her|their|its|the)\s+", re.IGNORECASE)
+_NORMAL_WHAT = re.compile(
+    r"(?:normal|unremarkable)(?:\s+(?!(?:and|with|in|on|at|of|for|but|except)\b)[A-Za-z][\w-]*)"
+    r"{1,4}?(?=\s*(?:[,.;:()]|\b(?:and|with|in|on|at|of|for|but|except)\b|$))",
+    re.IGNORECASE,
+)
+"""A normal state a test showed, with what was normal ("normal coronary arteries")."""
 _AS_WAS = re.compile(
     r"\b(?P<words>normal|unremarkable|negative|positive|intact|within\s+normal\s+limits)"
     r"(?:\s*\([^()]*\))?,?\s+as\s+(?:was|were|is|are)\s+(?P<items>[^.;:]+?)"
@@ -475,7 +533,7 @@ _NOT_A_SUBJECT = re.compile(
     r"decreased|elevated|reduced|low|high|normal|abnormal)\b|"
     r"^(?:largest|smallest|first|second|third|last|latter|former|rest|remainder|levels?|"
     r"values?|results?|one|both|all|time)$|"
-    r"\b(?:patient|he|she|they|it|time)$|^\w+ly$|^\w+ing\s",
+    r"\b(?:patient|he|she|they|it|time|doses?|dosage|cycles?|total|n)$|^\w+ly$|^\w+ing\s",
     re.IGNORECASE,
 )
 """Words that name no test a result is stated of: a preposition's phrase, a person, the
@@ -537,10 +595,35 @@ def _unnamed_results(
                 for value, start, end in _numbers_after(text, match.end("words"))
             ]
         results += own
+    for match in _OF_A_NUMBER.finditer(text):
+        if any(r.quantity.start <= match.start("words") < r.quantity.end for r in readings):
+            continue
+        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        items = _items(text, starts[-1] if starts else 0, match.start())[-1:]
+        cuts = [c.end() for c in _PHRASE_CUT.finditer(text, *items[0])] if items else []
+        if cuts:
+            items = [(cuts[-1], items[0][1])]  # "resulting in a Glasgow Coma Scale score"
+        results += _results_of(sentence, items, match, taken, findings, subject=True)
+    for match in _SUBJECT_COURSE.finditer(text):
+        if _PASSIVE.search(text, 0, match.start()):
+            continue  # "was improved": the copula's clause, read above
+        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        start = starts[-1] if starts else 0
+        phrase = _NOUN_PHRASE_START.match(text, start, match.start())
+        subject = [(phrase.end() if phrase else start, match.start())]
+        results += _results_of(sentence, subject, match, taken, findings, subject=True)
+    # a marker a stain is stated for keeps that result beside its own value ("negative for
+    # Syn and Ki-67 (20%)": Ki-67 is negative, and its index 20%)
+    valued = [
+        (r.start, r.quantity.start)
+        for r in readings
+        if r.mention is None and r.kind == "measurement"
+    ]
+    marked = [span for span in taken if span not in valued]
     for match in _MARKERS.finditer(text):
         blank = _blank_parentheses(text)
         items = _items(blank, match.start("items"), match.end("items"))
-        results += _results_of(sentence, items, match, taken, findings, subject=False)
+        results += _results_of(sentence, items, match, marked, findings, subject=False)
     for match in _AS_WAS.finditer(text):
         blank = _blank_parentheses(text)
         items = _items(blank, match.start("items"), match.end("items"))
@@ -551,7 +634,8 @@ def _unnamed_results(
         others = [(a, b) for a, b in findings if a != match.start()]
         item = [(match.start("name"), match.end("name"))]
         results += _results_of(sentence, item, match, taken, others, subject=False)
-    for match in _SIGN.finditer(text):
+    signed = "(+" in text or "(-" in text or "(\u2212" in text
+    for match in _SIGN.finditer(text) if signed else ():
         start = match.start("name")
         separator = list(re.finditer(r"[,;:]|\band\b", text[:start]))
         item = [(start, match.end("name"))]
@@ -951,7 +1035,10 @@ _ANALYTE_CATEGORIES = frozenset({"lab-test", "imaging-sign", "condition", "mecha
 
 
 def _readings(
-    sentence: Sentence, found: list[LocalMention], vocabulary: Vocabulary
+    sentence: Sentence,
+    found: list[LocalMention],
+    vocabulary: Vocabulary,
+    findings: list[tuple[int, int]],
 ) -> list[_Reading]:
     text = sentence.text
     ranges = find_ranges(text)
@@ -989,6 +1076,21 @@ def _readings(
         reading = _reading(
             text, quantity, reference, candidates, vocabulary, boundary, head_end, end, tail_end
         )
+        if (
+            reading is not None
+            and reading.mention is None
+            and (
+                not is_case_section(sentence.section)
+                or (
+                    reading.kind == "measurement"
+                    and any(reading.start < b and a < quantity.start for a, b in findings)
+                )
+            )
+        ):
+            # a value no term names is read in the case's own account only (not a methods
+            # section's buffer, "10 mM"), and a measure never as a finding's ("atrial
+            # fibrillation of 80/min")
+            reading = None
         if reading is not None:
             readings.append(reading)
         boundary = end
@@ -1038,26 +1140,33 @@ def _reading(
         mention, concept, kind = None, None, None
     item_start = mention.start if mention else _item_start(text, boundary, head_end)
     if kind is None:
-        if quantity.unit.kind not in ("concentration", "count", "pressure"):
+        if quantity.unit.kind in ("concentration", "count", "pressure"):
+            kind, mention = "lab", None
+        elif quantity.unit.kind in _UNNAMED_MEASURES:
+            kind, mention = "measurement", None  # "length 47 cm", "QTc 584 ms"
+        else:
             return None
-        kind, mention = "lab", None
     if kind == "lab" and mention is not None and not _measures(mention.text, quantity):
         return None
     if mention is not None:
         known = concept is not None and concept.iri in vocabulary.concepts
         name = Term(mention.text, concept.iri if concept and known else None)
     else:
-        words = _name_words(text[item_start:head_end])
+        words = _subject_words(text[item_start:head_end])
         for linked in reversed(list(_LINKED.finditer(text, boundary, head_end))):
             # "pCO2 of 3.55 kPa", "albumin was low at 2.7 g/dL", "fibrinogen was normal
             # with a value of 194 mg/dL", "LDH: 980 U/L": the subject before the link is the name
-            if words or _name_words(text[linked.end() : head_end]):
+            if words or _subject_words(text[linked.end() : head_end]):
                 break
             item_start = _item_start(text, boundary, linked.start())
             while item_start < linked.start() and text[item_start] in " ,(":
                 item_start += 1
             words = _name_words(text[item_start : linked.start()])
-        if not words or len(words.split()) > 4 or _A_VALUE.fullmatch(words):
+        if not words or len(_TRAILING_ABBREVIATION.sub("", words).split()) > 4:
+            return None
+        if _A_VALUE.fullmatch(words):
+            return None
+        if kind == "measurement" and not _names_a_measure(words, quantity):
             return None
         name = Term(words)
     clause_start = _clause_start(text, boundary, item_start)
@@ -1074,6 +1183,36 @@ def _reading(
         head=text[clause_start : quantity.start],
         tail=text[end:tail_end],
     )
+
+
+_UNNAMED_MEASURES = frozenset({"percent", "time", "length", "volume", "rate", "mass"})
+"""Units of a value whose name no terminology gives that is still read, as a measurement
+of the words before it; a length or a weight only where those words name one."""
+_TRAILING_ABBREVIATION = re.compile(r"\s*\([A-Za-z][\w-]{0,9}\)$")
+_VERB_FORM = re.compile(r"\w+ed|\w+ing", re.IGNORECASE)
+_NO_MEASURE_NAMES = frozenset(
+    re.findall(r"\w+", "that which who this these those it they sister brother much many more less")
+)
+"""Single words that name no measure: a relative, a person, a quantity word."""
+
+
+def _names_a_measure(words: str, quantity: Quantity) -> bool:
+    """Whether the words before a value no terminology names can be what it measures: a
+    noun phrase ("length", "armspan", "collagen/ADP closure time", "mean corpuscular
+    volume (MCV)"), never a verb's words ("drained", "remained prolonged", "born at term
+    weighing"), a relative or a person ("during which", "his sister"), a number, a
+    finding's name, or a length or weight the words do not name."""
+    name = _TRAILING_ABBREVIATION.sub("", words)
+    tokens = name.split()
+    if not tokens or not name[:1].isalpha() or re.search(r"[()\[\]]", name):
+        return False
+    if any(re.search(r"\d", t) for t in tokens[1:]) or _VERB_FORM.fullmatch(tokens[-1]):
+        return False  # "drained", "remained prolonged", "cell lines harboring L858R"
+    if any(t.lower() in ("higher", "lower", "than") for t in tokens):
+        return False  # "higher than in goats": a comparison
+    if len(tokens) == 1 and tokens[0].lower() in _NOT_A_NAME | _NO_MEASURE_NAMES:
+        return False
+    return not _NOT_A_SUBJECT.search(tokens[0]) and _measures(name, quantity)
 
 
 _MEASURES: dict[str, re.Pattern[str]] = {
@@ -1121,13 +1260,41 @@ _REPORTING = re.compile(
 
 def _name_words(text: str) -> str:
     """A value's name from the words before it: evaluative words and what names no test
-    stripped from both ends ("a low total protein at" -> "total protein"); "" if none."""
+    stripped from both ends ("a low total protein at" -> "total protein"); "" if none.
+    Words too many for a name end at their last preposition or article ("except for a
+    carcinoembryonic antigen (CEA) level" -> "carcinoembryonic antigen (CEA)")."""
     words = _EVALUATIVE.sub("", text.strip(" ,(")).strip().split()
     while words and _names_nothing(words[0]):
         words = _EVALUATIVE.sub("", " ".join(words[1:])).split()
     while words and _names_nothing(words[-1]):
         words.pop()
+    if len(_TRAILING_ABBREVIATION.sub("", " ".join(words)).split()) > 4:
+        cuts = [n for n, word in enumerate(words) if word.lower() in _FUNCTION_WORDS]
+        if cuts:
+            words = words[cuts[-1] + 1 :]
     return " ".join(words)
+
+
+def _subject_words(text: str) -> str:
+    """The name words, none when they only state a result ("APTT was prolonged to 53.5
+    seconds": the subject before "was" names the value)."""
+    words = _name_words(text)
+    return "" if _COURSE_ONLY.fullmatch(words) else words
+
+
+_FUNCTION_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "at to from of with by in on into for as than a an the was were is are be been "
+        "being except",
+    )
+)
+_COURSE_ONLY = re.compile(
+    r"(?:prolonged|shortened|elevated|increased|decreased|raised|reduced|rose|risen|fell|"
+    r"fallen|dropped|declined|improved|deteriorated|high|low)",
+    re.IGNORECASE,
+)
+"""A result's words standing where the name would: the name is the clause's subject."""
 
 
 def _names_nothing(word: str) -> bool:
@@ -1193,7 +1360,10 @@ _STATED = (
         r"elevat\w*|increas\w*|raised|high|higher|abnormally\s+high|above\s+normal|"
         r"positive",
     ),
-    ("low", r"decreas\w*|reduc\w*|low|lower|depressed|diminished|below\s+normal"),
+    (
+        "low",
+        r"decreas\w*|reduc\w*|low|lower|depressed|diminished|below\s+normal|deficit|deficien\w*",
+    ),
     ("normal", r"within\s+(?:the\s+)?normal\s+(?:limits|range)|normal|unremarkable|WNL"),
 )
 _STATED_RE = re.compile(
@@ -1227,14 +1397,18 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     return None
 
 
-_NEXT_ITEM = re.compile(r"\b(?:and|or|but|whereas|while)\b", re.IGNORECASE)
+_COORDINATED = re.compile(
+    r"\b(?:and|or|but|whereas|while)\s+(?!(?:was|were|is|are|remained|had|has|then|thus)\b)",
+    re.IGNORECASE,
+)
 """A conjunction after a value opens the next item ("1.2 mg/dL and a white blood cell count
-within normal limits"): a cue after it is that item's, not the value's."""
+within normal limits", "(2.2 mg/dL) and albumin deficit"), unless a verb goes on with the
+value's own clause ("and was elevated"): a cue after it is that item's, not the value's."""
 
 
 def _own_items(tail: str) -> str:
     """The words after a value up to the next coordinated item."""
-    other = _NEXT_ITEM.search(tail)
+    other = _COORDINATED.search(tail)
     return tail[: other.start()] if other else tail
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from kg.context import PLAIN, Context, mention_context
 from kg.document import Document, Sentence
+from kg.terminology.sources import CLINICAL_FINDING
 from kg.vocabulary import ConceptMatcher, Knowledge, LabelMatch
 
 QUOTE_CONTEXT = 32
@@ -133,6 +134,7 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
                     term.end,
                 )
             )
+    located = _shortened(document, located)
     found = [m for m, _, _ in located] + _abbreviated(document, located, unnegatable)
     found.sort(key=lambda m: (m.sentence_index, m.start))
     return tuple(found)
@@ -232,6 +234,63 @@ def _abbreviated(
                 )
             )
     return added
+
+
+_SHORT_BEFORE = re.compile(
+    r"(?:^|[,;:(]\s*|\b(?:a|an|the|of|to|with|and|or|in|for|by|from|his|her|their|its|no|"
+    r"without|had|has|have|was|were|is|are)\s+)$",
+    re.IGNORECASE,
+)
+"""What may stand before a term's shortened repeat: a function word or the clause's start,
+not a word that would qualify it differently ("small cell carcinoma")."""
+
+
+def _shortened(
+    document: Document, located: list[tuple[ConceptMention, int, int]]
+) -> list[tuple[ConceptMention, int, int]]:
+    """A disease or phenotype the report has named in three words or more, repeated later
+    by its last two or more ("spinal cord compression", then "cord compression"): the
+    repeat names the same term, where no other term names those words (a finding named
+    by its head word alone, "compression", gives way to it)."""
+    tails: dict[str, tuple[ConceptMention, int]] = {}
+    for mention, _, mention_end in located:
+        words = mention.text.split()
+        if mention.identifier and mention.category in ("disorder", "phenotype"):
+            for size in range(2, len(words)):
+                tails.setdefault(" ".join(words[-size:]).lower(), (mention, mention_end))
+    if not tails:
+        return located
+    pattern = re.compile(
+        r"\b(" + "|".join(map(re.escape, sorted(tails, key=len, reverse=True))) + r")\b",
+        re.IGNORECASE,
+    )
+    by_sentence: dict[int, list[tuple[ConceptMention, int, int]]] = {}
+    for item in located:
+        by_sentence.setdefault(item[0].sentence_index, []).append(item)
+    result: list[tuple[ConceptMention, int, int]] = []
+    for sentence in document.sentences:
+        own = by_sentence.get(sentence.index, [])
+        for match in pattern.finditer(sentence.text):
+            start, end = match.span()
+            template, template_end = tails[match.group(1).lower()]
+            if (template.sentence_index, template_end) > (sentence.index, start):
+                continue
+            if not _SHORT_BEFORE.search(sentence.text, 0, start):
+                continue
+            overlapping = [m for m in own if m[1] < end and start < m[2]]
+            if any(m[0].identifier != CLINICAL_FINDING[0] for m in overlapping):
+                continue
+            own = [m for m in own if m not in overlapping]
+            repeat = replace(
+                template,
+                sentence_index=sentence.index,
+                text=match.group(),
+                quotes=text_quotes(document.source, sentence, start, end),
+                context=mention_context(sentence.text, start, end, finding=True),
+            )
+            own.append((repeat, start, end))
+        result += own
+    return result
 
 
 _COORDINATED_MODIFIER = re.compile(r"\b(?P<word>[A-Za-z][\w-]*)\s+(?:and|or|and/or)\s+$")

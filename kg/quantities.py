@@ -69,6 +69,11 @@ _UNITS: dict[str, tuple[str, UnitKind]] = {
     "g/dl": ("g/dL", "concentration"),
     "g/l": ("g/L", "concentration"),
     "mg/l": ("mg/L", "concentration"),
+    "mg/liter": ("mg/L", "concentration"),
+    "mmol/mol": ("mmol/mol", "concentration"),
+    "ng/ml/h": ("ng/mL/h", "rate"),
+    "ng/ml/hr": ("ng/mL/h", "rate"),
+    "/hpf": ("/[HPF]", "count"),
     "ug/l": ("ug/L", "concentration"),
     "mcg/l": ("ug/L", "concentration"),
     "ug/dl": ("ug/dL", "concentration"),
@@ -217,8 +222,17 @@ def parse_unit(text: str) -> Unit | None:
     key = re.sub(r"\s+", "", text.translate(_SUPERSCRIPTS)).lower()
     key = key.replace("µ", "u").replace("μ", "u").replace("\u00d7", "x").replace("²", "2")
     key = re.sub(r"^(x?)10(\d)", r"\g<1>10^\2", key)
-    found = _UNITS.get(key)
+    found = _MOLAR.get(text.replace("μ", "µ")) or _UNITS.get(key)
     return Unit(text=text, ucum=found[0], kind=found[1]) if found else None
+
+
+_MOLAR: dict[str, tuple[str, UnitKind]] = {
+    "nM": ("nmol/L", "concentration"),
+    "µM": ("umol/L", "concentration"),
+    "uM": ("umol/L", "concentration"),
+    "mM": ("mmol/L", "concentration"),
+}
+"""Molar concentrations, by their letter case: "nM" is nanomolar, "nm" a nanometre."""
 
 
 def parse_number(text: str) -> Decimal:

@@ -236,3 +236,22 @@ def test_a_functions_status_is_an_assessment_but_a_clinical_or_code_status_is_no
     text = "Her mental status improved; her clinical status was poor and her code status changed."
     mentions = annotate(_one_sentence(text), [], knowledge).mentions
     assert [m.text for m in mentions if m.identifier == "SCT:103693007"] == ["mental status"]
+
+
+def test_chemotherapy_is_a_drug_that_the_vocabulary_also_counts_as_an_etiology(
+    knowledge: Knowledge,
+) -> None:
+    # MACCROBAT types "chemotherapy" Medication: a drug given, never a disease, though it
+    # can cause myocardial calcification
+    text = "She received chemotherapy with doxorubicin for breast cancer."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("drug", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    vocabulary = knowledge.vocabulary
+    schemes = {
+        m.text: {s.rsplit("/", 1)[-1] for s in vocabulary.concepts[m.concept].schemes}
+        for m in find_mentions(document, knowledge)
+        if m.concept in vocabulary.concepts
+    }
+    assert schemes["chemotherapy"] == {"etiology", "drug"}
+    assert schemes["doxorubicin"] == {"etiology", "drug"}

@@ -446,3 +446,130 @@ def test_an_analyte_named_as_what_was_given_is_a_drug_not_a_test(knowledge: Know
     document = Document("given", text, digest, ArticleMetadata(title="x"), (), (sentence,))
     tests = [m.text for m in find_mentions(document, knowledge) if m.category == "lab-test"]
     assert tests == ["potassium"]
+
+
+def _case_facts(text: str, knowledge: Knowledge) -> CaseFacts:
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("one", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    return annotate(document, [], knowledge).facts
+
+
+def test_a_value_no_terminology_names_is_measured_by_the_noun_before_it(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "The activated partial thromboplastin time (APTT) was prolonged to 53.5 seconds "
+        "(normal range, 25.1-40.7 seconds), and the length was 47 cm.",
+        knowledge,
+    )
+    measured = {
+        (m.quantity.text, str(m.value), m.ucum, m.flag, m.modality) for m in facts.measurements
+    }
+    assert measured == {
+        ("activated partial thromboplastin time (APTT)", "53.5", "s", "high", None),
+        ("length", "47", "cm", "unknown", None),
+    }
+
+
+def test_a_verb_a_person_or_a_finding_before_a_value_names_no_measurement(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Emergency pericardiocentesis drained 60 mL, his sister was 530 ms, and he had "
+        "atrial fibrillation of 80/min.",
+        knowledge,
+    )
+    assert facts.measurements == ()
+
+
+def test_a_tests_clause_states_its_result_after_words_that_qualify_it(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Brain ultrasound performed at age 5 days was normal. "
+        "CT showed a mass in the liver and the spleen was normal.",
+        knowledge,
+    )
+    results = {(r.test.text, r.result) for r in facts.results}
+    assert ("ultrasound", "normal") in results
+    assert ("CT", "normal") not in results  # the spleen's, past another clause
+
+
+def test_an_imaging_measure_is_stated_by_its_own_number_only(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "A 2-dimensional echocardiogram revealed a left ventricular ejection fraction (LVEF) "
+        "of 0.20, severe diffuse left ventricular hypokinesis.",
+        knowledge,
+    )
+    assert ("left ventricular ejection fraction", "0.20") in {
+        (r.test.text, r.result) for r in facts.results
+    }
+
+
+def test_a_long_name_before_a_value_is_its_last_noun_phrase(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "Laboratory findings were within normal range, except for a carcinoembryonic antigen "
+        "(CEA) level of 30.25 ng/mL (normal range, 0-5 ng/mL).",
+        knowledge,
+    )
+    labs = {(lab.analyte.text, str(lab.value), lab.flag) for lab in facts.labs}
+    assert labs == {("carcinoembryonic antigen (CEA)", "30.25", "high")}
+
+
+def test_a_clause_whose_verb_states_a_course_gives_its_subjects_result(
+    knowledge: Knowledge,
+) -> None:
+    texts = {
+        "During the following two weeks his clinical status improved and he was discharged.": {
+            ("clinical status", "improved")
+        },
+        "Gait was slow.": {("Gait", "slow")},
+        "Treatment improved the symptoms.": set(),  # a verb with an object: no course
+    }
+    for text, expected in texts.items():
+        facts = _case_facts(text, knowledge)
+        assert {(r.test.text, r.result) for r in facts.results} == expected, text
+
+
+def test_a_test_that_showed_something_normal_states_a_normal_result(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Coronary angiography showed normal coronary arteries. "
+        "Echocardiography showed impaired relaxation.",
+        knowledge,
+    )
+    results = {(r.test.text, r.result, r.flag) for r in facts.results}
+    assert ("angiography", "normal coronary arteries", "normal") in results
+    assert not [r for r in facts.results if "relaxation" in r.result]
+
+
+def test_a_flag_word_after_the_next_named_item_is_that_items(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "Laboratory tests revealed mildly elevated bilirubin (2.2 mg/dL) and albumin deficit "
+        "(2.38 g/dL).",
+        knowledge,
+    )
+    flags = {lab.analyte.text: lab.flag for lab in facts.labs}
+    assert flags == {"bilirubin": "high", "albumin deficit": "low"}
+
+
+def test_a_bare_number_given_of_a_name_is_its_value_never_a_doses(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "A PET scan showed a lung lesion with a standardized uptake value of 7.94, and the "
+        "arterial blood gas revealed a pH of 7.45; she received a cumulative dose of 17.",
+        knowledge,
+    )
+    results = {(r.test.text, r.result) for r in facts.results}
+    assert {("standardized uptake value", "7.94"), ("pH", "7.45")} <= results
+    assert "cumulative dose" not in {test for test, _ in results}
+
+
+def test_a_value_after_a_colon_is_named_by_the_words_before_it(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "Tests revealed anemia (hematocrit (Htc): 31.6%, medium cellular volume (MCV): 77.6 fL).",
+        knowledge,
+    )
+    measured = {(m.quantity.text, str(m.value), m.ucum) for m in facts.measurements}
+    assert ("medium cellular volume (MCV)", "77.6", "fL") in measured

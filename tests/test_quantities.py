@@ -106,3 +106,12 @@ def test_a_minus_sign_after_a_space_makes_the_value_negative_a_range_dash_does_n
     assert base_excess.number == Decimal("-5.1")
     [value] = find_quantities("creatinine 5.10 mg/dL (normal range: 0.6-1.1 mg/dL)")
     assert value.number == Decimal("5.10")
+
+
+def test_a_molar_concentration_is_told_from_a_length_by_its_letter_case() -> None:
+    found = find_quantities("130 nM, 277 μM, a 5 nm pore and renin 15 ng/mL/h")
+    assert [(str(q.number), q.unit.ucum) for q in found] == [
+        ("130", "nmol/L"),
+        ("277", "umol/L"),
+        ("15", "ng/mL/h"),
+    ]

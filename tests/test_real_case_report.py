@@ -251,3 +251,89 @@ def test_a_claim_cites_only_its_own_sentence_when_it_does_not_continue_the_one_b
     # multiple myeloma is associated with a bleeding diathesis in about 15% of the cases."
     assert (claim.cited_references, claim.shared_references) == ((), ())
     assert claim.citation_sentences == ()
+
+
+def test_a_test_abbreviation_that_hpo_spells_out_names_the_lab_before_its_value(
+    report_annotations: Annotations,
+) -> None:
+    # "DIC confirmed by PT of 24 sec (9-12 sec)": HPO names "Prolonged PT" and "Prolonged
+    # prothrombin time" as one phenotype, so "PT" before a value is the prothrombin time
+    named = {m.identifier for m in report_annotations.mentions if m.text == "PT"}
+    assert named == {"EFO:0008390"}
+    (pt,) = [lab for lab in report_annotations.facts.labs if lab.analyte.text == "PT"]
+    assert (pt.value, pt.ucum, pt.range_low, pt.range_high, pt.flag) == (
+        Decimal("24"),
+        "s",
+        Decimal("9"),
+        Decimal("12"),
+        "high",
+    )
+
+
+def test_a_stain_named_by_a_colour_keeps_the_word_before_it(
+    report_annotations: Annotations,
+) -> None:
+    # "Congo red staining was negative ruling out amyloidosis."
+    procedures = {m.text for m in report_annotations.mentions if m.identifier == "SCT:103693007"}
+    assert "Congo red staining" in procedures
+    assert "red staining" not in procedures
+    results = {(r.test.text, r.result) for r in report_annotations.facts.results}
+    assert ("Congo red staining", "negative") in results
+
+
+def _claims_between(
+    report_annotations: Annotations, subject: str, obj: str
+) -> list[tuple[str, str, bool, str, tuple[int, ...]]]:
+    ids = _identifiers(report_annotations)
+    for mention in report_annotations.mentions:  # a domain concept by its key
+        ids.setdefault(mention.concept, mention.concept.rsplit("/", 1)[-1])
+    return [
+        (c.predicate, c.modality, c.hedged, c.kind, c.cited_references)
+        for c in report_annotations.claims
+        if (ids.get(c.subject), ids.get(c.object)) == (subject, obj)
+    ]
+
+
+def test_a_shortened_repeat_of_a_phenotype_names_it_and_a_leading_to_gives_a_cause(
+    report_annotations: Annotations,
+) -> None:
+    # "This case illustrates a rare and aggressive form of multiple myeloma presenting with
+    # retroperitoneal hemorrhage leading to cord compression." ("spinal cord compression"
+    # before): the authors' reading of their own case, stating a cause, citing nothing
+    repeats = [m for m in report_annotations.mentions if m.text == "cord compression"]
+    assert [m.identifier for m in repeats] == ["HP:0002176"]
+    assert _claims_between(report_annotations, "SCT:50960005", "HP:0002176") == [
+        ("causes", "causal", False, "authors' interpretation", ())
+    ]
+
+
+def test_might_have_contributed_to_gives_a_hedged_cause_with_its_own_reference(
+    report_annotations: Annotations,
+) -> None:
+    # "... light chain amyloidosis was detected which might have contributed to the bleeding
+    # complication in that case [4]."
+    assert _claims_between(report_annotations, "MONDO:0019438", "SCT:50960005") == [
+        ("causes", "causal", True, "background literature", (4,))
+    ]
+
+
+def test_related_to_complications_due_to_gives_associations_not_causes(
+    report_annotations: Annotations,
+) -> None:
+    # "In general, bleeding diathesis in multiple myeloma contributing to morbidity and death
+    # is often related to complications due to therapy, infection, renal failure, ... [5]."
+    assert _claims_between(report_annotations, "HP:0001892", "MONDO:0005550") == [
+        ("associatedWith", "association", False, "background literature", (5,))
+    ]
+    assert _claims_between(report_annotations, "renal-failure", "HP:0001892") == [
+        ("associatedWith", "association", False, "background literature", (5,))
+    ]
+    causes = {(c.subject, c.object) for c in report_annotations.claims if c.predicate == "causes"}
+    assert not [pair for pair in causes if "HP_0001892" in pair[0] + pair[1]]
+
+
+def test_where_a_finding_occurs_is_no_cause_of_it(report_annotations: Annotations) -> None:
+    # "... the cause of bleeding in patients with multiple myeloma ...": an association
+    assert _claims_between(report_annotations, "SCT:50960005", "HP:0006775") == [
+        ("associatedWith", "association", False, "authors' interpretation", ())
+    ]

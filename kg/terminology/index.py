@@ -37,7 +37,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 13
+FORMAT = 14
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -97,6 +97,10 @@ class Terminology:
     forms: dict[str, int]
     sensitive: dict[str, str]
     longest: int
+    tests: dict[str, tuple[int, str]]
+    """Abbreviations of tests that a phenotype's own names give ("Prolonged PT" beside
+    "Prolonged prothrombin time"): folded form -> (the test's number, the form as written).
+    They name the test only where a value follows ("PT of 24 sec")."""
 
     def named(self, label: str) -> Term | None:
         """The term ``label`` names as a whole, wherever it stands (no value needed)."""
@@ -135,6 +139,10 @@ class Terminology:
                 if term.source == "DCM" and _has_a_value(text, end):
                     continue  # "PT of 24 sec": a lab's abbreviation, not a modality's
                 candidates.append(TermMatch(term, text[start:end], start, end))
+        for start, end in words:
+            test = self.tests.get(folded[start:end])
+            if test is not None and text[start:end] == test[1] and _has_a_value(text, end):
+                candidates.append(TermMatch(Term(*self.terms[test[0]]), test[1], start, end))
         # the longest words win, a term before a procedure's head word of the same length
         candidates += procedure_heads(text)
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
@@ -163,7 +171,8 @@ _DIAGNOSTIC_HEAD = re.compile(
     re.IGNORECASE,
 )
 _COMPOUND_HEAD = re.compile(
-    r"\b(?P<modifier>[A-Za-z](?:[\w-]|&(?=\w))*)\s+(?P<head>functions?|counts?|tests?|assays?|"
+    r"\b(?P<modifier>(?:(?P<dye>[A-Za-z][\w-]*)\s+(?=(?:red|blue|green|violet|black|orange|"
+    r"yellow)\s))?[A-Za-z](?:[\w-]|&(?=\w))*)\s+(?P<head>functions?|counts?|tests?|assays?|"
     r"cultures?|staining|stains?|studies|study|analysis|evaluation|screening|monitoring|"
     r"profile|scans?|index|rate|pressure|saturation|temperature|markers|enzymes|levels?|"
     r"ratio|interval|gas|diameter|status)"
@@ -211,11 +220,14 @@ def procedure_heads(text: str) -> Iterator[TermMatch]:
     for match in _DIAGNOSTIC_HEAD.finditer(text):
         yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
     for match in _COMPOUND_HEAD.finditer(text):
-        modifier = match.group("modifier")
+        start = match.start()
+        if match.group("dye") and match.group("dye").lower() in _NOT_MODIFIER:
+            start = match.end("dye") + 1  # "the red staining": the stain is "red staining"
+        modifier = text[start : match.end("modifier")]
         if match.group("head") == "status" and modifier.lower() in _NO_ASSESSMENT:
             continue
         if modifier.lower() not in _NOT_MODIFIER and not _SEGMENT.fullmatch(modifier):
-            yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
+            yield TermMatch(DIAGNOSTIC_PROCEDURE, text[start : match.end()], start, match.end())
     for match in _ENZYME_TEST.finditer(text):
         # an enzyme is measured ("lactate dehydrogenase", "lipase"): the substrate before it
         # is part of its name unless it is a word that names no test ("elevated lipase")
@@ -334,7 +346,51 @@ def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> T
                 if is_abbreviation(name):
                     sensitive[key] = fold_dashes(variant)
                 longest = max(longest, len(_WORD.findall(key)))
-    return Terminology(sources, table, forms, sensitive, longest)
+    return Terminology(sources, table, forms, sensitive, longest, _test_abbreviations(table, forms))
+
+
+def _test_abbreviations(
+    table: list[tuple[str, str, tuple[str, ...], str, str]], forms: dict[str, int]
+) -> dict[str, tuple[int, str]]:
+    """The tests' abbreviations HPO states: two names of one phenotype that differ only in
+    their last words, a test's name in one and an abbreviation of it in the other
+    ("Prolonged prothrombin time", "Prolonged PT"). The abbreviation's letters must stand
+    in the test's name in order, from its first ("INR" is no abbreviation of "prothrombin
+    time", though HPO gives "Increased INR" as a prolonged one)."""
+    tests: dict[str, tuple[int, str]] = {}
+    for _, label, synonyms, _, source in table:
+        if source != "HP":
+            continue
+        names = (label, *synonyms)
+        for short_name in names:
+            prefix, _, short = short_name.rpartition(" ")
+            if not prefix or not is_abbreviation(short):
+                continue
+            for name in names:
+                if not fold(name).startswith(fold(prefix) + " "):
+                    continue
+                long = name[len(prefix) + 1 :]
+                number = forms.get(fold(long))
+                if number is None or table[number][3] != "lab-test":
+                    continue
+                if _spells(short, long):
+                    tests.setdefault(fold(short), (number, short))
+    return tests
+
+
+def _spells(short: str, long: str) -> bool:
+    """Whether ``short``'s letters stand in ``long`` in order, the first letter first."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    text = long.lower()
+    if not letters or not text.startswith(letters[0]):
+        return False
+    position = 0
+    for letter in letters:
+        position = text.find(letter, position)
+        if position < 0:
+            return False
+        position += 1
+    return True
 
 
 def cache_dir() -> Path:
@@ -363,7 +419,7 @@ def load_terminology() -> Terminology:
         try:
             stored = marshal.loads(path.read_bytes())
             sources = tuple(Source(*row) for row in stored[0])
-            return Terminology(sources, stored[1], stored[2], stored[3], stored[4])
+            return Terminology(sources, stored[1], stored[2], stored[3], stored[4], stored[5])
         except (OSError, ValueError, EOFError, TypeError, IndexError):
             pass  # a damaged cache is compiled again below
     terminology = compile_terminology(all_sources(), all_terms())
@@ -380,6 +436,7 @@ def _save(path: Path, terminology: Terminology) -> None:
         terminology.forms,
         terminology.sensitive,
         terminology.longest,
+        terminology.tests,
     )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
