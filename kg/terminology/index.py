@@ -252,10 +252,12 @@ _NAME_GOES_ON = re.compile(
 ("alanine aminotransferase", "lactate dehydrogenase") or a salt of it ("potassium
 chloride", a drug)."""
 _VALUE_NEAR = re.compile(
-    r"[^.;\d]{0,40}?(?:\d|\b(?:levels?|test|assay|counts?|concentrations?|titers?|"
+    r"[^.;\d]{0,40}?(?:\d(?![\d,\s\u2013\u2014-]*[\])])|"
+    r"\b(?:levels?|test|assay|counts?|concentrations?|titers?|"
     r"(?:was|were)\s+(?:normal|elevated|high|low|raised|decreased|negative|positive))\b)",
     re.IGNORECASE,
 )
+"""A result near a name: a number (not a citation's, "(2, 3)" or "[4]"), or a word of one."""
 _TESTED_BEFORE = re.compile(
     r"\b(?:serum|plasma|blood|urine|urinary|elevated|increased|decreased|low|high|raised|"
     r"normal|abnormal|positive\s+(?:for|to)|negative\s+(?:for|to))\s+$",
