@@ -1378,7 +1378,7 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     """The flag the words give a value, when they give one: its finding's name
     ("leukocytosis", "hypocalcemia"), a word after it in its clause ("was elevated"), or the
     nearest evaluative word before it in its list ("elevated troponin I (...) and CK-MB
-    (...)"), ranges in parentheses left aside."""
+    (...)") unless another value stands between them, ranges in parentheses left aside."""
     if reading.mention is not None and "lab-test" not in reading.mention.categories:
         word = reading.mention.text.split()[-1]
         if _FINDING_HIGH.search(word):
@@ -1393,6 +1393,8 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     start = breaks[-1].end() if breaks else 0
     stated = list(_STATED_RE.finditer(before, start))
     if stated and stated[-1].lastgroup is not None:
+        if find_quantities(before[stated[-1].end() :]):
+            return None  # "Ferritin was elevated at 12,400 ng/mL, and LDH was 890 U/L"
         return _flag(stated[-1].lastgroup), stated[-1].group()
     return None
 
