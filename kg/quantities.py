@@ -191,7 +191,7 @@ _COMPARATOR = "|".join(
 )
 _QUANTITY_RE = re.compile(
     rf"(?:(?P<comparator>{_COMPARATOR})\s*)?(?:(?<=[\s(:=])(?P<minus>\u2212|-(?=\d)))?"
-    rf"(?<![\d./])(?P<number>{NUMBER})\s?"
+    rf"(?<![\d./^])(?P<number>{NUMBER})\s?"
     rf"(?P<unit>{_UNIT_TOKEN})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
