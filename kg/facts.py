@@ -42,6 +42,7 @@ from kg.quantities import (
     ReferenceRange,
     find_quantities,
     find_ranges,
+    parse_unit,
 )
 from kg.sentences import (
     SCHEME_PREFIX,
@@ -1168,7 +1169,7 @@ def _reading(
             return None
         if kind == "measurement" and not _names_a_measure(words, quantity):
             return None
-        name = Term(words)
+        name = Term(_without_unit(words))
     clause_start = _clause_start(text, boundary, item_start)
     qualifier = _QUALIFIER.search(text, clause_start, quantity.start)
     return _Reading(
@@ -1234,6 +1235,12 @@ def _measures(name: str, quantity: Quantity) -> bool:
     if quantity.unit.ucum in ("g", "kg", "mg"):
         pattern = _WEIGHED
     return pattern is None or pattern.search(name) is not None
+
+
+def _without_unit(words: str) -> str:
+    """A name without the unit a table row gives after it ("Triglycerides (mg/dL)")."""
+    unit = re.search(r"\s*\(([^()]+)\)$", words)
+    return words[: unit.start()] if unit and parse_unit(unit.group(1).strip()) else words
 
 
 _LINKED = re.compile(r"\b(?:of|was|were|is|are)\b|:", re.IGNORECASE)

@@ -61,3 +61,15 @@ def test_each_row_of_a_copied_table_is_a_sentence_of_its_own(report: Document) -
 def test_a_units_power_of_ten_is_no_value(facts: Annotations) -> None:
     # "White blood cells (\u00d710^9/L) 14.8": the 9 of 10^9 is no count per litre
     assert Decimal(9) not in {lab.value for lab in facts.facts.labs}
+
+
+def test_a_row_gives_its_test_value_unit_and_range(facts: Annotations) -> None:
+    rows = {
+        lab.analyte.text: (lab.value, lab.ucum, lab.range_low, lab.range_high, lab.flag)
+        for lab in facts.facts.labs
+    }
+    # "Lipase (U/L) 1,850 13-60", "Triglycerides (mg/dL) 3,450 <150"
+    assert rows["Lipase"] == (Decimal(1850), "U/L", Decimal(13), Decimal(60), "high")
+    assert rows["Triglycerides"] == (Decimal(3450), "mg/dL", None, Decimal(150), "high")
+    assert rows["Calcium"][-1] == "low"
+    assert rows["White blood cells"][:2] == (Decimal("14.8"), "10*9/L")
