@@ -42,6 +42,7 @@ from kg.quantities import (
     ReferenceRange,
     find_quantities,
     find_ranges,
+    parse_unit,
 )
 from kg.sentences import (
     SCHEME_PREFIX,
@@ -1168,7 +1169,7 @@ def _reading(
             return None
         if kind == "measurement" and not _names_a_measure(words, quantity):
             return None
-        name = Term(words)
+        name = Term(_without_unit(words))
     clause_start = _clause_start(text, boundary, item_start)
     qualifier = _QUALIFIER.search(text, clause_start, quantity.start)
     return _Reading(
@@ -1234,6 +1235,12 @@ def _measures(name: str, quantity: Quantity) -> bool:
     if quantity.unit.ucum in ("g", "kg", "mg"):
         pattern = _WEIGHED
     return pattern is None or pattern.search(name) is not None
+
+
+def _without_unit(words: str) -> str:
+    """A name without the unit a table row gives after it ("Triglycerides (mg/dL)")."""
+    unit = re.search(r"\s*\(([^()]+)\)$", words)
+    return words[: unit.start()] if unit and parse_unit(unit.group(1).strip()) else words
 
 
 _LINKED = re.compile(r"\b(?:of|was|were|is|are)\b|:", re.IGNORECASE)
@@ -1378,7 +1385,7 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     """The flag the words give a value, when they give one: its finding's name
     ("leukocytosis", "hypocalcemia"), a word after it in its clause ("was elevated"), or the
     nearest evaluative word before it in its list ("elevated troponin I (...) and CK-MB
-    (...)"), ranges in parentheses left aside."""
+    (...)") unless another value stands between them, ranges in parentheses left aside."""
     if reading.mention is not None and "lab-test" not in reading.mention.categories:
         word = reading.mention.text.split()[-1]
         if _FINDING_HIGH.search(word):
@@ -1393,6 +1400,8 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     start = breaks[-1].end() if breaks else 0
     stated = list(_STATED_RE.finditer(before, start))
     if stated and stated[-1].lastgroup is not None:
+        if find_quantities(before[stated[-1].end() :]):
+            return None  # "Ferritin was elevated at 12,400 ng/mL, and LDH was 890 U/L"
         return _flag(stated[-1].lastgroup), stated[-1].group()
     return None
 

@@ -18,7 +18,7 @@ Transplant Recipient: A Case Report
 
 Introduction
 Posterior reversible encephalopathy syndrome (PRES) is a neurotoxic state seen after \
-transplantation.
+transplantation. Calcineurin inhibitors such as tacrolimus may cause PRES (1).
 
 Case Report
 A 45-year-old woman with end-stage renal disease due to IgA nephropathy underwent \
@@ -122,3 +122,11 @@ def test_an_enzyme_is_its_own_test_not_its_substrate(pres: Annotations) -> None:
     assert named["980"] == "lactate dehydrogenase"
     assert named["245"] == "alanine aminotransferase"
     assert not {m.text.lower() for m in pres.mentions} & {"lactate", "alanine"}
+
+
+def test_a_citation_number_is_no_result_that_makes_a_drug_a_lab_test(pres: Annotations) -> None:
+    # "Calcineurin inhibitors such as tacrolimus may cause PRES (1)": no test of tacrolimus;
+    # "a tacrolimus trough level of 18 ng/mL" is one
+    tested = [m for m in pres.mentions if m.text.lower() == "tacrolimus"]
+    assert [m.category for m in tested] == ["lab-test"]
+    assert tested[0].sentence_index == min(lab.sentence_index for lab in pres.facts.labs)

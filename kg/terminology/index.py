@@ -134,6 +134,8 @@ class Terminology:
                 term = Term(*self.terms[number])
                 if _needs_a_result(term, key) and not _is_tested(text, start, end):
                     continue  # an analyte's name is a test only where it is tested
+                if term.category in _PATIENT_STATES and _begins_a_molecule(text, end):
+                    continue  # "tumor necrosis factor" names neither a tumor nor necrosis
                 if term.category == "lab-test" and _NAME_GOES_ON.match(folded, end):
                     continue  # "lactate dehydrogenase" is no lactate, "sodium chloride" no sodium
                 if term.source == "DCM" and _has_a_value(text, end):
@@ -252,15 +254,41 @@ _NAME_GOES_ON = re.compile(
 ("alanine aminotransferase", "lactate dehydrogenase") or a salt of it ("potassium
 chloride", a drug)."""
 _VALUE_NEAR = re.compile(
-    r"[^.;\d]{0,40}?(?:\d|\b(?:levels?|test|assay|counts?|concentrations?|titers?|"
+    r"[^.;\d]{0,40}?(?:\d(?![\d,\s\u2013\u2014-]*[\])])|"
+    r"\b(?:levels?|test|assay|counts?|concentrations?|titers?|"
     r"(?:was|were)\s+(?:normal|elevated|high|low|raised|decreased|negative|positive))\b)",
     re.IGNORECASE,
 )
+"""A result near a name: a number (not a citation's, "(2, 3)" or "[4]"), or a word of one."""
 _TESTED_BEFORE = re.compile(
     r"\b(?:serum|plasma|blood|urine|urinary|elevated|increased|decreased|low|high|raised|"
     r"normal|abnormal|positive\s+(?:for|to)|negative\s+(?:for|to))\s+$",
     re.IGNORECASE,
 )
+
+
+_MOLECULE = re.compile(
+    r"(?:factors?|receptors?|inhibitors?|antagonists?|agonists?|genes?|proteins?|ligands?|"
+    r"antigens?|antibody|antibodies)",
+    re.IGNORECASE,
+)
+_PATIENT_STATES = frozenset({"phenotype", "disorder", "sign"})
+_FOLLOWING_WORD = re.compile(r"[\s-]+([A-Za-z]+)")
+
+
+def _begins_a_molecule(text: str, end: int) -> bool:
+    """Whether a term's words begin the name of a molecule (a factor, receptor, gene,
+    antigen... within three words: "tumor necrosis factor", "hepatitis B surface antigen"),
+    which names no disease or finding of the patient."""
+    position = end
+    for _ in range(3):
+        word = _FOLLOWING_WORD.match(text, position)
+        if word is None or word.group(1).lower() in _NOT_MODIFIER:
+            return False
+        if _MOLECULE.fullmatch(word.group(1)):
+            return True
+        position = word.end()
+    return False
 
 
 def _needs_a_result(term: Term, key: str) -> bool:
