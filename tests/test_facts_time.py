@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
+from written_report import annotated, read_written
 
-from kg.annotate import Annotations, annotate
+from kg.annotate import Annotations
 from kg.document import Document
-from kg.ingest import ingest
 from kg.rdf.annotations import annotation_graph
 from kg.rdf.namespaces import CKG
 from kg.vocabulary import Knowledge
@@ -28,14 +27,12 @@ Two days later, creatinine kinase fell to 3,000 U/L. Creatinine was 1.9 mg/dL on
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Document:
-    path = Path(tmp_path_factory.mktemp("time")) / "aki.txt"
-    path.write_text(REPORT, encoding="utf-8")
-    return ingest(path)
+    return read_written(tmp_path_factory, "aki.txt", REPORT)
 
 
 @pytest.fixture(scope="module")
 def facts(report: Document, knowledge: Knowledge) -> Annotations:
-    return annotate(report, [], knowledge.for_document(report))
+    return annotated(report, knowledge)
 
 
 def _times(facts: Annotations) -> dict[Decimal | None, tuple[str, int] | None]:

@@ -10,8 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from written_report import annotated
 
-from kg.annotate import Annotations, annotate
+from kg.annotate import Annotations
 from kg.document import Document
 from kg.ingest import read_document
 from kg.vocabulary import Knowledge
@@ -26,7 +27,7 @@ def report() -> Document:
 
 @pytest.fixture(scope="module")
 def labs(report: Document, knowledge: Knowledge) -> Annotations:
-    return annotate(report, [], knowledge.for_document(report))
+    return annotated(report, knowledge)
 
 
 def _lab(labs: Annotations, name: str) -> tuple[object, ...]:
