@@ -1243,9 +1243,15 @@ def _measures(name: str, quantity: Quantity) -> bool:
 
 
 def _without_unit(words: str) -> str:
-    """A name without the unit a table row gives after it ("Triglycerides (mg/dL)")."""
-    unit = re.search(r"\s*\(([^()]+)\)$", words)
-    return words[: unit.start()] if unit and parse_unit(unit.group(1).strip()) else words
+    """A name without the unit or the time a table row gives after it ("Triglycerides
+    (mg/dL)", "Urea (Day 2)": the time is the value's, kg.facts.own_time)."""
+    after = re.search(r"\s*\(([^()]+)\)$", words)
+    if after is None:
+        return words
+    inside = after.group(1).strip()
+    times = find_time_expressions(inside)
+    timed = len(times) == 1 and len(times[0].text) == len(inside)
+    return words[: after.start()] if timed or parse_unit(inside) else words
 
 
 _LINKED = re.compile(r"\b(?:of|was|were|is|are)\b|:", re.IGNORECASE)
