@@ -254,8 +254,9 @@ class _Reader:
                     self.paragraphs.append(found)
                 for table in child.iter("table-wrap"):
                     self._table(table, title)
-            elif kind == "table-wrap":
-                self._table(child, title)
+            elif kind in {"table-wrap", "table-wrap-group"}:
+                for table in child.iter("table-wrap"):
+                    self._table(table, title)
             elif kind in {"list", "boxed-text", "disp-quote"}:
                 for p in child.iter("p"):
                     found = self._paragraph(p, title)
