@@ -13,7 +13,10 @@ from st_link_analysis import EdgeStyle
 
 FORCE_KEY = "literature-force"
 VIEW_KEY = "literature-view"
-VIEWS = ("Force view", "Year and citations", "Works")
+VIEWS = ("Works", "Force view", "Year and citations")
+"""The related works' views, the table first: opening the page draws only the open view, and
+the force view's graph frame (its scripts, Cytoscape, the layout) was most of a switch to
+this page; it is drawn when its tab is picked."""
 
 
 @st.fragment
@@ -121,9 +124,18 @@ else:
             f"stay under {kglit.MAX_ELEMENTS} elements (the best related and most cited kept)."
         )
     # Only the open view is drawn (each is costly in the browser); switching reruns.
-    force_tab, year_tab, table_tab = st.tabs(
+    table_tab, force_tab, year_tab = st.tabs(
         list(VIEWS), key=VIEW_KEY, on_change="rerun", default=VIEWS[0]
     )
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(
+                kglit.table(view),
+                hide_index=True,
+                column_config={
+                    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi.org/(.*)")
+                },
+            )
     if force_tab.open:
         with force_tab:
             force_view(view)
@@ -137,15 +149,6 @@ else:
             )
             if chart is not None:
                 st.altair_chart(chart, width="stretch")
-    if table_tab.open:
-        with table_tab:
-            st.dataframe(
-                kglit.table(view),
-                hide_index=True,
-                column_config={
-                    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi.org/(.*)")
-                },
-            )
     for rows in (related, edges, works):
         show_sparql(rows, f"network-{rows.name}")
 
