@@ -96,13 +96,16 @@ edges, works = saved("citation_edges"), saved("works")
 if missing(related, "related works") or missing(edges, "the citation network"):
     pass
 else:
-    case = st.selectbox(
-        "Around the case report",
-        list(cases),
-        format_func=cases.__getitem__,
-        disabled=len(cases) < 2,
-        key="literature-case",
-    )
+    if len(cases) > 1:  # a picker only when there is a choice
+        case = st.selectbox(
+            "Around the case report",
+            list(cases),
+            format_func=cases.__getitem__,
+            key="literature-case",
+        )
+    else:
+        case = next(iter(cases), "")
+        st.text(f"Around the case report: {cases.get(case, '')}")
     view = kglit.network(case, edges, works, related)
     if not view.related:
         st.info(
@@ -154,7 +157,15 @@ else:
 
 st.subheader("Related-literature queries")
 titles = dict(kglit.PANELS)
-name = st.selectbox("Query", list(titles), format_func=titles.__getitem__, key="literature-panel")
+# Pills, not a list: the page then loads no script of its own for a drop-down.
+name = st.pills(
+    "Query",
+    list(titles),
+    format_func=titles.__getitem__,
+    default=kglit.PANELS[0][0],
+    required=True,
+    key="literature-panel",
+)
 rows = saved(name)
 if not missing(rows, titles[name].lower()):
     if not rows.rows:
