@@ -36,6 +36,7 @@ from kg.locking import command_lock
 from kg.progress import Progress
 from kg.rdf import (
     BuildActivity,
+    BuildDataset,
     InputFile,
     NamedGraph,
     assemble,
@@ -187,8 +188,10 @@ def document_stages(
     def named(kind: str, graph: Graph) -> NamedGraph:
         return NamedGraph(graph_iri(kind, key), graph, (source,), record=document_record_iri(key))
 
-    def into(kind: str) -> Graph | None:
-        return None if dataset is None else dataset_graph(dataset, graph_iri(kind, key))
+    def into(kind: str, *, write_only: bool = False) -> Graph | None:
+        if dataset is None:
+            return None
+        return dataset_graph(dataset, graph_iri(kind, key), write_only=write_only)
 
     annotations = annotate(document, references, load_knowledge())
     resolution = resolve_batch(
@@ -202,7 +205,10 @@ def document_stages(
         key,
         [
             named("document", document_graph(document, references, into("document"))),
-            named("annotations", annotation_graph(document, annotations, into("annotations"))),
+            named(
+                "annotations",
+                annotation_graph(document, annotations, into("annotations", write_only=True)),
+            ),
             named("crossref", crossref_triples),
         ],
         resolution.notice,
@@ -272,7 +278,7 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
         # The documents are built before the command lock is taken: a command waiting for
         # another does not hold it while it asks Crossref. What the store holds is read,
         # decided on and replaced under the lock, so concurrent commands lose nothing.
-        dataset = Dataset()
+        dataset = BuildDataset()
         outcome = _document_stages_of(command.documents, settings, bar, dataset)
         clock.lap("documents")
         held.enter_context(command_lock(settings.store, create=command.remove is None))
