@@ -117,16 +117,22 @@ class _TripleSet(Store):
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
         subject, predicate, obj = triple_pattern
+        if subject is None and predicate is None and obj is None:
+            yield from ((triple, _NO_CONTEXTS) for triple in self._triples)
+            return
         for triple in self._triples:
             if (
                 (subject is None or triple[0] == subject)
                 and (predicate is None or triple[1] == predicate)
                 and (obj is None or triple[2] == obj)
             ):
-                yield triple, iter(())
+                yield triple, _NO_CONTEXTS
 
     def __len__(self, context: Any = None) -> int:
         return len(self._triples)
+
+
+_NO_CONTEXTS: tuple[Graph, ...] = ()
 
 
 def dataset_graph(dataset: Dataset, iri: URIRef, *, write_only: bool = False) -> Graph:
