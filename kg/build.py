@@ -303,9 +303,12 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
         activity = BuildActivity(started, dt.datetime.now(dt.UTC), command=command.name)
         assemble([*graphs, *shared], activity, dataset)
         clock.lap("assemble dataset")
+        # The shapes are checked with the collector still paused: the checker's index of the
+        # graphs is hundreds of thousands of sets and makes no cyclic garbage (a 1 MB text's
+        # check took a quarter longer with the collector running, bench/RESULTS.md).
+        validation = validate_dataset(dataset, scope=f"the graphs this {command.name} wrote")
+        clock.lap("SHACL validation")
         with _collector_for_the_young():
-            validation = validate_dataset(dataset, scope=f"the graphs this {command.name} wrote")
-            clock.lap("SHACL validation")
             bar.step("writing the store")
             kept = {iri for key in kept_documents for iri in document_graph_iris(key)}
             store.replace(dataset, keep=[*kept_graphs, *(iri for iri in stored if iri in kept)])
@@ -411,9 +414,8 @@ def _collector_paused() -> Iterator[None]:
 def _collector_for_the_young() -> Iterator[None]:
     """The collector back on, for what the build makes from here on only.
 
-    SHACL validation and the store write make short-lived objects by the million, some in
-    reference cycles (pySHACL's constraint objects); with no collection at all they pile up
-    and the heap grows, which made both stages slower than with the collector running
+    The store write makes short-lived objects by the million; with no collection at all
+    they pile up and the heap grows, which made it slower than with the collector running
     (bench/RESULTS.md). Freezing first moves the graphs built so far out of the collector's
     sight, so a collection does not walk them again.
     """
