@@ -1,4 +1,6 @@
-"""SHACL validation of the graph (ontology/shapes.ttl) with pySHACL.
+"""SHACL validation of the graph (ontology/shapes.ttl): by kg.validate_shapes, which
+implements the SHACL features the bundled shapes use with pySHACL's results, and by pySHACL
+itself for shapes that use any other.
 
 The data graph is the union of the named graphs plus the casekg ontology, so class targets
 reach subclasses (a ckg:LabResult is checked as a ckg:Measurement) without running RDFS
