@@ -543,15 +543,24 @@ illness's management, a sentence adverb, a judgement's own word, a bare anaphor.
 _MARKERS = re.compile(
     r"(?P<words>(?:(?:strongly|focally|diffusely|weakly|also)\s+)*(?:positive|negative)|"
     r"positivity|negativity|immunoreactivity|(?:positive|negative)\s+(?:staining|"
-    r"immunoreactivity|expression))(?:\s+staining)?\s+(?:for|to)\s+"
+    r"immunoreactivity|expression)|resistant|susceptible)(?:\s+staining)?\s+(?:for|to)\s+"
     r"(?P<items>[^.;:]+?)(?=\s*(?:[.;:]|$|,?\s+(?:and|but|while|whereas|with|which|"
     r"whereas)\s+(?:(?:strongly|focally|diffusely|weakly)\s+)?(?:positive|negative|"
-    r"was|were|is|are|the|a|an)\b|,?\s+(?:but|while|whereas|which|suggest\w*|"
-    r"consistent|confirm\w*|indicat\w*)\b))",
+    r"resistant|susceptible|was|were|is|are|the|a|an)\b|,?\s+(?:but|while|whereas|which|"
+    r"suggest\w*|consistent|confirm\w*|indicat\w*)\b))",
     re.IGNORECASE,
 )
 """A stain's result and the list of markers it is stated for ("positive for CK7, TTF-1,
-and p63", "negative to CK20, p63, and EGFR")."""
+and p63", "negative to CK20, p63, and EGFR"), and an isolate's susceptibility to each drug
+of a list ("resistant to clindamycin, linezolid, and oxacillin")."""
+_GRADED = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w'-]*\s+){0,4}(?:function(?:al)?\s+|performance\s+)?(?:class|stage|"
+    r"grade|status|scores?))\s+(?:(?:was|is|of)\s+)?(?P<words>(?:I{1,3}|IV|V)(?:[A-C]\d?)?|"
+    r"\d{1,2}(?:\s*(?:,\s*|and\s+)\d{1,2})*)(?![\w%/-]|\.\d|\s*(?:%|mg|cm|mm|kg|g\b|years?|"
+    r"months?|weeks?|days?|hours?|cycles?))",
+)
+"""A graded state and its grade: "NYHA functional class III", "clinical stage IVB", "Apgar
+scores 9 and 10", "ECOG performance status was 2"."""
 
 
 def _unnamed_results(
@@ -634,6 +643,17 @@ def _unnamed_results(
         others = [(a, b) for a, b in findings if a != match.start()]
         item = [(match.start("name"), match.end("name"))]
         results += _results_of(sentence, item, match, taken, others, subject=False)
+    for match in _GRADED.finditer(text):
+        if any(r.quantity.start <= match.start("words") < r.quantity.end for r in readings):
+            continue
+        name = _DETERMINERS.sub("", match.group("name"))
+        start = match.start("name") + match.group("name").find(name)
+        for grade in re.finditer(r"\b(?!and\b)\w+", match.group("words")):
+            span = sentence.source_span(start, match.start("words") + grade.end())
+            said = [*stated, *results]
+            if any(r.result == grade.group() and r.span.end == span.end for r in said):
+                continue  # "the MELD score was 11", read as its subject's result already
+            results.append(StatedResult(Term(name), grade.group(), "unknown", sentence.index, span))
     signed = "(+" in text or "(-" in text or "(\u2212" in text
     for match in _SIGN.finditer(text) if signed else ():
         start = match.start("name")

@@ -573,3 +573,22 @@ def test_a_value_after_a_colon_is_named_by_the_words_before_it(knowledge: Knowle
     )
     measured = {(m.quantity.text, str(m.value), m.ucum) for m in facts.measurements}
     assert ("medium cellular volume (MCV)", "77.6", "fL") in measured
+
+
+def test_a_graded_state_and_a_susceptibility_list_give_each_their_result(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "He presented with NYHA functional class III and Apgar scores were 9 and 10 at "
+        "birth; the isolates were resistant to clindamycin and oxacillin and susceptible to "
+        "vancomycin.",
+        knowledge,
+    )
+    results = {(r.test.text, r.result) for r in facts.results}
+    assert {
+        ("NYHA functional class", "III"),
+        ("clindamycin", "resistant"),
+        ("oxacillin", "resistant"),
+        ("vancomycin", "susceptible"),
+    } <= results
+    assert "and" not in {result for _, result in results}
