@@ -444,7 +444,8 @@ def _finding_spans(
 _SUBJECT_RESULT = re.compile(
     r"\s+(?:was|were|is|are|remained|appeared|seems\s+to\s+be|(?:returned|came\s+back)\s+to)"
     r"(?:\s+(?:also|still|all|both|entirely|completely|grossly|otherwise|again|quite|"
-    r"markedly|severely|mildly|moderately|slightly|significantly|qualitatively|"
+    r"markedly|severely|mildly|moderately|slightly|significantly|qualitatively|highly|very|"
+    r"persistently|extremely|"
     r"found\s+to\s+be))*\s+"
     r"(?P<words>within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
     r"normal|abnormal|negative|positive|unremarkable|intact|uneventful|uncomplicated|"
@@ -459,7 +460,8 @@ _SUBJECT_RESULT = re.compile(
 """A clause stating a result of its subject: "Speech was normal", "the MELD score was 11"."""
 _SUBJECT_COURSE = re.compile(
     r"\s+(?:(?:has|had|have)\s+)?(?:(?:\w+ly|further|also|then|subsequently)\s+)?"
-    r"(?P<words>improved|worsened|deteriorated|stabili[sz]ed|normali[sz]ed|declined)\b"
+    r"(?P<words>improved|worsened|deteriorated|stabili[sz]ed|normali[sz]ed|declined|"
+    r"did\s+not\s+(?:improve|change|recover))\b"
     r"(?=\s*(?:[,.;:]|$|\b(?:and|but|after|with|over|during|on|in|by|within|gradually|"
     r"slowly|rapidly|significantly|markedly|again|thereafter)\b))",
     re.IGNORECASE,
@@ -521,7 +523,7 @@ _SUBJECT_ITEM = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|his|her|their|its|this|these|those|all|both|other|further|repeat|"
     r"repeated|subsequent|initial|also|then|now|including|such\s+as|notably|especially|"
-    r"namely)\s+)+",
+    r"namely|(?:the\s+)?patient['\u2019]s)\s+)+",
     re.IGNORECASE,
 )
 _NOT_A_SUBJECT = re.compile(
@@ -617,7 +619,7 @@ def _unnamed_results(
         if _PASSIVE.search(text, 0, match.start()):
             continue  # "was improved": the copula's clause, read above
         starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
-        start = starts[-1] if starts else 0
+        start = _items(text, starts[-1] if starts else 0, match.start())[-1][0]
         phrase = _NOUN_PHRASE_START.match(text, start, match.start())
         subject = [(phrase.end() if phrase else start, match.start())]
         results += _results_of(sentence, subject, match, taken, findings, subject=True)
@@ -693,6 +695,11 @@ def _results_of(
         stripped = _DETERMINERS.sub("", item).strip()
         start += text[start:end].find(stripped)
         end = start + len(stripped)
+        if subject and len(stripped.split()) > 4 and " of " in stripped:
+            if any(a < end and start < b for a, b in findings):
+                continue  # "Signs of right-sided heart failure were absent": a finding's
+            stripped = stripped.split(" of ")[0]  # "Motor skills of the hands"
+            end = start + len(stripped)
         if not stripped or len(stripped.split()) > (4 if subject else 6):
             continue
         if _NOT_A_SUBJECT.search(stripped) or (subject and re.search(r"\d", stripped)):

@@ -592,3 +592,18 @@ def test_a_graded_state_and_a_susceptibility_list_give_each_their_result(
         ("vancomycin", "susceptible"),
     } <= results
     assert "and" not in {result for _, result in results}
+
+
+def test_a_subjects_head_before_of_or_after_a_possessive_is_what_a_result_is_of(
+    knowledge: Knowledge,
+) -> None:
+    texts = {
+        "Motor skills of the hands were markedly impaired.": ("Motor skills", "impaired"),
+        "It was stopped since the patient's condition remained stable.": ("condition", "stable"),
+        "His renal function did not improve.": ("renal function", "did not improve"),
+    }
+    for text, expected in texts.items():
+        results = {(r.test.text, r.result) for r in _case_facts(text, knowledge).results}
+        assert expected in results, text
+    facts = _case_facts("Signs of right-sided heart failure were absent.", knowledge)
+    assert "Signs" not in {r.test.text for r in facts.results}
