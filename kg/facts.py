@@ -555,6 +555,22 @@ _MARKERS = re.compile(
 """A stain's result and the list of markers it is stated for ("positive for CK7, TTF-1,
 and p63", "negative to CK20, p63, and EGFR"), and an isolate's susceptibility to each drug
 of a list ("resistant to clindamycin, linezolid, and oxacillin")."""
+_RESULTED_LIST = re.compile(
+    r"\b(?P<words>elevated|increased|raised|high|low|decreased|reduced)\s+"
+    r"(?:(?:serum|plasma|blood|urine|urinary)\s+)?(?:levels?\s+of\s+(?:the\s+)?)?"
+    r"(?P<items>[A-Za-z0-9][^.;:]*?)(?=\s*(?:[.;:]|$|,?\s+(?:but|while|whereas|which|with|"
+    r"without|were|was|is|are|in|on|at|after|during|despite|compatible|due|secondary|"
+    r"suggest\w*|consistent|however|showed|revealed|demonstrated)\b))",
+    re.IGNORECASE,
+)
+"""A result word and the list of what it judges ("elevated 3-methylglutaconate and
+3-methylglutarate", "elevated levels of C reactive protein, lactate dehydrogenase (LDH),
+and soluble interleukin-2 receptor"): where the word's result is stated of a test of the
+list, each other item shares it."""
+_A_MEASURED_VALUE = re.compile(r"\d[\d.,]*\s*(?:%|[µμ]\w*|m?mol|[mnpµ]?g\b|[mnpµ]?g/|U/|IU)")
+"""A number with a unit, as written: a list holding one lists values, not names."""
+_NOT_AN_ITEM = re.compile(r"^\d|\b(?:derangements?|abnormalit\w+|disorders?|changes|findings)$")
+"""A list item that is a value or a finding, not a test the list's result word judges."""
 _GRADED = re.compile(
     r"\b(?P<name>(?:[A-Z][\w'-]*\s+){0,4}(?:function(?:al)?\s+|performance\s+)?(?:class|stage|"
     r"grade|status|scores?))\s+(?:(?:was|is|of)\s+)?(?P<words>(?:I{1,3}|IV|V)(?:[A-C]\d?)?|"
@@ -635,6 +651,25 @@ def _unnamed_results(
         blank = _blank_parentheses(text)
         items = _items(blank, match.start("items"), match.end("items"))
         results += _results_of(sentence, items, match, marked, findings, subject=False)
+    for match in _RESULTED_LIST.finditer(text):
+        blank = _blank_parentheses(text)
+        items = _items(blank, match.start("items"), match.end("items"))
+        said = [r for r in [*stated, *results] if r.result == match.group("words")]
+        judged = [
+            any(r.span.start <= sentence.source_span(a, b).start < r.span.end for r in said)
+            for a, b in items
+        ]
+        listed_values = (
+            _A_MEASURED_VALUE.search(text, match.start("items"), match.end()) is not None
+        )
+        if len(items) < 2 or not any(judged) or listed_values:
+            continue  # a list whose named test the word judges, no value: the others share it
+        rest = [
+            (a, b)
+            for (a, b), done in zip(items, judged, strict=True)
+            if not done and not _NOT_AN_ITEM.search(text[a:b].strip())
+        ]
+        results += _results_of(sentence, rest, match, marked, findings, subject=False)
     for match in _AS_WAS.finditer(text):
         blank = _blank_parentheses(text)
         items = _items(blank, match.start("items"), match.end("items"))

@@ -607,3 +607,20 @@ def test_a_subjects_head_before_of_or_after_a_possessive_is_what_a_result_is_of(
         assert expected in results, text
     facts = _case_facts("Signs of right-sided heart failure were absent.", knowledge)
     assert "Signs" not in {r.test.text for r in facts.results}
+
+
+def test_a_result_word_before_a_list_with_a_named_test_judges_each_item(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Laboratory tests revealed elevated levels of C reactive protein, lactate "
+        "dehydrogenase (LDH), and soluble interleukin-2 receptor (sIL-2R) (Table 1).",
+        knowledge,
+    )
+    results = {(r.test.text, r.result) for r in facts.results}
+    assert {
+        ("lactate dehydrogenase", "elevated"),
+        ("soluble interleukin-2 receptor", "elevated"),
+    } <= results
+    lone = _case_facts("The patient had high clinical suspicion of metastases.", knowledge)
+    assert lone.results == ()
