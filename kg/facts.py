@@ -1186,6 +1186,15 @@ def _reading(
     tail_end: int,
 ) -> _Reading | None:
     mention = candidates[-1] if candidates else None
+    defined = [
+        c
+        for c in candidates[:-1]
+        if mention is not None
+        and c.concept.iri == mention.concept.iri
+        and re.fullmatch(r"\s*\(\s*", text[c.end : mention.start])
+    ]
+    if defined:
+        mention = defined[-1]  # "ejection fraction (EF) of 20%": the name the report defines
     concept: Concept | None = None
     kind: Literal["lab", "measurement"] | None = None
     if mention is not None:

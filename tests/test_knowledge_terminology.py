@@ -624,3 +624,16 @@ def test_a_result_word_before_a_list_with_a_named_test_judges_each_item(
     } <= results
     lone = _case_facts("The patient had high clinical suspicion of metastases.", knowledge)
     assert lone.results == ()
+
+
+def test_a_value_after_a_defined_abbreviation_is_named_by_the_words_it_abbreviates(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Tests showed aspartate aminotransferase (AST) 306 U/L, and the ventricle had an "
+        "ejection fraction (EF) of 20%.",
+        knowledge,
+    )
+    named = {lab.analyte.text for lab in facts.labs} | {m.quantity.text for m in facts.measurements}
+    assert {"aspartate aminotransferase", "ejection fraction"} <= named
+    assert not named & {"AST", "EF"}
