@@ -255,3 +255,12 @@ def test_chemotherapy_is_a_drug_that_the_vocabulary_also_counts_as_an_etiology(
     }
     assert schemes["chemotherapy"] == {"etiology", "drug"}
     assert schemes["doxorubicin"] == {"etiology", "drug"}
+
+
+def test_a_findings_name_inside_a_scales_name_is_no_finding(knowledge: Knowledge) -> None:
+    text = "She obeyed commands, resulting in a Glasgow Coma Scale score of 15, and later a coma."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("scale", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    comas = [m.text for m in find_mentions(document, knowledge) if m.identifier == "HP:0001259"]
+    assert comas == ["coma"]  # the patient's coma, not the scale's
