@@ -273,7 +273,7 @@ _TO_A_NUMBER = (
 _RESULT_AFTER = re.compile(
     r"(?:\s+(?:levels?|counts?|tests?|values?|results?|scores?|\([^()]{1,12}\)))?"
     rf"(?:(?:\s*(?:{_TO_A_NUMBER}|was|were|is|are|remained|returned|came\s+back|of|:|=)"
-    rf"{_ADVERBS}\s+|\s+(?=(?:{NUMBER})/(?:{NUMBER})))"
+    rf"{_ADVERBS}\s+|,?\s+(?=(?:{NUMBER})/(?:{NUMBER}))|\s*\((?=(?:{NUMBER})\s*[;)]))"
     rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?mm\s?Hg)?)(?![\w/%]|\.\d|\s*(?:{NUMBER}))|"
     r"(?:\s*(?:was|were|is|are|had|has|have|remained|(?:returned|came\s+back)(?:\s+to)?|:|"
     r"(?P<shown>showed|revealed|demonstrated|yielded|found)(?:\s+(?:an?|the))?))?"

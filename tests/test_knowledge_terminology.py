@@ -637,3 +637,17 @@ def test_a_value_after_a_defined_abbreviation_is_named_by_the_words_it_abbreviat
     named = {lab.analyte.text for lab in facts.labs} | {m.quantity.text for m in facts.measurements}
     assert {"aspartate aminotransferase", "ejection fraction"} <= named
     assert not named & {"AST", "EF"}
+
+
+def test_a_number_after_a_comma_or_opening_a_parenthesis_is_the_tests_own(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "His vital signs were: blood pressure, 178/102 mmHg; the international normalized "
+        "ratio (1.53; normal range, 0.88-1.15) and ibuprofen (1,200 mg daily) were noted.",
+        knowledge,
+    )
+    results = {(r.test.text, r.result) for r in facts.results}
+    assert ("blood pressure", "178/102 mmHg") in results
+    assert "1.53" in {value for _, value in results}
+    assert "1,200" not in {value for _, value in results}
