@@ -264,3 +264,14 @@ def test_a_findings_name_inside_a_scales_name_is_no_finding(knowledge: Knowledge
     document = Document("scale", text, digest, ArticleMetadata(title="x"), (), (sentence,))
     comas = [m.text for m in find_mentions(document, knowledge) if m.identifier == "HP:0001259"]
     assert comas == ["coma"]  # the patient's coma, not the scale's
+
+
+def test_a_measurement_named_for_a_disease_is_no_lab_test(knowledge: Knowledge) -> None:
+    # EFO's "metastasis measurement" measures the disease: "metastasis" names no analyte
+    text = "CT showed liver metastasis, and the ferritin level was 900 ng/mL."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("efo", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    tests = {m.text for m in find_mentions(document, knowledge) if m.category == "lab-test"}
+    assert "metastasis" not in tests
+    assert "ferritin level" in tests
