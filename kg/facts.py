@@ -42,6 +42,7 @@ from kg.quantities import (
     ReferenceRange,
     find_quantities,
     find_ranges,
+    parse_unit,
 )
 from kg.sentences import (
     SCHEME_PREFIX,
@@ -1226,7 +1227,7 @@ def _reading(
         words = _subject_words(text[item_start:head_end])
         for linked in reversed(list(_LINKED.finditer(text, boundary, head_end))):
             # "pCO2 of 3.55 kPa", "albumin was low at 2.7 g/dL", "fibrinogen was normal
-            # with a value of 194 mg/dL": the subject before the linking word is the name
+            # with a value of 194 mg/dL", "LDH: 980 U/L": the subject before the link is the name
             if words or _subject_words(text[linked.end() : head_end]):
                 break
             item_start = _item_start(text, boundary, linked.start())
@@ -1239,7 +1240,7 @@ def _reading(
             return None
         if kind == "measurement" and not _names_a_measure(words, quantity):
             return None
-        name = Term(words)
+        name = Term(_without_unit(words))
     clause_start = _clause_start(text, boundary, item_start)
     qualifier = _QUALIFIER.search(text, clause_start, quantity.start)
     return _Reading(
@@ -1307,7 +1308,15 @@ def _measures(name: str, quantity: Quantity) -> bool:
     return pattern is None or pattern.search(name) is not None
 
 
+def _without_unit(words: str) -> str:
+    """A name without the unit a table row gives after it ("Triglycerides (mg/dL)")."""
+    unit = re.search(r"\s*\(([^()]+)\)$", words)
+    return words[: unit.start()] if unit and parse_unit(unit.group(1).strip()) else words
+
+
 _LINKED = re.compile(r"\b(?:of|was|were|is|are)\b|:", re.IGNORECASE)
+"""What links a name to its value: a verb, "of", or a colon ("Lactate dehydrogenase: 980 U/L",
+a table's row)."""
 _NOT_A_NAME = frozenset(
     re.findall(
         r"\w+",
@@ -1447,14 +1456,14 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     """The flag the words give a value, when they give one: its finding's name
     ("leukocytosis", "hypocalcemia"), a word after it in its clause ("was elevated"), or the
     nearest evaluative word before it in its list ("elevated troponin I (...) and CK-MB
-    (...)"), ranges in parentheses left aside."""
+    (...)") unless another value stands between them, ranges in parentheses left aside."""
     if reading.mention is not None and "lab-test" not in reading.mention.categories:
         word = reading.mention.text.split()[-1]
         if _FINDING_HIGH.search(word):
             return "high", reading.mention.text
         if _FINDING_LOW.search(word):
             return "low", reading.mention.text
-    after = _STATED_RE.search(_own_items(reading.tail))
+    after = _STATED_RE.search(_own_items(_blank_parentheses(reading.tail, numbered=True)))
     if after is not None and after.lastgroup is not None:
         return _flag(after.lastgroup), after.group()
     before = _blank_parentheses(text[: reading.quantity.start])
@@ -1462,45 +1471,47 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     start = breaks[-1].end() if breaks else 0
     stated = list(_STATED_RE.finditer(before, start))
     if stated and stated[-1].lastgroup is not None:
+        if find_quantities(before[stated[-1].end() :]):
+            return None  # "Ferritin was elevated at 12,400 ng/mL, and LDH was 890 U/L"
         return _flag(stated[-1].lastgroup), stated[-1].group()
     return None
 
 
-_NEXT_ITEM_CUE = re.compile(
-    r"\b(?:and|or|but|whereas|while)\s+(?:(?:a|an|the|slightly|mildly|markedly|very)\s+)*"
-    rf"(?=(?:{'|'.join(words for _, words in _STATED)})\b)",
+_COORDINATED = re.compile(
+    r"\b(?:and|or|but|whereas|while)\s+(?!(?:was|were|is|are|remained|had|has|then|thus)\b)",
     re.IGNORECASE,
 )
-"""A conjunction whose next item begins with its own cue ("... 14.2 sec and a normal
-activated partial thromboplastin time"): that cue is the next item's, not the value's."""
+"""A conjunction after a value opens the next item ("1.2 mg/dL and a white blood cell count
+within normal limits", "(2.2 mg/dL) and albumin deficit"), unless a verb goes on with the
+value's own clause ("and was elevated"): a cue after it is that item's, not the value's."""
 
 
 def _own_items(tail: str) -> str:
-    """The words after a value up to the next item that carries its own cue, or that is
-    named after "and" ("(2.2 mg/dL) and albumin deficit": the deficit is albumin's)."""
-    other = _NEXT_ITEM_CUE.search(tail) or _NEXT_NAMED_ITEM.search(tail)
+    """The words after a value up to the next coordinated item."""
+    other = _COORDINATED.search(tail)
     return tail[: other.start()] if other else tail
-
-
-_NEXT_NAMED_ITEM = re.compile(
-    r"\b(?:and|or)\s+(?!(?:was|were|is|are|remained|had|has|then|thus)\b)[A-Za-z]", re.IGNORECASE
-)
 
 
 def _flag(name: str) -> Flag:
     return "high" if name == "high" else "low" if name == "low" else "normal"
 
 
-def _blank_parentheses(text: str) -> str:
-    """The text with what stands in parentheses blanked out (same length)."""
-    out: list[str] = []
-    depth = 0
-    for char in text:
+def _blank_parentheses(text: str, numbered: bool = False) -> str:
+    """The text with what stands in parentheses blanked out (same length); with
+    ``numbered``, only parentheses holding a number (a range: "(normal value: <0.5)", whose
+    "normal" names the range, not the result; "(normal)" alone stays)."""
+    out = list(text)
+    depth = opened = 0
+    for index, char in enumerate(text):
         if char == "(":
+            opened = index if depth == 0 else opened
             depth += 1
-        out.append(" " if depth else char)
-        if char == ")" and depth:
+        elif char == ")" and depth:
             depth -= 1
+            if depth == 0 and (not numbered or re.search(r"\d", text[opened:index])):
+                out[opened : index + 1] = " " * (index + 1 - opened)
+    if depth and (not numbered or re.search(r"\d", text[opened:])):
+        out[opened:] = " " * (len(text) - opened)
     return "".join(out)
 
 

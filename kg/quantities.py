@@ -191,12 +191,13 @@ _COMPARATOR = "|".join(
 )
 _QUANTITY_RE = re.compile(
     rf"(?:(?P<comparator>{_COMPARATOR})\s*)?(?:(?<=[\s(:=])(?P<minus>\u2212|-(?=\d)))?"
-    rf"(?<![\d./])(?P<number>{NUMBER})\s?"
+    rf"(?<![\d./^])(?P<number>{NUMBER})\s?"
     rf"(?P<unit>{_UNIT_TOKEN})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _RANGE_CUE = (
-    r"(?:normal\s+range|reference\s+range|reference\s+interval|reference|normal|ref\.?|RR|NR)"
+    r"(?:(?:normal|reference)\s+(?:ranges?|intervals?|values?|limits?)|reference|normal|"
+    r"ref\.?|RR|NR)"
 )
 _DASH = "(?:\u2013|\u2014|-|to|~)"
 _RANGE_RE = re.compile(
@@ -210,6 +211,19 @@ _RANGE_RE = re.compile(
 _BARE_RANGE_RE = re.compile(
     rf"\(\s*(?P<low>{NUMBER})\s*{_DASH}\s*(?P<high>{NUMBER})"
     rf"(?:\s?(?P<unit>{_UNIT_TOKEN})(?![A-Za-z0-9]))?\s*\)",
+    re.IGNORECASE,
+)
+
+# A table row as a PDF copy gives it: "Hemoglobin (g/dL) 15.2 13.5-17.5", "(mg/dL) 3,450 <150":
+# the unit in parentheses after the name, then the value, then a bare range or bound.
+_ROW_VALUE_RE = re.compile(
+    rf"\(\s*(?P<unit>{_UNIT_TOKEN})\s*\)\s+(?:(?P<comparator>{_COMPARATOR})\s*)?"
+    rf"(?P<number>{NUMBER})(?=\s|$)",
+    re.IGNORECASE,
+)
+_ROW_RANGE_RE = re.compile(
+    rf"\s+(?:(?P<low>{NUMBER})\s*{_DASH}\s*(?P<high>{NUMBER})"
+    rf"|(?P<limit_comparator>{_COMPARATOR})\s*(?P<limit>{NUMBER}))\s*$",
     re.IGNORECASE,
 )
 
@@ -273,7 +287,27 @@ def find_ranges(text: str) -> list[ReferenceRange]:
                 match.end(),
             )
         )
+    for row in _ROW_VALUE_RE.finditer(text):
+        bare = _ROW_RANGE_RE.match(text, row.end())
+        if bare is None or parse_unit(row["unit"]) is None:
+            continue
+        ranges.append(_range(bare, parse_unit(row["unit"]), bare.start() + 1, bare.end()))
     return sorted(ranges, key=lambda r: r.start)
+
+
+def _range(match: re.Match[str], unit: Unit | None, start: int, end: int) -> ReferenceRange:
+    """A range from its limits (``low``, ``high``) or its one bound (``limit``)."""
+    if match["low"] is not None:
+        return ReferenceRange(
+            parse_number(match["low"]), parse_number(match["high"]), unit, start, end
+        )
+    bound = parse_number(match["limit"])
+    upper = _COMPARATOR_WORDS[match["limit_comparator"].lower()].startswith("<")
+    return (
+        ReferenceRange(None, bound, unit, start, end)
+        if upper
+        else ReferenceRange(bound, None, unit, start, end)
+    )
 
 
 def find_quantities(text: str, ranges: list[ReferenceRange] | None = None) -> list[Quantity]:
@@ -293,4 +327,13 @@ def find_quantities(text: str, ranges: list[ReferenceRange] | None = None) -> li
             comparator = _COMPARATOR_WORDS[match["comparator"].lower()]
             start = match.start("comparator")
         quantities.append(Quantity(number, comparator, unit, start, match.end("unit")))
-    return quantities
+    for row in _ROW_VALUE_RE.finditer(text):
+        unit = parse_unit(row["unit"])
+        if unit is None or any(q.start <= row.start("number") < q.end for q in quantities):
+            continue
+        comparator = _COMPARATOR_WORDS[row["comparator"].lower()] if row["comparator"] else "="
+        start = row.start("comparator") if row["comparator"] else row.start("number")
+        quantities.append(
+            Quantity(parse_number(row["number"]), comparator, unit, start, row.end("number"))
+        )
+    return sorted(quantities, key=lambda q: q.start)

@@ -135,6 +135,9 @@ def test_the_path_finder_gives_each_hop_with_its_sentence(
     seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = _app(seed_store, monkeypatch)
+    assert not app.selectbox  # drawn only once its expander is opened
+    app.session_state["explore-path-finder"] = True  # the user opens it
+    app.run()
     start, end = app.selectbox[0], app.selectbox[1]
     start.set_value(str(CONCEPT["sepsis"]))
     end.set_value(str(CONCEPT["late-gadolinium-enhancement"])).run()

@@ -243,7 +243,7 @@ def test_every_saved_and_network_query_finds_the_same_rows_on_both_stores(
 EXPECTED_ROWS = {
     "case_timeline": 10,
     "cases_by_etiology": 21,
-    "concepts_by_category": 107,
+    "concepts_by_category": 110,
     "concepts_shared_between_cases": 38,
     "documents": 2,
     "etiology_mechanism_sign": 57,

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rdflib import URIRef
+from streamlit import env_util
 
 from kg.errors import KgError
 from kgdash import data, graph, literature
@@ -58,6 +59,11 @@ def warm() -> None:
     with _quiet():
         for name in PAGE_MODULES:
             importlib.import_module(name)
+        # The first element a process draws runs Streamlit's check whether it runs in a
+        # REPL (inspect.stack(): the source file of every loaded module, ~0.5 s with these
+        # imports, in the first visitor's script run). Asked here, inspect keeps that map
+        # and the visitor's check only looks at modules imported since.
+        env_util.is_repl()
         try:
             data.store()
         except KgError:

@@ -14,6 +14,7 @@ from st_link_analysis import EdgeStyle
 
 GRAPH_KEY = "explore-graph"
 SELECTED_KEY = "explore-selected"
+PATH_FINDER_KEY = "explore-path-finder"
 
 
 st.title("Explore")
@@ -29,7 +30,8 @@ with st.sidebar:
     kinds = st.multiselect("Node types", kggraph.NODE_TYPES, default=list(kggraph.NODE_TYPES))
     chosen_categories = st.multiselect("Concept categories", categories, default=[])
     search = st.text_input("Search nodes", placeholder="e.g. sepsis")
-    depth = st.slider("Neighbourhood depth", 1, 3, 1)
+    # Three choices, so buttons: a slider would load its own scripts into every first render.
+    depth = st.radio("Neighbourhood depth", (1, 2, 3), horizontal=True)
     size_by = st.radio("Node size by", ["degree", "citations"], horizontal=True)
 
 
@@ -174,21 +176,33 @@ def claim_details(node: str) -> None:
 graph_panel()
 
 
-st.subheader("Path finder")
-st.caption("How two nodes connect, each hop with the sentence that states it.")
-labels = {node: f"{a['label']} ({a['kind']})" for node, a in full.nodes(data=True)}
-ordered = sorted(labels, key=lambda n: labels[n].lower())
-start_column, end_column = st.columns(2)
-start = start_column.selectbox("From", ordered, format_func=labels.__getitem__, index=None)
-end = end_column.selectbox("To", ordered, format_func=labels.__getitem__, index=None)
-if start and end:
-    hops = kggraph.path(full, start, end)
-    if hops is None:
-        st.warning("These two nodes are not connected in the graph.")
-    else:
+@st.fragment
+def path_finder() -> None:
+    """How two nodes connect, each hop with the sentence that states it. Drawn only once
+    opened: its two lists hold every node of the graph, and the first render of the page
+    would draw them for every visitor."""
+    box = st.expander("Path finder: how two nodes connect", key=PATH_FINDER_KEY, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        st.caption("Each hop with the sentence that states it.")
+        labels = {node: f"{a['label']} ({a['kind']})" for node, a in full.nodes(data=True)}
+        ordered = sorted(labels, key=lambda n: labels[n].lower())
+        start_column, end_column = st.columns(2)
+        start = start_column.selectbox("From", ordered, format_func=labels.__getitem__, index=None)
+        end = end_column.selectbox("To", ordered, format_func=labels.__getitem__, index=None)
+        if not (start and end):
+            return
+        hops = kggraph.path(full, start, end)
+        if hops is None:
+            st.warning("These two nodes are not connected in the graph.")
+            return
         st.caption(f"{len(hops)} hops")
         for number, hop in enumerate(hops, start=1):
             st.text(f"{number}. {hop.source} —{hop.relation}→ {hop.target}")
             st.caption(kgcase.plain(hop.evidence or "(no sentence: a structural link)"))
+
+
+path_finder()
 for name in ("explore_mentions", "explore_claims", "explore_references"):
     show_sparql(saved(name), name)

@@ -1,7 +1,8 @@
 """JATS XML (the PMC / Europe PMC open-access format) → the same Document as plain text.
 
 The article is rendered as plain text — title, abstract, each section's title and
-paragraphs, figure captions, then the reference list — and that text is
+paragraphs, its tables where they stand (a line per row, kg.ingest.tables), figure
+captions, then the reference list — and that text is
 ``Document.source``: every offset (sentences, markers, references) points into the text
 the graph quotes, not into the XML. ``Document.sha256`` is still the hash of the file.
 
@@ -45,6 +46,7 @@ from kg.doi import find_doi
 from kg.errors import InputError
 from kg.ingest.sentences import sentence_ranges
 from kg.ingest.source import sha256
+from kg.ingest.tables import row_lines
 from kg.ingest.text import ABSTRACT, BODY, NO_REFERENCE_LIST
 
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -120,6 +122,7 @@ class _Reader:
     position: int = 0
     paragraphs: list[_Paragraph] = field(default_factory=list)
     figures: list[tuple[Figure, list[_Paragraph]]] = field(default_factory=list)
+    tables: int = 0
     headings: dict[str, int] = field(default_factory=dict)
     """Where each section title was written (a section starts at its heading)."""
     _last: str = ""
@@ -200,6 +203,8 @@ class _Reader:
         self.paragraphs.extend(abstract_paragraphs)
         self._section(body, BODY)
         floats = article.find("floats-group")
+        for table in floats.iter("table-wrap") if floats is not None else ():
+            self._table(table, BODY)
         for fig in [*body.iter("fig"), *(floats.iter("fig") if floats is not None else ())]:
             self._figure(fig)
         references, rid_numbers = self._references(article.find("back/ref-list"))
@@ -247,11 +252,29 @@ class _Reader:
                 found = self._paragraph(child, title)
                 if found:
                     self.paragraphs.append(found)
+                for table in child.iter("table-wrap"):
+                    self._table(table, title)
+            elif kind == "table-wrap":
+                self._table(child, title)
             elif kind in {"list", "boxed-text", "disp-quote"}:
                 for p in child.iter("p"):
                     found = self._paragraph(p, title)
                     if found:
                         self.paragraphs.append(found)
+
+    def _line(self, text: str, section: str) -> None:
+        self.paragraphs.append(_Paragraph(section, self._block(text)))
+        self._last = "\n"
+
+    def _table(self, table: Element, section: str) -> None:
+        """A table where it stands: its label and caption, then a line per row (read by
+        kg.ingest.tables), in the section it belongs to."""
+        self.tables += 1
+        label = (_text(table.find("label")) or f"Table {self.tables}").rstrip(".")
+        caption = _text(table.find("caption"))
+        self._line(f"{label}: {caption}" if caption else f"{label}.", section)
+        for line in row_lines(table):
+            self._line(line, section)
 
     def _figure(self, fig: Element) -> None:
         label = _text(fig.find("label")) or f"Figure {len(self.figures) + 1}"

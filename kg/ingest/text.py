@@ -181,6 +181,8 @@ _ORCID_ENTRY = re.compile(
 _INDEX_TERMS = re.compile(r"^(?:Index terms|Keywords|Key words)\b\s*:?\s*", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[-\u2022\u2013*]\s+\S")
 _FIGURE = re.compile(r"^(?P<label>(?:Fig\.|Figure)\s*\d+)\.\s*")
+_TABLE = re.compile(r"^\s*Table\s+\d+[A-Za-z]?\s*[.:|]", re.IGNORECASE)
+"""A table's caption line ("Table 1. Laboratory findings"): its block is the table."""
 _PANEL = re.compile(r"^(?P<labels>[A-Z](?:(?:,\s?|\s?[\u2013-]\s?)[A-Z])*)\.\s+")
 _ABBREVIATION_START = re.compile(r"^[A-Z][\w/\-]{0,11} = ")
 _ABBREVIATION_LIST = re.compile(
@@ -756,6 +758,15 @@ def _read_body(blocks: Sequence[Block], state: _State) -> list[_Paragraph]:
         figure_head = _FIGURE.match(block.first)
         if figure_head:
             state.figures.append(_read_figure(block, figure_head, state))
+            at += 1
+            continue
+        if _TABLE.match(block.first):
+            # a table copied as text: its caption and each row are lines of their own, never
+            # reflowed into one sentence or into the paragraph that follows
+            paragraphs.extend(
+                _Paragraph(section, state.flow([line.span]), True, subsection)
+                for line in block.lines
+            )
             at += 1
             continue
         previous = paragraphs[-1] if paragraphs else None

@@ -134,6 +134,10 @@ class Terminology:
                 term = Term(*self.terms[number])
                 if _needs_a_result(term, key) and not _is_tested(text, start, end):
                     continue  # an analyte's name is a test only where it is tested
+                if term.category in _PATIENT_STATES and _begins_a_molecule(text, end):
+                    continue  # "tumor necrosis factor" names neither a tumor nor necrosis
+                if term.category == "lab-test" and _NAME_GOES_ON.match(folded, end):
+                    continue  # "lactate dehydrogenase" is no lactate, "sodium chloride" no sodium
                 if term.source == "DCM" and _has_a_value(text, end):
                     continue  # "PT of 24 sec": a lab's abbreviation, not a modality's
                 candidates.append(TermMatch(term, text[start:end], start, end))
@@ -176,6 +180,15 @@ _COMPOUND_HEAD = re.compile(
     r"ratio|interval|gas|diameter|status)"
     r"(?:\s+(?:tests?|levels?|studies))?\b"
 )
+_ENZYME = (
+    r"[a-z]*(?:kinase|transferase|genase|phatase|aminase|esterase|lipase|amylase|oxidase|"
+    r"ductase|synthase|merase|peptidase|protease|nuclease|ligase|lyase|hydrolase|xylase|"
+    r"elastase|tryptase|catalase|aldolase)s?"
+)
+"""An enzyme's name by its ending ("aminotransferase", "dehydrogenase", "lipase")."""
+_ENZYME_TEST = re.compile(
+    rf"\b(?:(?P<substrate>[a-z]\w*)[\s-]+)?(?P<enzyme>{_ENZYME})\b", re.IGNORECASE
+)
 _VITAL_SIGN = re.compile(r"\b(?:temperature|pulse|weight|height)\b", re.IGNORECASE)
 """A vital sign or body measure named by one word: a procedure where a value follows."""
 _NOT_MODIFIER = frozenset(
@@ -202,7 +215,8 @@ def procedure_heads(text: str) -> Iterator[TermMatch]:
     """Procedures named by their head word: an imaging word ("...graphy", "scan", "x-ray")
     or a diagnostic one ("...scopy", "examination", "histology"), and a test's head after
     the word that says what it tests ("renal function", "platelet count", "blood
-    culture"). Each is the general SNOMED CT procedure its head names."""
+    culture"), and an enzyme's assay by the enzyme's name ("alanine aminotransferase").
+    Each is the general SNOMED CT procedure its head names."""
     for match in _IMAGING_HEAD.finditer(text):
         yield TermMatch(IMAGING_PROCEDURE, match.group(), match.start(), match.end())
     for match in _DIAGNOSTIC_HEAD.finditer(text):
@@ -216,22 +230,65 @@ def procedure_heads(text: str) -> Iterator[TermMatch]:
             continue
         if modifier.lower() not in _NOT_MODIFIER and not _SEGMENT.fullmatch(modifier):
             yield TermMatch(DIAGNOSTIC_PROCEDURE, text[start : match.end()], start, match.end())
+    for match in _ENZYME_TEST.finditer(text):
+        # an enzyme is measured ("lactate dehydrogenase", "lipase"): the substrate before it
+        # is part of its name unless it is a word that names no test ("elevated lipase")
+        substrate = match.group("substrate")
+        start = (
+            match.start("enzyme")
+            if not substrate or substrate.lower() in _NOT_MODIFIER
+            else match.start()
+        )
+        yield TermMatch(DIAGNOSTIC_PROCEDURE, text[start : match.end()], start, match.end())
     for match in _VITAL_SIGN.finditer(text):
         if _VALUE_NEAR.match(text, match.end()):
             yield TermMatch(DIAGNOSTIC_PROCEDURE, match.group(), match.start(), match.end())
 
 
 _WORD = re.compile(r"\w+")
+_NAME_GOES_ON = re.compile(
+    rf"[\s-]+(?:{_ENZYME}|(?:chloride|sulfate|sulphate|bicarbonate|carbonate|citrate|"
+    r"gluconate|hydroxide|oxide)s?)\b"
+)
+"""The word after an analyte's name that makes it another's: an enzyme acting on it
+("alanine aminotransferase", "lactate dehydrogenase") or a salt of it ("potassium
+chloride", a drug)."""
 _VALUE_NEAR = re.compile(
-    r"[^.;\d]{0,40}?(?:\d|\b(?:levels?|test|assay|counts?|concentrations?|titers?|"
+    r"[^.;\d]{0,40}?(?:\d(?![\d,\s\u2013\u2014-]*[\])])|"
+    r"\b(?:levels?|test|assay|counts?|concentrations?|titers?|"
     r"(?:was|were)\s+(?:normal|elevated|high|low|raised|decreased|negative|positive))\b)",
     re.IGNORECASE,
 )
+"""A result near a name: a number (not a citation's, "(2, 3)" or "[4]"), or a word of one."""
 _TESTED_BEFORE = re.compile(
     r"\b(?:serum|plasma|blood|urine|urinary|elevated|increased|decreased|low|high|raised|"
     r"normal|abnormal|positive\s+(?:for|to)|negative\s+(?:for|to))\s+$",
     re.IGNORECASE,
 )
+
+
+_MOLECULE = re.compile(
+    r"(?:factors?|receptors?|inhibitors?|antagonists?|agonists?|genes?|proteins?|ligands?|"
+    r"antigens?|antibody|antibodies)",
+    re.IGNORECASE,
+)
+_PATIENT_STATES = frozenset({"phenotype", "disorder", "sign"})
+_FOLLOWING_WORD = re.compile(r"[\s-]+([A-Za-z]+)")
+
+
+def _begins_a_molecule(text: str, end: int) -> bool:
+    """Whether a term's words begin the name of a molecule (a factor, receptor, gene,
+    antigen... within three words: "tumor necrosis factor", "hepatitis B surface antigen"),
+    which names no disease or finding of the patient."""
+    position = end
+    for _ in range(3):
+        word = _FOLLOWING_WORD.match(text, position)
+        if word is None or word.group(1).lower() in _NOT_MODIFIER:
+            return False
+        if _MOLECULE.fullmatch(word.group(1)):
+            return True
+        position = word.end()
+    return False
 
 
 def _needs_a_result(term: Term, key: str) -> bool:

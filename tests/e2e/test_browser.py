@@ -81,6 +81,8 @@ def test_a_node_click_opens_its_details_and_a_path_is_found(
     expect(page.get_by_text("Sentences that name it", exact=True)).to_be_visible()
     expect(page.get_by_text("Mappings:", exact=False)).to_be_visible()
     # The path finder, on the same page: each hop with its sentence.
+    page.get_by_text("Path finder: how two nodes connect").click()
+    wait_for_app(page)
     for label, value in (
         ("From", "sepsis (Concept)"),
         ("To", "late gadolinium enhancement (Concept)"),
