@@ -651,3 +651,20 @@ def test_a_number_after_a_comma_or_opening_a_parenthesis_is_the_tests_own(
     assert ("blood pressure", "178/102 mmHg") in results
     assert "1.53" in {value for _, value in results}
     assert "1,200" not in {value for _, value in results}
+
+
+def test_a_time_a_size_or_a_place_before_a_tests_head_word_names_no_test(
+    knowledge: Knowledge,
+) -> None:
+    text = (
+        "A 2-week interval later the scan showed a marked interval improvement of the 5 mm "
+        "diameter lesion, with local pressure; laboratory tests and the PR interval were normal."
+    )
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("heads", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    mentions = find_mentions(document, knowledge)
+    procedures = {m.text for m in mentions if m.identifier == "SCT:103693007"}
+    assert not procedures & {"week interval", "marked interval", "mm diameter", "local pressure"}
+    assert "laboratory tests" in procedures
+    assert "PR interval" in {m.text for m in mentions}
