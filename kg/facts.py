@@ -279,7 +279,7 @@ _TO_A_NUMBER = (
 _RESULT_AFTER = re.compile(
     r"(?:\s+(?:levels?|counts?|tests?|values?|results?|scores?|\([^()]{1,12}\)))?"
     rf"(?:(?:\s*(?:{_TO_A_NUMBER}|was|were|is|are|remained|returned|came\s+back|of|:|=)"
-    rf"{_ADVERBS}\s+|\s+(?=(?:{NUMBER})/(?:{NUMBER})))"
+    rf"{_ADVERBS}\s+|,?\s+(?=(?:{NUMBER})/(?:{NUMBER}))|\s*\((?=(?:{NUMBER})\s*[;)]))"
     rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?mm\s?Hg)?)(?![\w/%]|\.\d|\s*(?:{NUMBER}))|"
     r"(?:\s*(?:was|were|is|are|had|has|have|remained|(?:returned|came\s+back)(?:\s+to)?|:|"
     r"(?P<shown>showed|revealed|demonstrated|yielded|found)(?:\s+(?:an?|the))?))?"
@@ -450,7 +450,8 @@ def _finding_spans(
 _SUBJECT_RESULT = re.compile(
     r"\s+(?:was|were|is|are|remained|appeared|seems\s+to\s+be|(?:returned|came\s+back)\s+to)"
     r"(?:\s+(?:also|still|all|both|entirely|completely|grossly|otherwise|again|quite|"
-    r"markedly|severely|mildly|moderately|slightly|significantly|qualitatively|"
+    r"markedly|severely|mildly|moderately|slightly|significantly|qualitatively|highly|very|"
+    r"persistently|extremely|"
     r"found\s+to\s+be))*\s+"
     r"(?P<words>within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
     r"normal|abnormal|negative|positive|unremarkable|intact|uneventful|uncomplicated|"
@@ -465,7 +466,8 @@ _SUBJECT_RESULT = re.compile(
 """A clause stating a result of its subject: "Speech was normal", "the MELD score was 11"."""
 _SUBJECT_COURSE = re.compile(
     r"\s+(?:(?:has|had|have)\s+)?(?:(?:\w+ly|further|also|then|subsequently)\s+)?"
-    r"(?P<words>improved|worsened|deteriorated|stabili[sz]ed|normali[sz]ed|declined)\b"
+    r"(?P<words>improved|worsened|deteriorated|stabili[sz]ed|normali[sz]ed|declined|"
+    r"did\s+not\s+(?:improve|change|recover))\b"
     r"(?=\s*(?:[,.;:]|$|\b(?:and|but|after|with|over|during|on|in|by|within|gradually|"
     r"slowly|rapidly|significantly|markedly|again|thereafter)\b))",
     re.IGNORECASE,
@@ -527,7 +529,7 @@ _SUBJECT_ITEM = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|his|her|their|its|this|these|those|all|both|other|further|repeat|"
     r"repeated|subsequent|initial|also|then|now|including|such\s+as|notably|especially|"
-    r"namely)\s+)+",
+    r"namely|(?:the\s+)?patient['\u2019]s)\s+)+",
     re.IGNORECASE,
 )
 _NOT_A_SUBJECT = re.compile(
@@ -549,15 +551,40 @@ illness's management, a sentence adverb, a judgement's own word, a bare anaphor.
 _MARKERS = re.compile(
     r"(?P<words>(?:(?:strongly|focally|diffusely|weakly|also)\s+)*(?:positive|negative)|"
     r"positivity|negativity|immunoreactivity|(?:positive|negative)\s+(?:staining|"
-    r"immunoreactivity|expression))(?:\s+staining)?\s+(?:for|to)\s+"
+    r"immunoreactivity|expression)|resistant|susceptible)(?:\s+staining)?\s+(?:for|to)\s+"
     r"(?P<items>[^.;:]+?)(?=\s*(?:[.;:]|$|,?\s+(?:and|but|while|whereas|with|which|"
     r"whereas)\s+(?:(?:strongly|focally|diffusely|weakly)\s+)?(?:positive|negative|"
-    r"was|were|is|are|the|a|an)\b|,?\s+(?:but|while|whereas|which|suggest\w*|"
-    r"consistent|confirm\w*|indicat\w*)\b))",
+    r"resistant|susceptible|was|were|is|are|the|a|an)\b|,?\s+(?:but|while|whereas|which|"
+    r"suggest\w*|consistent|confirm\w*|indicat\w*)\b))",
     re.IGNORECASE,
 )
 """A stain's result and the list of markers it is stated for ("positive for CK7, TTF-1,
-and p63", "negative to CK20, p63, and EGFR")."""
+and p63", "negative to CK20, p63, and EGFR"), and an isolate's susceptibility to each drug
+of a list ("resistant to clindamycin, linezolid, and oxacillin")."""
+_RESULTED_LIST = re.compile(
+    r"\b(?P<words>elevated|increased|raised|high|low|decreased|reduced)\s+"
+    r"(?:(?:serum|plasma|blood|urine|urinary)\s+)?(?:levels?\s+of\s+(?:the\s+)?)?"
+    r"(?P<items>[A-Za-z0-9][^.;:]*?)(?=\s*(?:[.;:]|$|,?\s+(?:but|while|whereas|which|with|"
+    r"without|were|was|is|are|in|on|at|after|during|despite|compatible|due|secondary|"
+    r"suggest\w*|consistent|however|showed|revealed|demonstrated)\b))",
+    re.IGNORECASE,
+)
+"""A result word and the list of what it judges ("elevated 3-methylglutaconate and
+3-methylglutarate", "elevated levels of C reactive protein, lactate dehydrogenase (LDH),
+and soluble interleukin-2 receptor"): where the word's result is stated of a test of the
+list, each other item shares it."""
+_A_MEASURED_VALUE = re.compile(r"\d[\d.,]*\s*(?:%|[µμ]\w*|m?mol|[mnpµ]?g\b|[mnpµ]?g/|U/|IU)")
+"""A number with a unit, as written: a list holding one lists values, not names."""
+_NOT_AN_ITEM = re.compile(r"^\d|\b(?:derangements?|abnormalit\w+|disorders?|changes|findings)$")
+"""A list item that is a value or a finding, not a test the list's result word judges."""
+_GRADED = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w'-]*\s+){0,4}(?:function(?:al)?\s+|performance\s+)?(?:class|stage|"
+    r"grade|status|scores?))\s+(?:(?:was|is|of)\s+)?(?P<words>(?:I{1,3}|IV|V)(?:[A-C]\d?)?|"
+    r"\d{1,2}(?:\s*(?:,\s*|and\s+)\d{1,2})*)(?![\w%/-]|\.\d|\s*(?:%|mg|cm|mm|kg|g\b|years?|"
+    r"months?|weeks?|days?|hours?|cycles?))",
+)
+"""A graded state and its grade: "NYHA functional class III", "clinical stage IVB", "Apgar
+scores 9 and 10", "ECOG performance status was 2"."""
 
 
 def _unnamed_results(
@@ -614,7 +641,7 @@ def _unnamed_results(
         if _PASSIVE.search(text, 0, match.start()):
             continue  # "was improved": the copula's clause, read above
         starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
-        start = starts[-1] if starts else 0
+        start = _items(text, starts[-1] if starts else 0, match.start())[-1][0]
         phrase = _NOUN_PHRASE_START.match(text, start, match.start())
         subject = [(phrase.end() if phrase else start, match.start())]
         results += _results_of(sentence, subject, match, taken, findings, subject=True)
@@ -630,6 +657,25 @@ def _unnamed_results(
         blank = _blank_parentheses(text)
         items = _items(blank, match.start("items"), match.end("items"))
         results += _results_of(sentence, items, match, marked, findings, subject=False)
+    for match in _RESULTED_LIST.finditer(text):
+        blank = _blank_parentheses(text)
+        items = _items(blank, match.start("items"), match.end("items"))
+        said = [r for r in [*stated, *results] if r.result == match.group("words")]
+        judged = [
+            any(r.span.start <= sentence.source_span(a, b).start < r.span.end for r in said)
+            for a, b in items
+        ]
+        listed_values = (
+            _A_MEASURED_VALUE.search(text, match.start("items"), match.end()) is not None
+        )
+        if len(items) < 2 or not any(judged) or listed_values:
+            continue  # a list whose named test the word judges, no value: the others share it
+        rest = [
+            (a, b)
+            for (a, b), done in zip(items, judged, strict=True)
+            if not done and not _NOT_AN_ITEM.search(text[a:b].strip())
+        ]
+        results += _results_of(sentence, rest, match, marked, findings, subject=False)
     for match in _AS_WAS.finditer(text):
         blank = _blank_parentheses(text)
         items = _items(blank, match.start("items"), match.end("items"))
@@ -640,6 +686,17 @@ def _unnamed_results(
         others = [(a, b) for a, b in findings if a != match.start()]
         item = [(match.start("name"), match.end("name"))]
         results += _results_of(sentence, item, match, taken, others, subject=False)
+    for match in _GRADED.finditer(text):
+        if any(r.quantity.start <= match.start("words") < r.quantity.end for r in readings):
+            continue
+        name = _DETERMINERS.sub("", match.group("name"))
+        start = match.start("name") + match.group("name").find(name)
+        for grade in re.finditer(r"\b(?!and\b)\w+", match.group("words")):
+            span = sentence.source_span(start, match.start("words") + grade.end())
+            said = [*stated, *results]
+            if any(r.result == grade.group() and r.span.end == span.end for r in said):
+                continue  # "the MELD score was 11", read as its subject's result already
+            results.append(StatedResult(Term(name), grade.group(), "unknown", sentence.index, span))
     signed = "(+" in text or "(-" in text or "(\u2212" in text
     for match in _SIGN.finditer(text) if signed else ():
         start = match.start("name")
@@ -679,6 +736,11 @@ def _results_of(
         stripped = _DETERMINERS.sub("", item).strip()
         start += text[start:end].find(stripped)
         end = start + len(stripped)
+        if subject and len(stripped.split()) > 4 and " of " in stripped:
+            if any(a < end and start < b for a, b in findings):
+                continue  # "Signs of right-sided heart failure were absent": a finding's
+            stripped = stripped.split(" of ")[0]  # "Motor skills of the hands"
+            end = start + len(stripped)
         if not stripped or len(stripped.split()) > (4 if subject else 6):
             continue
         if _NOT_A_SUBJECT.search(stripped) or (subject and re.search(r"\d", stripped)):
@@ -1130,6 +1192,15 @@ def _reading(
     tail_end: int,
 ) -> _Reading | None:
     mention = candidates[-1] if candidates else None
+    defined = [
+        c
+        for c in candidates[:-1]
+        if mention is not None
+        and c.concept.iri == mention.concept.iri
+        and re.fullmatch(r"\s*\(\s*", text[c.end : mention.start])
+    ]
+    if defined:
+        mention = defined[-1]  # "ejection fraction (EF) of 20%": the name the report defines
     concept: Concept | None = None
     kind: Literal["lab", "measurement"] | None = None
     if mention is not None:

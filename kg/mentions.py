@@ -116,6 +116,8 @@ def find_mentions(document: Document, knowledge: Knowledge) -> tuple[ConceptMent
                 continue  # "M. tuberculosis" names the organism, not the disease
             if term.term.category == "lab-test" and _GIVEN.search(text, 0, term.start):
                 continue  # "started on quetiapine fumarate": a drug given, not an analyte
+            if term.term.category != "procedure" and _names_a_scale(text, term.start, term.end):
+                continue  # "Glasgow Coma Scale": the scale's name, no coma
             located.append(
                 (
                     ConceptMention(
@@ -151,6 +153,21 @@ _GIVEN = re.compile(
 )
 """Words that say what follows was given to the patient: an analyte's name there is a
 drug's ("chelation therapy with EDTA")."""
+
+
+_SCALE_AFTER = re.compile(
+    r"(?:\s*\([^()]{1,12}\))?\s+(?:scale|score|index|classification|criteria)\b", re.IGNORECASE
+)
+_CAPITALISED_BEFORE = re.compile(r"\b[A-Z][\w'-]*\s+(?:for\s+)?$")
+
+
+def _names_a_scale(text: str, start: int, end: int) -> bool:
+    """A finding's words inside the name of a scale or score ("Glasgow Coma Scale", "Model
+    for End-Stage Liver Disease (MELD) score", "Beighton hypermobility scale"): an
+    eponym or a capitalised name, then the scale's head word."""
+    if not _SCALE_AFTER.match(text, end):
+        return False
+    return text[start].isupper() or bool(_CAPITALISED_BEFORE.search(text, 0, start))
 
 
 def _domain_kinds(knowledge: Knowledge) -> dict[str, str]:

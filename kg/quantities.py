@@ -154,8 +154,12 @@ _UNITS: dict[str, tuple[str, UnitKind]] = {
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
-NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
-"""A number as written: thousands separated by commas ("32,322"), a decimal point, or a
+NUMBER = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u2005\u2009\u202f]\d{3})+(?![\d.,])(?:\.\d+)?|"
+    r"\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+)
+"""A number as written: thousands separated by commas ("32,322") or by a thin space
+("12\u2005000"; never an ordinary space: "3 100 mg" is two numbers), a decimal point, or a
 decimal comma ("2,7 L/min": one or two digits after it)."""
 # A unit token: optional power-of-ten factor, then a slash-separated run of unit symbols.
 _UNIT_TOKEN = (
@@ -253,7 +257,7 @@ def parse_number(text: str) -> Decimal:
     comma read as a point ("2,7" -> 2.7)."""
     if re.fullmatch(r"\d+,\d{1,2}", text):
         return Decimal(text.replace(",", "."))
-    return Decimal(text.replace(",", ""))
+    return Decimal(re.sub("[,\u2005\u2009\u202f]", "", text))
 
 
 def find_ranges(text: str) -> list[ReferenceRange]:

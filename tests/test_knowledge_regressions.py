@@ -20,7 +20,7 @@ from kg.facts import extract_case_facts
 from kg.ingest import ingest
 from kg.mentions import find_mentions
 from kg.rdf.annotations import annotation_graph
-from kg.rdf.namespaces import CKG, OA
+from kg.rdf.namespaces import CKG, CONCEPT, OA
 from kg.vocabulary import Knowledge
 
 LEGIONELLA = """Legionnaires' disease with rhabdomyolysis: a case report
@@ -255,3 +255,35 @@ def test_chemotherapy_is_a_drug_that_the_vocabulary_also_counts_as_an_etiology(
     }
     assert schemes["chemotherapy"] == {"etiology", "drug"}
     assert schemes["doxorubicin"] == {"etiology", "drug"}
+
+
+def test_a_findings_name_inside_a_scales_name_is_no_finding(knowledge: Knowledge) -> None:
+    text = "She obeyed commands, resulting in a Glasgow Coma Scale score of 15, and later a coma."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("scale", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    comas = [m.text for m in find_mentions(document, knowledge) if m.identifier == "HP:0001259"]
+    assert comas == ["coma"]  # the patient's coma, not the scale's
+
+
+def test_a_measurement_named_for_a_disease_is_no_lab_test(knowledge: Knowledge) -> None:
+    # EFO's "metastasis measurement" measures the disease: "metastasis" names no analyte
+    text = "CT showed liver metastasis, and the ferritin level was 900 ng/mL."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("efo", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    tests = {m.text for m in find_mentions(document, knowledge) if m.category == "lab-test"}
+    assert "metastasis" not in tests
+    assert "ferritin level" in tests
+
+
+def test_ef_names_the_ejection_fraction_in_its_own_letter_case(knowledge: Knowledge) -> None:
+    text = "The echocardiography showed a dilated left ventricle with EF of 20%."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("ef", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    measured = [
+        (m.quantity.concept, str(m.value), m.ucum)
+        for m in annotate(document, [], knowledge).facts.measurements
+    ]
+    assert measured == [(str(CONCEPT["lvef"]), "20", "%")]

@@ -573,3 +573,98 @@ def test_a_value_after_a_colon_is_named_by_the_words_before_it(knowledge: Knowle
     )
     measured = {(m.quantity.text, str(m.value), m.ucum) for m in facts.measurements}
     assert ("medium cellular volume (MCV)", "77.6", "fL") in measured
+
+
+def test_a_graded_state_and_a_susceptibility_list_give_each_their_result(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "He presented with NYHA functional class III and Apgar scores were 9 and 10 at "
+        "birth; the isolates were resistant to clindamycin and oxacillin and susceptible to "
+        "vancomycin.",
+        knowledge,
+    )
+    results = {(r.test.text, r.result) for r in facts.results}
+    assert {
+        ("NYHA functional class", "III"),
+        ("clindamycin", "resistant"),
+        ("oxacillin", "resistant"),
+        ("vancomycin", "susceptible"),
+    } <= results
+    assert "and" not in {result for _, result in results}
+
+
+def test_a_subjects_head_before_of_or_after_a_possessive_is_what_a_result_is_of(
+    knowledge: Knowledge,
+) -> None:
+    texts = {
+        "Motor skills of the hands were markedly impaired.": ("Motor skills", "impaired"),
+        "It was stopped since the patient's condition remained stable.": ("condition", "stable"),
+        "His renal function did not improve.": ("renal function", "did not improve"),
+    }
+    for text, expected in texts.items():
+        results = {(r.test.text, r.result) for r in _case_facts(text, knowledge).results}
+        assert expected in results, text
+    facts = _case_facts("Signs of right-sided heart failure were absent.", knowledge)
+    assert "Signs" not in {r.test.text for r in facts.results}
+
+
+def test_a_result_word_before_a_list_with_a_named_test_judges_each_item(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Laboratory tests revealed elevated levels of C reactive protein, lactate "
+        "dehydrogenase (LDH), and soluble interleukin-2 receptor (sIL-2R) (Table 1).",
+        knowledge,
+    )
+    results = {(r.test.text, r.result) for r in facts.results}
+    assert {
+        ("lactate dehydrogenase", "elevated"),
+        ("soluble interleukin-2 receptor", "elevated"),
+    } <= results
+    lone = _case_facts("The patient had high clinical suspicion of metastases.", knowledge)
+    assert lone.results == ()
+
+
+def test_a_value_after_a_defined_abbreviation_is_named_by_the_words_it_abbreviates(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Tests showed aspartate aminotransferase (AST) 306 U/L, and the ventricle had an "
+        "ejection fraction (EF) of 20%.",
+        knowledge,
+    )
+    named = {lab.analyte.text for lab in facts.labs} | {m.quantity.text for m in facts.measurements}
+    assert {"aspartate aminotransferase", "ejection fraction"} <= named
+    assert not named & {"AST", "EF"}
+
+
+def test_a_number_after_a_comma_or_opening_a_parenthesis_is_the_tests_own(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "His vital signs were: blood pressure, 178/102 mmHg; the international normalized "
+        "ratio (1.53; normal range, 0.88-1.15) and ibuprofen (1,200 mg daily) were noted.",
+        knowledge,
+    )
+    results = {(r.test.text, r.result) for r in facts.results}
+    assert ("blood pressure", "178/102 mmHg") in results
+    assert "1.53" in {value for _, value in results}
+    assert "1,200" not in {value for _, value in results}
+
+
+def test_a_time_a_size_or_a_place_before_a_tests_head_word_names_no_test(
+    knowledge: Knowledge,
+) -> None:
+    text = (
+        "A 2-week interval later the scan showed a marked interval improvement of the 5 mm "
+        "diameter lesion, with local pressure; laboratory tests and the PR interval were normal."
+    )
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("heads", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    mentions = find_mentions(document, knowledge)
+    procedures = {m.text for m in mentions if m.identifier == "SCT:103693007"}
+    assert not procedures & {"week interval", "marked interval", "mm diameter", "local pressure"}
+    assert "laboratory tests" in procedures
+    assert "PR interval" in {m.text for m in mentions}

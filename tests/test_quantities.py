@@ -115,3 +115,8 @@ def test_a_molar_concentration_is_told_from_a_length_by_its_letter_case() -> Non
         ("277", "umol/L"),
         ("15", "ng/mL/h"),
     ]
+
+
+def test_thousands_set_apart_by_a_thin_space_are_one_number_an_ordinary_space_two() -> None:
+    found = find_quantities("a leucocyte count of 12\u2005000 cells/mm3 and 3 100 mg")
+    assert [(str(q.number), q.unit.ucum) for q in found] == [("12000", "/mm3"), ("100", "mg")]

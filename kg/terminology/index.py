@@ -37,7 +37,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 14
+FORMAT = 15
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -168,7 +168,9 @@ _IMAGING_HEAD = re.compile(
 _DIAGNOSTIC_HEAD = re.compile(
     r"\b(?:[a-z]+scop(?:y|ies)|(?!(?:a?sym|geo)metry)[a-z]+metry|examinations?|exams?|auscultation|autopsy|necropsy|pathology|"
     r"histology|histopathology|cytology|biopsies|sequencing|karyotyp\w*|"
-    r"immunostaining|workup|work-up|vital\s+signs|laboratory\s+[a-z]+|cultures?|"
+    r"immunostaining|workup|work-up|vital\s+signs|laboratory\s+(?:tests?|studies|"
+    r"investigations?|findings|data|results|values|workup|work-up|evaluation|examinations?|"
+    r"parameters|analys[ie]s|exams?|profile|variables|features|work)|cultures?|"
     r"polymerase\s+chain\s+reaction)\b|\b(?:RT-)?PCR\b",
     re.IGNORECASE,
 )
@@ -199,12 +201,14 @@ _NOT_MODIFIER = frozenset(
     further further repeat repeated several multiple first second third initial follow
     normal abnormal positive negative high low elevated same each right left upper lower
     during concurrent routine real time demographic revealed showed demonstrated confirmed
-    identified disclosed noted found such""",
+    identified disclosed noted found such marked week weeks day days month months year years
+    hour hours mm cm local""",
     )
-)
-"""Words that say what no test tests: determiners, evaluations, and the verbs reporting a
-result ("revealed interval worsening")."""
-_NO_ASSESSMENT = frozenset({"clinical", "general", "overall", "code"})
+) | {"real-time"}
+"""Words that say what no test tests: determiners, evaluations, the verbs reporting a
+result ("revealed interval worsening"), times and sizes ("a marked interval improvement",
+"a 2-week interval", "5 mm diameter"), a place alone ("local pressure")."""
+_NO_ASSESSMENT = frozenset({"clinical", "general", "overall", "code", "remission"})
 """Statuses that are the patient's state or orders ("clinical status", "code status"), not
 the assessment of a function ("mental status", "functional status")."""
 _SEGMENT = re.compile(r"[A-Z]\d{1,2}")

@@ -208,10 +208,15 @@ def efo_lab_terms() -> Iterator[Term]:
         analyte = label.removesuffix(_MEASUREMENT)
         if len(analyte.split()) > 4 or re.search(r"\d|\b(?:level|ratio|amount)\b", analyte):
             continue
+        if _A_DISEASE_WORD.search(analyte):
+            continue  # "metastasis measurement": the disease measured, no analyte to test
         synonyms = [str(s).removesuffix(_MEASUREMENT) for s in entry.get("synonyms") or []]
         yield Term(curie, label, (analyte, *synonyms), "lab-test", "EFO")
 
 
+_A_DISEASE_WORD = re.compile(r"(?:metastasis|osis|itis|emia)$", re.IGNORECASE)
+"""A measurement's last word naming a disease or a process ("metastasis", "liver fibrosis",
+"cutaneous psoriasis", "parasitemia"), not an analyte."""
 EFO_PROCESS = "EFO:0002694"  # experimental process: biopsy, immunohistochemistry
 _DIAGNOSTIC_PROCESS = re.compile(
     r"(?:biopsy|chemistry|staining|assay|sequencing|test|testing|graphy|scopy|analysis)$"
