@@ -3,6 +3,7 @@ way in the same run, and a bounded load test.
 
     .venv/bin/python bench/bench_dashboard.py [--rounds 3] [--clients 8] [--seconds 20]
     .venv/bin/python bench/bench_dashboard.py --rounds 5 --switches-against OTHER/dashboards/app.py
+    .venv/bin/python bench/bench_dashboard.py --rounds 5 --first-against OTHER/dashboards/app.py
 
 What it measures (Debian's Chromium through Playwright, everything on 127.0.0.1):
 
@@ -137,29 +138,51 @@ async def _ready(page: Page, path: str, *, dashboard: bool = True) -> None:
 
 
 async def first_renders(
-    browser: Browser, env: dict[str, str], trivial: Path, rounds: int, offsite: Offsite
+    browser: Browser, env: dict[str, str], apps: dict[str, Path], rounds: int, offsite: Offsite
 ) -> dict[str, list[float]]:
-    """Cold and new-session first renders of Explore and of the trivial page, interleaved."""
-    times: dict[str, list[float]] = {
-        "dashboard cold": [],
-        "trivial cold": [],
-        "dashboard new session": [],
-        "trivial new session": [],
-        "dashboard start": [],
-        "trivial start": [],
-    }
+    """Cold and new-session first renders of each app's default page (Explore, or the
+    trivial page), interleaved round by round."""
+    times: dict[str, list[float]] = {}
     for _ in range(rounds):
-        for name, app in (("dashboard", APP), ("trivial", trivial)):
+        for name, app in apps.items():
             server = start(app, env)
-            times[f"{name} start"].append(server.started_in)
+            times.setdefault(f"{name} start", []).append(server.started_in)
             offsite.origin = server.url
             try:
-                times[f"{name} cold"].append(await render(browser, server, "", offsite))
+                times.setdefault(f"{name} cold", []).append(
+                    await render(browser, server, "", offsite)
+                )
                 for _ in range(3):
-                    times[f"{name} new session"].append(await render(browser, server, "", offsite))
+                    times.setdefault(f"{name} new session", []).append(
+                        await render(browser, server, "", offsite)
+                    )
             finally:
                 server.stop()
     return times
+
+
+async def compare_first_renders(
+    browser: Browser,
+    env: dict[str, str],
+    other: Path,
+    trivial: Path,
+    rounds: int,
+    offsite: Offsite,
+) -> int:
+    """First renders of another app, of ours and of the trivial page in the same run."""
+    apps = {"other": other, "ours": APP, "trivial": trivial}
+    times = await first_renders(browser, env, apps, rounds, offsite)
+    print(f"first render (median of {rounds} cold, {3 * rounds} new sessions; ratio to trivial):")
+    print(f"  {'':12} {'other':>14} {'ours':>14} {'trivial':>8}")
+    for kind in ("cold", "new session"):
+        base = statistics.median(times[f"trivial {kind}"])
+        other_s, ours_s = (statistics.median(times[f"{n} {kind}"]) for n in ("other", "ours"))
+        print(
+            f"  {kind:12} {other_s:6.2f} s ({other_s / base:4.2f}) "
+            f"{ours_s:6.2f} s ({ours_s / base:4.2f}) {base:6.2f} s"
+        )
+    print(f"requests off the machine: {len(offsite.urls)}")
+    return 1 if offsite.urls else 0
 
 
 async def page_renders(
@@ -268,6 +291,13 @@ async def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument(
+        "--first-against",
+        type=Path,
+        metavar="APP",
+        help="measure only first renders, of this app.py, of ours and of the trivial page, "
+        "round by round in the same run",
+    )
+    parser.add_argument(
         "--switches-against",
         type=Path,
         metavar="APP",
@@ -301,7 +331,13 @@ async def main(argv: Sequence[str] | None = None) -> int:
                 return await compare_switches(
                     browser, env, args.switches_against, args.rounds, offsite
                 )
-            firsts = await first_renders(browser, env, trivial, args.rounds, offsite)
+            if args.first_against is not None:
+                return await compare_first_renders(
+                    browser, env, args.first_against, trivial, args.rounds, offsite
+                )
+            firsts = await first_renders(
+                browser, env, {"dashboard": APP, "trivial": trivial}, args.rounds, offsite
+            )
             server = start(APP, env)
             offsite.origin = server.url
             try:

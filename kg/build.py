@@ -36,6 +36,7 @@ from kg.locking import command_lock
 from kg.progress import Progress
 from kg.rdf import (
     BuildActivity,
+    BuildDataset,
     InputFile,
     NamedGraph,
     assemble,
@@ -187,8 +188,10 @@ def document_stages(
     def named(kind: str, graph: Graph) -> NamedGraph:
         return NamedGraph(graph_iri(kind, key), graph, (source,), record=document_record_iri(key))
 
-    def into(kind: str) -> Graph | None:
-        return None if dataset is None else dataset_graph(dataset, graph_iri(kind, key))
+    def into(kind: str, *, write_only: bool = False) -> Graph | None:
+        if dataset is None:
+            return None
+        return dataset_graph(dataset, graph_iri(kind, key), write_only=write_only)
 
     annotations = annotate(document, references, load_knowledge())
     resolution = resolve_batch(
@@ -202,7 +205,10 @@ def document_stages(
         key,
         [
             named("document", document_graph(document, references, into("document"))),
-            named("annotations", annotation_graph(document, annotations, into("annotations"))),
+            named(
+                "annotations",
+                annotation_graph(document, annotations, into("annotations", write_only=True)),
+            ),
             named("crossref", crossref_triples),
         ],
         resolution.notice,
@@ -272,7 +278,7 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
         # The documents are built before the command lock is taken: a command waiting for
         # another does not hold it while it asks Crossref. What the store holds is read,
         # decided on and replaced under the lock, so concurrent commands lose nothing.
-        dataset = Dataset()
+        dataset = BuildDataset()
         outcome = _document_stages_of(command.documents, settings, bar, dataset)
         clock.lap("documents")
         held.enter_context(command_lock(settings.store, create=command.remove is None))
@@ -297,9 +303,12 @@ def _publish(command: _Command, settings: Settings, progress: Progress | None) -
         activity = BuildActivity(started, dt.datetime.now(dt.UTC), command=command.name)
         assemble([*graphs, *shared], activity, dataset)
         clock.lap("assemble dataset")
+        # The shapes are checked with the collector still paused: the checker's index of the
+        # graphs is hundreds of thousands of sets and makes no cyclic garbage (a 1 MB text's
+        # check took a quarter longer with the collector running, bench/RESULTS.md).
+        validation = validate_dataset(dataset, scope=f"the graphs this {command.name} wrote")
+        clock.lap("SHACL validation")
         with _collector_for_the_young():
-            validation = validate_dataset(dataset, scope=f"the graphs this {command.name} wrote")
-            clock.lap("SHACL validation")
             bar.step("writing the store")
             kept = {iri for key in kept_documents for iri in document_graph_iris(key)}
             store.replace(dataset, keep=[*kept_graphs, *(iri for iri in stored if iri in kept)])
@@ -405,9 +414,8 @@ def _collector_paused() -> Iterator[None]:
 def _collector_for_the_young() -> Iterator[None]:
     """The collector back on, for what the build makes from here on only.
 
-    SHACL validation and the store write make short-lived objects by the million, some in
-    reference cycles (pySHACL's constraint objects); with no collection at all they pile up
-    and the heap grows, which made both stages slower than with the collector running
+    The store write makes short-lived objects by the million; with no collection at all
+    they pile up and the heap grows, which made it slower than with the collector running
     (bench/RESULTS.md). Freezing first moves the graphs built so far out of the collector's
     sight, so a collection does not walk them again.
     """

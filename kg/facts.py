@@ -54,6 +54,7 @@ from kg.sentences import (
     local_mentions,
     text_offset,
 )
+from kg.timeexpr import TimeExpression, find_time_expressions
 from kg.timeline import (
     TimelineEvent,
     admission_setting,
@@ -130,6 +131,8 @@ class LabResult:
     flag_cue: str | None = None
     """The words that state the flag ("elevated", "leukocytosis") when the report gives no
     range to compute it from."""
+    time: TimeExpression | None = None
+    """When, as the value's own sentence gives it (kg.timeexpr); None when it gives none."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ class Measurement:
     sentence_index: int
     span: Span
     also_reported_in: tuple[int, ...] = ()
+    time: TimeExpression | None = None
+    """When, as the value's own sentence gives it; None when it gives none."""
 
 
 @dataclass(frozen=True)
@@ -1309,9 +1314,15 @@ def _measures(name: str, quantity: Quantity) -> bool:
 
 
 def _without_unit(words: str) -> str:
-    """A name without the unit a table row gives after it ("Triglycerides (mg/dL)")."""
-    unit = re.search(r"\s*\(([^()]+)\)$", words)
-    return words[: unit.start()] if unit and parse_unit(unit.group(1).strip()) else words
+    """A name without the unit or the time a table row gives after it ("Triglycerides
+    (mg/dL)", "Urea (Day 2)": the time is the value's, kg.facts.own_time)."""
+    after = re.search(r"\s*\(([^()]+)\)$", words)
+    if after is None:
+        return words
+    inside = after.group(1).strip()
+    times = find_time_expressions(inside)
+    timed = len(times) == 1 and len(times[0].text) == len(inside)
+    return words[: after.start()] if timed or parse_unit(inside) else words
 
 
 _LINKED = re.compile(r"\b(?:of|was|were|is|are)\b|:", re.IGNORECASE)
@@ -1429,7 +1440,16 @@ def _lab(sentence: Sentence, reading: _Reading) -> LabResult:
         sentence_index=sentence.index,
         span=sentence.source_span(reading.start, reading.end),
         flag_cue=cue,
+        time=own_time(sentence),
     )
+
+
+def own_time(sentence: Sentence) -> TimeExpression | None:
+    """The time a sentence gives its values: its one time expression ("On hospital day 3,
+    creatinine was 5.1 mg/dL"). A sentence with none gives none, and one with several does
+    not say which is whose; a time is never borrowed from another sentence."""
+    times = find_time_expressions(sentence.text)
+    return times[0] if len(times) == 1 else None
 
 
 _STATED = (
@@ -1578,6 +1598,7 @@ def _measurement(
         modality=modality,
         sentence_index=sentence.index,
         span=sentence.source_span(reading.start, reading.end),
+        time=own_time(sentence),
     )
 
 

@@ -1,4 +1,6 @@
-"""SHACL validation of the graph (ontology/shapes.ttl) with pySHACL.
+"""SHACL validation of the graph (ontology/shapes.ttl): by kg.validate_shapes, which
+implements the SHACL features the bundled shapes use with pySHACL's results, and by pySHACL
+itself for shapes that use any other.
 
 The data graph is the union of the named graphs plus the casekg ontology, so class targets
 reach subclasses (a ckg:LabResult is checked as a ckg:Measurement) without running RDFS
@@ -12,9 +14,10 @@ the build's "total") adds up its graphs, so a triple in two graphs counts twice 
 
 from __future__ import annotations
 
+import itertools
 import time
-import warnings
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +31,7 @@ from kg.errors import InputError, StoreError
 from kg.rdf.namespaces import SH, graph_iri, prefixed_graph
 from kg.settings import ONTOLOGY_DIR
 from kg.store import GraphStore
-from kg.validate_shapes import DataIndex, Result, UnsupportedShapes, compile_shapes
+from kg.validate_shapes import DataIndex, Result, Triple, UnsupportedShapes, compile_shapes
 
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "casekg.ttl"
@@ -107,25 +110,47 @@ def validate_graph(
     if add_ontology:
         data += _read_turtle(ONTOLOGY_PATH)
     shapes_graph = _read_turtle(SHAPES_PATH) if shapes is None else shapes
+    return _validate(lambda: _triples(data), lambda: data, shapes_graph, scope, started)
+
+
+def _validate(
+    triples: Callable[[], Iterable[Triple]],
+    graph: Callable[[], Graph],
+    shapes: Graph,
+    scope: str,
+    started: float,
+) -> ValidationReport:
+    """The report on the data (``triples``, or the same as one ``graph`` for pySHACL)."""
     try:
-        compiled = compile_shapes(shapes_graph)
-        index = DataIndex.of(data.triples((None, None, None)), compiled.target_predicates)
+        compiled = compile_shapes(shapes)
+        index = DataIndex.of(triples(), compiled.target_predicates)
         results = compiled.validate(index)
     except UnsupportedShapes:
-        conforms, violations = pyshacl_results(data, shapes_graph)
-        triples = len(data)
+        data = graph()
+        conforms, violations = pyshacl_results(data, shapes)
+        count = len(data)
     else:
         names = prefixed_graph()
-        found = [_compiled_violation(shapes_graph, result, names) for result in results]
-        violations = sorted(found, key=lambda v: (v.message, v.focus, v.path or ""))
+        found = [_compiled_violation(shapes, result, names) for result in results]
+        violations = sorted(found, key=_order)
         conforms = not results
-        triples = index.triples
+        count = index.triples
     return ValidationReport(
         conforms=conforms,
         violations=tuple(violations),
-        triples=triples,
+        triples=count,
         seconds=time.perf_counter() - started,
         scope=scope,
+    )
+
+
+def _triples(data: Graph) -> Iterator[Triple]:
+    """Every triple of ``data``, of each of its graphs in turn where it has several: asking
+    rdflib's union for them works out the graphs of each triple, which cost seconds at 1 MB."""
+    if not isinstance(data, ConjunctiveGraph):
+        return data.triples((None, None, None))
+    return itertools.chain.from_iterable(
+        graph.triples((None, None, None)) for graph in data.contexts()
     )
 
 
@@ -141,24 +166,30 @@ def pyshacl_results(data: Graph, shapes: Graph) -> tuple[bool, list[Violation]]:
     found = results.subjects(RDF.type, SH.ValidationResult)
     violations = sorted(
         (_violation(results, result, names) for result in found),
-        key=lambda v: (v.message, v.focus, v.path or ""),
+        key=_order,
     )
     return bool(conforms), violations
 
 
 def validate_dataset(dataset: Dataset, *, scope: str) -> ValidationReport:
-    """Check the union of a build's named graphs against its own shapes graph
-    (``graph/shapes``), reading the dataset where it is: copying a large document's graphs
-    into one data graph first cost as much as checking them."""
-    with warnings.catch_warnings():
-        # The union view is rdflib's ConjunctiveGraph, deprecated for Dataset; but a Dataset
-        # warns about its own default graph on every lookup, thousands of times per build.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        union = ConjunctiveGraph(store=dataset.store)
-    union.default_union = True
-    return validate_graph(
-        union, dataset.graph(graph_iri("shapes")), add_ontology=False, scope=scope
-    )
+    """Check the union of a build's named graphs (``dataset.graphs()``, the write-only ones
+    of a ``kg.rdf.BuildDataset`` too) against its own shapes graph (``graph/shapes``),
+    reading each graph where it is: copying a large document's graphs into one data graph
+    first cost as much as checking them."""
+    started = time.perf_counter()
+
+    def triples() -> Iterator[Triple]:
+        return itertools.chain.from_iterable(
+            graph.triples((None, None, None)) for graph in dataset.graphs()
+        )
+
+    def union() -> Graph:
+        data = Graph()
+        data.addN((*triple, data) for triple in triples())
+        return data
+
+    shapes = dataset.graph(graph_iri("shapes"))
+    return _validate(triples, union, shapes, scope, started)
 
 
 def validate_store(store: GraphStore) -> ValidationReport:
@@ -184,6 +215,10 @@ def _violation(results: Graph, result: Node, names: Graph) -> Violation:
         shape=_show(shape, names) if isinstance(shape, URIRef) else None,
         value=_show(value, names) if value is not None else None,
     )
+
+
+def _order(violation: Violation) -> tuple[str, str, str, str]:
+    return (violation.message, violation.focus, violation.path or "", violation.value or "")
 
 
 def _compiled_violation(shapes: Graph, result: Result, names: Graph) -> Violation:

@@ -68,14 +68,25 @@ class _Form:
 
 def fold(text: str) -> str:
     """Lower-case, dashes and whitespace to one space — same length, so offsets carry over."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLDED)
 
 
-def _fold_char(char: str) -> str:
-    if char in _DASHES or char.isspace():
-        return " "
-    lower = char.lower()
-    return lower if len(lower) == 1 else char
+class _FoldTable(dict[int, str]):
+    """``str.translate``'s table for ``fold``, filled in as characters are first seen (one
+    call per character made matching a 1 MB text slow, bench/RESULTS.md)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in _DASHES or char.isspace():
+            folded = " "
+        else:
+            lower = char.lower()
+            folded = lower if len(lower) == 1 else char
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldTable()
 
 
 def fold_dashes(text: str) -> str:

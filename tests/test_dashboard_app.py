@@ -90,12 +90,23 @@ def test_the_type_filter_and_search_narrow_the_graph(
     seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = _app(seed_store, monkeypatch)
-    app.sidebar.multiselect[0].set_value(["Concept", "Claim"]).run()
+    app.sidebar.pills[0].set_value(["Concept", "Claim"]).run()
     app.sidebar.text_input[0].set_value("sepsis").run()
     nodes = _graph_arguments(app)["elements"]["nodes"]
     assert {n["data"]["label"] for n in nodes} <= {"Concept", "Claim"}
     assert str(CONCEPT["sepsis"]) in {n["data"]["id"] for n in nodes}
     assert str(CONCEPT["lge-imaging"]) not in {n["data"]["id"] for n in nodes}
+
+
+def test_a_deeper_neighbourhood_shows_what_lies_further_from_the_search(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(seed_store, monkeypatch)
+    app.sidebar.text_input[0].set_value("sepsis").run()
+    near = {n["data"]["id"] for n in _graph_arguments(app)["elements"]["nodes"]}
+    app.sidebar.segmented_control[0].set_value(2).run()
+    further = {n["data"]["id"] for n in _graph_arguments(app)["elements"]["nodes"]}
+    assert near < further
 
 
 def _click(app: AppTest, node: str) -> AppTest:

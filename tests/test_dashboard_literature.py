@@ -73,7 +73,7 @@ def _force(app: AppTest) -> dict[str, Any]:
 def test_the_force_view_shows_references_related_works_and_the_second_ring(
     related_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = _literature(related_store, monkeypatch)
+    app = _literature(related_store, monkeypatch, "Force view")
     arguments = _force(app)
     assert arguments["layout"]["name"] == "fcose"  # force-directed
     nodes = {n["data"]["id"]: n["data"] for n in arguments["elements"]["nodes"]}
@@ -107,7 +107,7 @@ def test_without_the_related_layer_the_page_says_so_plainly(
 ) -> None:
     app = _literature(seed_store, monkeypatch)  # an offline build: OpenCitations not asked
     assert any("no related works" in i.value for i in app.info)
-    nodes = _force(app)["elements"]["nodes"]
+    nodes = _force(_literature(seed_store, monkeypatch, "Force view"))["elements"]["nodes"]
     assert {n["data"]["label"] for n in nodes} <= {"Case", "Reference", "Second ring"}
 
 
@@ -160,7 +160,7 @@ def test_rings_citation_counts_and_the_cap() -> None:
 def test_clicking_a_related_work_shows_its_year_citations_score_and_why(
     related_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = _literature(related_store, monkeypatch)
+    app = _literature(related_store, monkeypatch, "Force view")
     app.session_state["literature-force"] = {
         "action": "clicked",
         "data": {"type": "tap", "target_id": CITER, "target_group": "nodes"},

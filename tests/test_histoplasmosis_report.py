@@ -4,12 +4,10 @@ written for the test: what each value, mention and context says, checked by mean
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from written_report import annotated, read_written
 
-from kg.annotate import Annotations, annotate
-from kg.ingest import ingest
+from kg.annotate import Annotations
 from kg.vocabulary import Knowledge
 
 HISTOPLASMOSIS = """Disseminated Histoplasmosis Presenting as Pancytopenia in a Patient Receiving \
@@ -63,10 +61,7 @@ Dis 2015;2:ofv055.
 
 @pytest.fixture(scope="module")
 def histo(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> Annotations:
-    path = Path(tmp_path_factory.mktemp("histo")) / "histoplasmosis.txt"
-    path.write_text(HISTOPLASMOSIS, encoding="utf-8")
-    document = ingest(path)
-    return annotate(document, [], knowledge.for_document(document))
+    return annotated(read_written(tmp_path_factory, "histo.txt", HISTOPLASMOSIS), knowledge)
 
 
 def test_a_flag_stated_of_one_value_is_not_the_next_values(histo: Annotations) -> None:

@@ -10,8 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from written_report import annotated
 
-from kg.annotate import Annotations, annotate
+from kg.annotate import Annotations
 from kg.document import Document
 from kg.ingest import read_document
 from kg.vocabulary import Knowledge
@@ -26,7 +27,7 @@ def report() -> Document:
 
 @pytest.fixture(scope="module")
 def labs(report: Document, knowledge: Knowledge) -> Annotations:
-    return annotate(report, [], knowledge.for_document(report))
+    return annotated(report, knowledge)
 
 
 def _lab(labs: Annotations, name: str) -> tuple[object, ...]:
@@ -82,3 +83,22 @@ def test_a_group_heading_row_gives_no_line_and_every_row_quotes_the_source(
     for sentence in report.sentences:
         span = sentence.segments[0]
         assert report.source[span.start : span.end] == sentence.text
+
+
+def test_a_group_label_spanning_rows_shifts_no_value_into_another_column(
+    labs: Annotations,
+) -> None:
+    # Table 3: "Liver" spans two rows; "Result" spans the columns "Day 2" and "Day 7"
+    found = {(lab.analyte.text, lab.value) for lab in labs.facts.labs}
+    assert {
+        ("Alanine aminotransferase", Decimal(412)),
+        ("Alanine aminotransferase", Decimal(95)),
+        ("Aspartate aminotransferase", Decimal(980)),
+        ("Urea", Decimal("21.4")),
+    } <= found
+    assert not [name for name, _ in found if name in ("Liver", "Kidney")]
+
+
+def test_a_value_under_a_day_column_has_that_day(labs: Annotations) -> None:
+    urea = {lab.value: lab.time.day if lab.time else None for lab in labs.facts.labs}
+    assert (urea[Decimal("21.4")], urea[Decimal("6.2")]) == (2, 7)

@@ -7,13 +7,12 @@ is laid out as a PDF copy gives it (caption, header, one line per row, no punctu
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from written_report import annotated, read_written
 
-from kg.annotate import Annotations, annotate
+from kg.annotate import Annotations
 from kg.document import Document
-from kg.ingest import ingest
 from kg.vocabulary import Knowledge
 
 PANCREATITIS = """Acute Pancreatitis Caused by Hypertriglyceridemia: A Case Report
@@ -42,14 +41,12 @@ References
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Document:
-    path = Path(tmp_path_factory.mktemp("table")) / "pancreatitis.txt"
-    path.write_text(PANCREATITIS, encoding="utf-8")
-    return ingest(path)
+    return read_written(tmp_path_factory, "pancreatitis.txt", PANCREATITIS)
 
 
 @pytest.fixture(scope="module")
 def facts(report: Document, knowledge: Knowledge) -> Annotations:
-    return annotate(report, [], knowledge.for_document(report))
+    return annotated(report, knowledge)
 
 
 def test_each_row_of_a_copied_table_is_a_sentence_of_its_own(report: Document) -> None:

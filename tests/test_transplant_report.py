@@ -5,12 +5,11 @@ written for the test: labs, context and claims read by the generic rules, checke
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from written_report import annotated, read_written
 
-from kg.annotate import Annotations, annotate
-from kg.ingest import ingest
+from kg.annotate import Annotations
 from kg.vocabulary import Knowledge
 
 PRES = """Posterior Reversible Encephalopathy Syndrome after Tacrolimus Therapy in a Kidney \
@@ -45,10 +44,7 @@ radiological manifestations, pathophysiology, and outstanding questions. Lancet 
 
 @pytest.fixture(scope="module")
 def pres(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> Annotations:
-    path = Path(tmp_path_factory.mktemp("pres")) / "pres.txt"
-    path.write_text(PRES, encoding="utf-8")
-    document = ingest(path)
-    return annotate(document, [], knowledge.for_document(document))
+    return annotated(read_written(tmp_path_factory, "pres.txt", PRES), knowledge)
 
 
 def test_a_flag_stated_for_the_next_coordinated_test_is_not_the_values(

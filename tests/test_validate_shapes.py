@@ -12,11 +12,21 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
+from kg.rdf import BuildDataset, dataset_graph
+from kg.rdf.namespaces import OA, SH, graph_iri
 from kg.store import open_store
-from kg.validate import SHAPES_PATH, Violation, pyshacl_results, validate_graph
+from kg.validate import (
+    SHAPES_PATH,
+    Violation,
+    pyshacl_results,
+    validate_dataset,
+    validate_graph,
+)
 from kg.validate_shapes import UnsupportedShapes, compile_shapes
 
 STRANGER = URIRef("https://example.org/stranger")
+SELECTOR = URIRef("https://example.org/selector")
+EXAMPLE_SHAPE = URIRef("https://example.org/ExampleShape")
 REPLACEMENTS: tuple[Node, ...] = (
     Literal(""),
     Literal("x"),
@@ -124,3 +134,25 @@ def test_shapes_the_checker_does_not_implement_are_checked_by_pyshacl(seed_graph
     report = validate_graph(seed_graph, shapes, add_ontology=False)
     assert not report.conforms
     assert {v.message for v in report.violations} == {"too long"}
+
+
+@pytest.mark.parametrize("checker", ["compiled", "pyshacl"])
+def test_a_build_datasets_write_only_graph_is_checked(checker: str) -> None:
+    """The annotations graph a build keeps beside rdflib's store is part of what either
+    checker sees."""
+    dataset = BuildDataset()
+    shapes = Graph().parse(SHAPES_PATH, format="turtle")
+    if checker == "pyshacl":
+        shapes.add((EXAMPLE_SHAPE, SH.targetClass, OA.TextQuoteSelector))
+        shapes.add((EXAMPLE_SHAPE, SH.deactivated, Literal(False)))
+    stored_shapes = dataset_graph(dataset, graph_iri("shapes"))
+    stored_shapes += shapes
+    annotations = dataset_graph(dataset, graph_iri("annotations", "k"), write_only=True)
+    annotations.add((SELECTOR, RDF.type, OA.TextQuoteSelector))
+    annotations.add((SELECTOR, OA.prefix, Literal("a")))
+    annotations.add((SELECTOR, OA.prefix, Literal("b")))
+    report = validate_dataset(dataset, scope="the test's graphs")
+    assert {(v.focus, v.path) for v in report.violations} == {
+        ("<https://example.org/selector>", "oa:exact"),
+        ("<https://example.org/selector>", "oa:prefix"),
+    }

@@ -14,12 +14,11 @@ if not cases.rows:
     st.warning("The graph holds no case report. Build one: `kg build report.txt`.")
     st.stop()
 by_article = {row["article"]: row for row in cases.rows}
-article = st.selectbox(
-    "Case report",
-    list(by_article),
-    format_func=lambda a: by_article[a]["title"],
-    disabled=len(by_article) == 1,
-)
+article = next(iter(by_article))
+if len(by_article) > 1:  # a picker only when there is a choice
+    article = st.selectbox(
+        "Case report", list(by_article), format_func=lambda a: by_article[a]["title"]
+    )
 chosen = by_article[article]
 st.text(chosen["title"])
 if chosen["doi"]:

@@ -26,13 +26,20 @@ st.caption(
 full = kggraph.whole()
 categories = sorted({c for _, c in full.nodes(data="category") if c})
 
+# Buttons, not lists or a slider: each kind of widget loads its own scripts into the first
+# render of the page, and pills and segmented controls share one small one.
 with st.sidebar:
-    kinds = st.multiselect("Node types", kggraph.NODE_TYPES, default=list(kggraph.NODE_TYPES))
-    chosen_categories = st.multiselect("Concept categories", categories, default=[])
+    kinds = st.pills(
+        "Node types", kggraph.NODE_TYPES, selection_mode="multi", default=kggraph.NODE_TYPES
+    )
+    chosen_categories = st.pills(
+        "Concept categories", categories, selection_mode="multi", help="None picked: all."
+    )
     search = st.text_input("Search nodes", placeholder="e.g. sepsis")
-    # Three choices, so buttons: a slider would load its own scripts into every first render.
-    depth = st.radio("Neighbourhood depth", (1, 2, 3), horizontal=True)
-    size_by = st.radio("Node size by", ["degree", "citations"], horizontal=True)
+    depth = st.segmented_control("Neighbourhood depth", (1, 2, 3), default=1, required=True)
+    size_by = st.segmented_control(
+        "Node size by", ("degree", "citations"), default="degree", required=True
+    )
 
 
 @st.fragment

@@ -13,7 +13,10 @@ from st_link_analysis import EdgeStyle
 
 FORCE_KEY = "literature-force"
 VIEW_KEY = "literature-view"
-VIEWS = ("Force view", "Year and citations", "Works")
+VIEWS = ("Works", "Force view", "Year and citations")
+"""The related works' views, the table first: opening the page draws only the open view, and
+the force view's graph frame (its scripts, Cytoscape, the layout) was most of a switch to
+this page; it is drawn when its tab is picked."""
 
 
 @st.fragment
@@ -93,13 +96,16 @@ edges, works = saved("citation_edges"), saved("works")
 if missing(related, "related works") or missing(edges, "the citation network"):
     pass
 else:
-    case = st.selectbox(
-        "Around the case report",
-        list(cases),
-        format_func=cases.__getitem__,
-        disabled=len(cases) < 2,
-        key="literature-case",
-    )
+    if len(cases) > 1:  # a picker only when there is a choice
+        case = st.selectbox(
+            "Around the case report",
+            list(cases),
+            format_func=cases.__getitem__,
+            key="literature-case",
+        )
+    else:
+        case = next(iter(cases), "")
+        st.text(f"Around the case report: {cases.get(case, '')}")
     view = kglit.network(case, edges, works, related)
     if not view.related:
         st.info(
@@ -121,9 +127,18 @@ else:
             f"stay under {kglit.MAX_ELEMENTS} elements (the best related and most cited kept)."
         )
     # Only the open view is drawn (each is costly in the browser); switching reruns.
-    force_tab, year_tab, table_tab = st.tabs(
+    table_tab, force_tab, year_tab = st.tabs(
         list(VIEWS), key=VIEW_KEY, on_change="rerun", default=VIEWS[0]
     )
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(
+                kglit.table(view),
+                hide_index=True,
+                column_config={
+                    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi.org/(.*)")
+                },
+            )
     if force_tab.open:
         with force_tab:
             force_view(view)
@@ -137,21 +152,20 @@ else:
             )
             if chart is not None:
                 st.altair_chart(chart, width="stretch")
-    if table_tab.open:
-        with table_tab:
-            st.dataframe(
-                kglit.table(view),
-                hide_index=True,
-                column_config={
-                    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi.org/(.*)")
-                },
-            )
     for rows in (related, edges, works):
         show_sparql(rows, f"network-{rows.name}")
 
 st.subheader("Related-literature queries")
 titles = dict(kglit.PANELS)
-name = st.selectbox("Query", list(titles), format_func=titles.__getitem__, key="literature-panel")
+# Pills, not a list: the page then loads no script of its own for a drop-down.
+name = st.pills(
+    "Query",
+    list(titles),
+    format_func=titles.__getitem__,
+    default=kglit.PANELS[0][0],
+    required=True,
+    key="literature-panel",
+)
 rows = saved(name)
 if not missing(rows, titles[name].lower()):
     if not rows.rows:

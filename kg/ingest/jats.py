@@ -51,7 +51,8 @@ from kg.ingest.text import ABSTRACT, BODY, NO_REFERENCE_LIST
 
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _SKIPPED = frozenset(
-    {"fig", "table-wrap", "supplementary-material", "disp-formula", "fn", "ref-list", "graphic"}
+    {"fig", "table-wrap", "table-wrap-group", "supplementary-material", "disp-formula", "fn"}
+    | {"ref-list", "graphic"}
 )
 """Elements inside a paragraph that are not its running text (figures are read apart)."""
 _DASH_ONLY = re.compile(r"^\s*[-\u2010-\u2013]\s*$")
@@ -254,8 +255,9 @@ class _Reader:
                     self.paragraphs.append(found)
                 for table in child.iter("table-wrap"):
                     self._table(table, title)
-            elif kind == "table-wrap":
-                self._table(child, title)
+            elif kind in {"table-wrap", "table-wrap-group"}:
+                for table in child.iter("table-wrap"):
+                    self._table(table, title)
             elif kind in {"list", "boxed-text", "disp-quote"}:
                 for p in child.iter("p"):
                     found = self._paragraph(p, title)

@@ -44,6 +44,7 @@ _RESULTS_TABLE = re.compile(
 
 @dataclass(frozen=True)
 class _Columns:
+    name: int
     values: tuple[int, ...]
     unit: int | None
     range: int | None
@@ -58,21 +59,72 @@ def _cell_text(cell: Element) -> str:
 
 
 def _rows(table: Element, part: str) -> list[list[str]]:
-    rows: list[list[str]] = []
+    rows: list[Element] = []
     for group in table.iter():
-        if _local(group.tag) != part:
-            continue
-        for row in group:
-            if _local(row.tag) == "tr":
-                rows.append([_cell_text(c) for c in row if _local(c.tag) in ("td", "th")])
-    return rows
+        if _local(group.tag) == part:
+            rows += [row for row in group if _local(row.tag) == "tr"]
+    return _grid(rows)
 
 
-def _columns(header: list[str], width: int) -> _Columns:
+def _span(cell: Element, attribute: str) -> int:
+    try:
+        return max(1, min(int(cell.get(attribute) or 1), 50))
+    except ValueError:
+        return 1
+
+
+def _grid(rows: list[Element]) -> list[list[str]]:
+    """The rows as a grid: a cell spanning rows or columns stands in each place it covers
+    (a group label with ``rowspan`` would otherwise shift the next rows' values into the
+    wrong columns)."""
+    grid: list[list[str]] = []
+    carried: dict[int, tuple[str, int]] = {}
+    """Column -> the text of a cell from a row above that covers it, and rows left."""
+    for row in rows:
+        cells = iter(c for c in row if _local(c.tag) in ("td", "th"))
+        line: list[str] = []
+        while True:
+            above = carried.pop(len(line), None)
+            if above is not None:
+                if above[1] > 1:
+                    carried[len(line)] = (above[0], above[1] - 1)
+                line.append(above[0])
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            text, down = _cell_text(cell), _span(cell, "rowspan")
+            for _ in range(_span(cell, "colspan")):
+                if down > 1:
+                    carried[len(line)] = (text, down - 1)
+                line.append(text)
+        for column in sorted(c for c in carried if c > len(line)):
+            text, left = carried.pop(column)
+            line += [""] * (column - len(line)) + [text]
+            if left > 1:
+                carried[column] = (text, left - 1)
+        grid.append(line)
+    return grid
+
+
+_NUMERIC = re.compile(r"^[<>\u2264\u2265]?\s*[\d.,]")
+
+
+def _columns(header: list[str], body: list[list[str]], width: int) -> _Columns:
+    """Which column names the row (the last column of words before the first of numbers; a
+    group label such as "Liver" may stand before it), which hold values, the unit, the range."""
     unit = next((i for i, h in enumerate(header) if i and _UNIT_HEADER.match(h)), None)
     ranged = next((i for i, h in enumerate(header) if i and _RANGE_HEADER.search(h)), None)
-    values = tuple(i for i in range(1, width) if i not in (unit, ranged))
-    return _Columns(values, unit, ranged)
+
+    def numeric(column: int) -> bool:
+        cells = [row[column] for row in body if column < len(row) and row[column]]
+        return bool(cells) and sum(bool(_NUMERIC.match(c)) for c in cells) * 2 >= len(cells)
+
+    data = [i for i in range(width) if i not in (unit, ranged)]
+    first = next((i for i in data if i and numeric(i)), None)
+    name = max((i for i in data if first is not None and i < first), default=0)
+    values = tuple(i for i in data if i > name)
+    return _Columns(name, values, unit, ranged)
 
 
 def _name_and_unit(cell: str) -> tuple[str, str | None]:
@@ -99,7 +151,8 @@ def row_lines(table_wrap: Element) -> list[str]:
         head, body = body[:1], body[1:]
     header = head[-1] if head else []
     width = max((len(row) for row in body), default=0)
-    columns = _columns(header + [""] * (width - len(header)), width)
+    header = header + [""] * (width - len(header))
+    columns = _columns(header, body, width)
     caption = next((c for c in table_wrap if _local(c.tag) == "caption"), None)
     words = " ".join([_cell_text(caption) if caption is not None else "", *header])
     named = _RESULTS_TABLE.search(words)
@@ -108,7 +161,7 @@ def row_lines(table_wrap: Element) -> list[str]:
     lines: list[str] = []
     for row in body:
         cells = row + [""] * (width - len(row))
-        name, unit = _name_and_unit(cells[0])
+        name, unit = _name_and_unit(cells[columns.name])
         if columns.unit is not None and cells[columns.unit]:
             unit = cells[columns.unit]
         values = [i for i in columns.values if cells[i]]

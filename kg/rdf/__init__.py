@@ -12,9 +12,11 @@ build, add and remove. Any other graph (`kg import`) is the user's and survives 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.store import Store
 
 from kg.rdf.namespaces import GRAPH, PREFIXES, graph_iri
 from kg.rdf.provenance import (
@@ -31,6 +33,7 @@ __all__ = [
     "PROVENANCE_GRAPH",
     "SHARED_GRAPH_KINDS",
     "BuildActivity",
+    "BuildDataset",
     "InputFile",
     "NamedGraph",
     "assemble",
@@ -74,13 +77,77 @@ def is_build_graph(iri: str) -> bool:
     return False
 
 
-def dataset_graph(dataset: Dataset, iri: URIRef) -> Graph:
+class BuildDataset(Dataset):
+    """A command's dataset, which can hold a large write-only graph beside rdflib's store.
+
+    rdflib's context-aware memory store costs ~16 µs per triple added and ~5 µs per triple
+    read back, for the bookkeeping of which graphs hold each triple; a 1 MB case report's
+    annotations graph has ~370k triples that the build only writes, then checks and stores
+    by reading each once (bench/RESULTS.md). Such a graph (``dataset_graph(...,
+    write_only=True)``) keeps its triples in a plain set; ``graphs()`` gives it with the
+    others, so the validation and the stores read it like any graph of the dataset.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.write_only: dict[URIRef, Graph] = {}
+
+    def graphs(self, triple: Any = None) -> Generator[Graph, None, None]:
+        yield from super().graphs(triple)
+        if triple is None:
+            yield from self.write_only.values()
+
+
+class _TripleSet(Store):
+    """The store of a write-only graph: its distinct triples, without an index. A pattern
+    is answered by a scan, so such a graph is for writing and then reading whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._triples: set[tuple[Any, Any, Any]] = set()
+
+    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+        self._triples.add(triple)
+
+    def addN(self, quads: Iterable[Any]) -> None:
+        self._triples.update((s, p, o) for s, p, o, _ in quads)
+
+    def remove(self, triple: Any, context: Any = None) -> None:
+        self._triples -= {found for found, _ in self.triples(triple)}
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
+        subject, predicate, obj = triple_pattern
+        if subject is None and predicate is None and obj is None:
+            yield from ((triple, _NO_CONTEXTS) for triple in self._triples)
+            return
+        for triple in self._triples:
+            if (
+                (subject is None or triple[0] == subject)
+                and (predicate is None or triple[1] == predicate)
+                and (obj is None or triple[2] == obj)
+            ):
+                yield triple, _NO_CONTEXTS
+
+    def __len__(self, context: Any = None) -> int:
+        return len(self._triples)
+
+
+_NO_CONTEXTS: tuple[Graph, ...] = ()
+
+
+def dataset_graph(dataset: Dataset, iri: URIRef, *, write_only: bool = False) -> Graph:
     """The graph named ``iri`` in ``dataset``, for a stage to write its triples into
     directly: ``assemble`` into the same dataset then has nothing to copy (a 1 MB document
-    gives ~300k triples, bench/RESULTS.md)."""
+    gives ~450k triples, bench/RESULTS.md). ``write_only``, in a ``BuildDataset``: a graph
+    nothing reads by pattern before it is stored (see ``BuildDataset``)."""
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=False)
-    return dataset.graph(iri)
+    if not write_only or not isinstance(dataset, BuildDataset):
+        return dataset.graph(iri)
+    graph = dataset.write_only.get(iri)
+    if graph is None:
+        graph = dataset.write_only[iri] = Graph(store=_TripleSet(), identifier=iri)
+    return graph
 
 
 def assemble(
@@ -98,6 +165,8 @@ def assemble(
         seen.add(named.iri)
         records.setdefault(named.record, []).append(named)
         if named.graph.store is dataset.store and named.graph.identifier == named.iri:
+            continue
+        if isinstance(dataset, BuildDataset) and dataset.write_only.get(named.iri) is named.graph:
             continue
         target = dataset.graph(named.iri)
         for prefix, namespace in named.graph.namespaces():

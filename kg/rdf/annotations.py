@@ -27,6 +27,7 @@ from kg.mentions import ConceptMention
 from kg.rdf.document import (
     Triple,
     document_key,
+    plain_literal,
     sentence_iri,
     source_iri,
     text_target_triples,
@@ -50,7 +51,9 @@ def annotation_graph(
     terminologies = {
         source.key: _add_terminology(graph, key, source) for source in annotations.terminologies
     }
-    graph.addN(
+    # Straight to the store: Graph.addN checks every term of every triple again, and these
+    # are made here (~370k at 1 MB).
+    graph.store.addN(
         (*triple, graph)
         for mention in annotations.mentions
         for triple in _mention_triples(key, mention, terminologies)
@@ -77,41 +80,61 @@ def _mention_triples(
     with one ``addN``, not one ``add`` each)."""
     annotation = mention_iri(key, mention)
     body = URIRef(mention.concept)
-    label = Literal(mention.label)
+    label = plain_literal(mention.label)
     triples: list[Triple] = [
-        (annotation, RDF.type, OA.Annotation),
-        (annotation, OA.motivatedBy, OA.identifying),
-        (annotation, OA.hasBody, body),
-        (annotation, CKG.matchedLabel, label),
+        (annotation, _TYPE, _ANNOTATION),
+        (annotation, _MOTIVATED_BY, _IDENTIFYING),
+        (annotation, _HAS_BODY, body),
+        (annotation, _MATCHED_LABEL, label),
     ]
     if mention.identifier is None:
-        triples.append((annotation, RDF.type, CKG.ConceptMention))
+        triples.append((annotation, _TYPE, _CONCEPT_MENTION))
     else:
         triples += [
-            (annotation, RDF.type, CKG.TerminologyMention),
-            (annotation, CKG.category, Literal(mention.category)),
-            (body, DCTERMS.identifier, Literal(mention.identifier)),
-            (body, RDFS.label, label),
+            (annotation, _TYPE, _TERMINOLOGY_MENTION),
+            (annotation, _CATEGORY, plain_literal(mention.category)),
+            (body, _IDENTIFIER, plain_literal(mention.identifier)),
+            (body, _LABEL, label),
         ]
         source = terminologies.get(source_key(mention.identifier))
         if source is not None:
-            triples.append((annotation, PROV.wasDerivedFrom, source))
+            triples.append((annotation, _DERIVED_FROM, source))
     context = mention.context
     triples += [
-        (annotation, CKG.negated, _BOOLEANS[context.negated]),
-        (annotation, CKG.uncertain, _BOOLEANS[context.uncertain]),
-        (annotation, CKG.experiencer, Literal(context.experiencer)),
-        (annotation, CKG.historical, _BOOLEANS[context.historical]),
+        (annotation, _NEGATED, _BOOLEANS[context.negated]),
+        (annotation, _UNCERTAIN, _BOOLEANS[context.uncertain]),
+        (annotation, _EXPERIENCER, plain_literal(context.experiencer)),
+        (annotation, _HISTORICAL, _BOOLEANS[context.historical]),
     ]
-    triples += [(annotation, CKG.contextCue, Literal(cue)) for cue in context.cues]
+    triples += [(annotation, _CONTEXT_CUE, plain_literal(cue)) for cue in context.cues]
     sentence = sentence_iri(key, mention.sentence_index)
     source_text = source_iri(key)
     for number, quote in enumerate(mention.quotes, start=1):
         target = URIRef(f"{annotation}/target/{number}")
-        triples.append((annotation, OA.hasTarget, target))
+        triples.append((annotation, _HAS_TARGET, target))
         triples += text_target_triples(target, source_text, quote)
-        triples.append((target, OA.hasScope, sentence))
+        triples.append((target, _HAS_SCOPE, sentence))
     return triples
 
 
+# The vocabulary's terms, read once: an rdflib namespace makes a new term on every read.
+_TYPE = RDF.type
+_ANNOTATION = OA.Annotation
+_MOTIVATED_BY = OA.motivatedBy
+_IDENTIFYING = OA.identifying
+_HAS_BODY = OA.hasBody
+_HAS_TARGET = OA.hasTarget
+_HAS_SCOPE = OA.hasScope
+_MATCHED_LABEL = CKG.matchedLabel
+_CONCEPT_MENTION = CKG.ConceptMention
+_TERMINOLOGY_MENTION = CKG.TerminologyMention
+_CATEGORY = CKG.category
+_IDENTIFIER = DCTERMS.identifier
+_LABEL = RDFS.label
+_DERIVED_FROM = PROV.wasDerivedFrom
+_NEGATED = CKG.negated
+_UNCERTAIN = CKG.uncertain
+_EXPERIENCER = CKG.experiencer
+_HISTORICAL = CKG.historical
+_CONTEXT_CUE = CKG.contextCue
 _BOOLEANS = {value: Literal(value) for value in (False, True)}

@@ -62,6 +62,7 @@ from kg.rdf.document import (
 from kg.rdf.namespaces import CITO, CKG, OA, document_iri, slug
 from kg.references import parse_reference
 from kg.sentences import text_offset
+from kg.timeexpr import TimeExpression
 from kg.timeline import TimelineEvent
 
 _FLAGS = {"high": CKG.High, "low": CKG.Low, "normal": CKG.Normal}
@@ -145,10 +146,9 @@ def _add_evidence(
     graph.add((annotation, RDF.type, OA.Annotation))
     graph.add((annotation, OA.motivatedBy, OA.describing))
     graph.add((annotation, OA.hasBody, resource))
-    sentences = {s.index: s for s in document.sentences}
     number = 0
     for index in sentence_indexes:
-        sentence = sentences[index]
+        sentence = _sentence(document, index)
         graph.add((resource, CKG.evidenceSentence, sentence_iri(key, index)))
         start, end = max(span.start, sentence.start), min(span.end, sentence.end)
         if start >= end:
@@ -161,6 +161,15 @@ def _add_evidence(
             graph.add((annotation, OA.hasTarget, target))
             add_text_target(graph, target, source_iri(key), quote)
             graph.add((target, OA.hasScope, sentence_iri(key, index)))
+
+
+def _sentence(document: Document, index: int) -> Sentence:
+    """The sentence numbered ``index``: ingest numbers them in order from 0, so it is the
+    one at that position (a dictionary of them made for every fact cost a 1 MB text seconds)."""
+    sentences = document.sentences
+    if index < len(sentences) and sentences[index].index == index:
+        return sentences[index]
+    return next(sentence for sentence in sentences if sentence.index == index)
 
 
 def _kept(sentence: Sentence, offset: int) -> int:
@@ -275,6 +284,7 @@ def _add_quantity(
         graph.add((resource, CKG.flagCue, Literal(fact.flag_cue)))
     if fact.qualifier:
         graph.add((resource, CKG.qualifier, Literal(fact.qualifier)))
+    _add_time(graph, resource, fact.time)
     if isinstance(fact, Measurement):
         if fact.location:
             graph.add((resource, CKG.anatomicalSite, Literal(fact.location)))
@@ -285,6 +295,19 @@ def _add_quantity(
     for index in fact.also_reported_in:
         graph.add((resource, CKG.alsoReportedIn, sentence_iri(key, index)))
     _add_evidence(graph, document, key, resource, [fact.sentence_index], fact.span)
+
+
+def _add_time(graph: Graph, resource: URIRef, time: TimeExpression | None) -> None:
+    """A value's time as its own sentence gives it, in days from admission; marked unknown
+    when the sentence gives none, or gives it only from another moment ("two days later")."""
+    if time is not None:
+        graph.add((resource, CKG.timeExpression, Literal(time.text)))
+    if time is None or time.follow_up:
+        graph.add((resource, CKG.timeUnknown, Literal(True)))
+        return
+    graph.add((resource, CKG.dayRelativeToAdmission, Literal(time.day, datatype=XSD.integer)))
+    graph.add((resource, CKG.approximate, Literal(time.approximate)))
+    graph.add((resource, CKG.offsetFromAdmission, Literal(time.offset, datatype=XSD.duration)))
 
 
 def _add_event(
