@@ -19,9 +19,12 @@ the same clause. Four properties, each with the trigger words kept as provenance
 
 A clause ends at ";", ":", ".", a parenthesis, or "but", "however", "although", "which",
 "who", "except", "whereas", and at the verbs that turn to the presentation ("complaining",
-"presented", "admitted"); commas do not end it, so "denied fever, chills or night sweats" denies
-all three. Modalities and anatomy are never negated or uncertain: "not seen on chest CT"
-denies the finding, not the CT.
+"presented", "admitted"). A plain comma does not end it, so "denied fever, chills or night
+sweats" denies all three; a comma does when the next item carries its own result word ("elevated",
+"increased", "positive", "low", "severe"...) or a new subject starts ("he", "she", "there",
+"the patient"): "no sign of hemolysis, elevated C-reactive protein" denies only hemolysis.
+Modalities and anatomy are never negated or uncertain: "not seen on chest CT" denies the
+finding, not the CT.
 """
 
 from __future__ import annotations
@@ -85,7 +88,11 @@ _HISTORY_AFTER = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r"[;:.()\[\]]|\b(?:but|however|although|though|which|who|except|whereas|while|"
-    r"complain\w*|present(?:ed|ing|s)|admitted)\b",
+    r"complain\w*|present(?:ed|ing|s)|admitted)\b|"
+    r",\s*(?:(?:and|with)\s+)?(?=(?:"
+    r"elevated|increased|raised|high|decreased|reduced|low|diminished|positive|abnormal|"
+    r"marked(?:ly)?|mild(?:ly)?|moderate(?:ly)?|severe(?:ly)?|significant(?:ly)?|"
+    r"he|she|they|it|there|we|the\s+patient)\b)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
