@@ -298,3 +298,12 @@ def test_the_international_normalized_ratio_is_one_lab_test_not_a_ratio_procedur
     document = Document("inr", text, digest, ArticleMetadata(title="x"), (), (sentence,))
     named = [(m.text, m.category) for m in find_mentions(document, knowledge)]
     assert named == [("international normalized ratio", "lab-test")]
+
+
+def test_a_british_ised_spelling_names_the_same_lab_test(knowledge: Knowledge) -> None:
+    text = "An international normalised ratio of 1.9 was noted."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("inr-gb", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    named = [(m.text, m.identifier) for m in find_mentions(document, knowledge)]
+    assert named == [("international normalised ratio", "EFO:0008390")]
