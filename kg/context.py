@@ -19,9 +19,13 @@ the same clause. Four properties, each with the trigger words kept as provenance
 
 A clause ends at ";", ":", ".", a parenthesis, or "but", "however", "although", "which",
 "who", "except", "whereas", and at the verbs that turn to the presentation ("complaining",
-"presented", "admitted"); commas do not end it, so "denied fever, chills or night sweats" denies
-all three. Modalities and anatomy are never negated or uncertain: "not seen on chest CT"
-denies the finding, not the CT.
+"presented", "admitted"). A plain comma does not end it, so "denied fever, chills or night
+sweats" denies all three; a comma does when a new subject starts ("he", "she", "there", "the
+patient"), and when the next item carries its own result word ("elevated", "increased",
+"positive"...) with no "or" still ahead: "no sign of hemolysis, elevated C-reactive protein"
+denies only hemolysis, "no fever, decreased appetite or weight loss" all three.
+Modalities and anatomy are never negated or uncertain: "not seen on chest CT" denies the
+finding, not the CT.
 """
 
 from __future__ import annotations
@@ -85,9 +89,19 @@ _HISTORY_AFTER = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r"[;:.()\[\]]|\b(?:but|however|although|though|which|who|except|whereas|while|"
-    r"complain\w*|present(?:ed|ing|s)|admitted)\b",
+    r"complain\w*|present(?:ed|ing|s)|admitted)\b|"
+    r",\s*(?:and\s+)?(?=(?:he|she|they|it|there|we|the\s+patient)\b)",
     re.IGNORECASE,
 )
+_RESULT_ITEM = re.compile(
+    r",\s*(?:(?:and|with)\s+)?(?=(?:elevated|increased|raised|decreased|reduced|diminished|"
+    r"positive|abnormal|marked(?:ly)?|significant(?:ly)?)\b)",
+    re.IGNORECASE,
+)
+"""A list item with its own result word: it ends a denial ("no hemolysis, elevated CRP")
+unless "or" still lies ahead in the clause, as in a denied list ("no fever, decreased
+appetite or weight loss")."""
+_DENIED_LIST = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
 
@@ -115,6 +129,8 @@ def mention_context(text: str, start: int, end: int, *, finding: bool = True) ->
     clause_before = before[_last_break(before) :]
     after = text[end:]
     clause_after = after[: _first_break(after)]
+    clause = clause_before + text[start:end] + clause_after
+    clause_before = clause_before[_last_result_item(clause, len(clause_before)) :]
     cues: list[str] = []
     negated = uncertain = False
     if finding:
@@ -161,6 +177,15 @@ def _pseudo_around(clause: str, trigger: re.Match[str]) -> bool:
 def _following(pattern: re.Pattern[str], clause: str) -> str | None:
     found = pattern.match(clause)
     return " ".join(found.group().strip(" ,").split()) if found else None
+
+
+def _last_result_item(clause: str, mention: int) -> int:
+    """Where the last list item with its own result word starts before ``mention`` (the
+    mention's offset in ``clause``), when no "or" follows it in the clause."""
+    items = [i for i in _RESULT_ITEM.finditer(clause) if i.start() < mention]
+    if not items or _DENIED_LIST.search(clause, items[-1].end()):
+        return 0
+    return min(items[-1].end(), mention)
 
 
 def _last_break(text: str) -> int:

@@ -45,6 +45,7 @@ _SPELLING_VARIANTS = (
     ("leuko", "leuco"),
     ("hemo", "haemo"),
     ("ization", "isation"),
+    ("ized", "ised"),
 )
 
 

@@ -77,3 +77,29 @@ def test_seed_mentions_carry_their_cues(seed_document: Document, seed_knowledge:
     }
     # "...scheduled to undergo CMRI to rule out an unknown infiltrative process": a question.
     assert not [m for m in mentions if m.context.experiencer != "patient"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("There was no sign of hemolysis, elevated C-reactive protein.", "C-reactive protein"),
+        ("No pleural effusion, increased interstitial markings.", "interstitial markings"),
+        ("Negative for influenza, positive for adenovirus.", "adenovirus"),
+        ("No sign of hemolysis, elevated C-reactive protein.", "elevated C-reactive protein"),
+        ("No fever, she reported weight loss.", "weight loss"),
+    ],
+)
+def test_negation_ends_at_a_list_item_with_its_own_result_word(text: str, words: str) -> None:
+    assert not _context(text, words).negated
+
+
+def test_negation_covers_a_plain_list_after_commas() -> None:
+    text = "There was no fever, chills or cough."
+    assert all(_context(text, words).negated for words in ("fever", "chills", "cough"))
+    assert _context("No sign of hemolysis, elevated CRP.", "hemolysis").negated
+
+
+def test_a_result_word_inside_a_denied_or_list_keeps_the_denial() -> None:
+    text = "She denied fever, decreased appetite or weight loss."
+    assert _context(text, "weight loss").negated
+    assert _context(text, "decreased appetite").negated

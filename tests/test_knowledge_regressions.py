@@ -287,3 +287,23 @@ def test_ef_names_the_ejection_fraction_in_its_own_letter_case(knowledge: Knowle
         for m in annotate(document, [], knowledge).facts.measurements
     ]
     assert measured == [(str(CONCEPT["lvef"]), "20", "%")]
+
+
+def test_the_international_normalized_ratio_is_one_lab_test_not_a_ratio_procedure(
+    knowledge: Knowledge,
+) -> None:
+    text = "Her international normalized ratio was 2.5 on admission."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("inr", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    named = [(m.text, m.category) for m in find_mentions(document, knowledge)]
+    assert named == [("international normalized ratio", "lab-test")]
+
+
+def test_a_british_ised_spelling_names_the_same_lab_test(knowledge: Knowledge) -> None:
+    text = "An international normalised ratio of 1.9 was noted."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = Document("inr-gb", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+    named = [(m.text, m.identifier) for m in find_mentions(document, knowledge)]
+    assert named == [("international normalised ratio", "EFO:0008390")]

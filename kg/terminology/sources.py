@@ -211,7 +211,19 @@ def efo_lab_terms() -> Iterator[Term]:
         if _A_DISEASE_WORD.search(analyte):
             continue  # "metastasis measurement": the disease measured, no analyte to test
         synonyms = [str(s).removesuffix(_MEASUREMENT) for s in entry.get("synonyms") or []]
-        yield Term(curie, label, (analyte, *synonyms), "lab-test", "EFO")
+        yield Term(
+            curie, label, (analyte, *synonyms, *_measures_of(analyte, synonyms)), "lab-test", "EFO"
+        )
+
+
+def _measures_of(analyte: str, synonyms: list[str]) -> Iterator[str]:
+    """A synonym "<measure> of <analyte>" names the test by its measure alone too, when that
+    measure is a name of more than one word ("International normalized ratio of prothrombin
+    time": "International normalized ratio"); one word ("level of ...") names nothing."""
+    for synonym in synonyms:
+        measure, of, rest = synonym.rpartition(" of ")
+        if of and rest.lower() == analyte.lower() and len(measure.split()) > 1:
+            yield measure
 
 
 _A_DISEASE_WORD = re.compile(r"(?:metastasis|osis|itis|emia)$", re.IGNORECASE)
