@@ -266,14 +266,7 @@ def find_ranges(text: str) -> list[ReferenceRange]:
     for match in _RANGE_RE.finditer(text):
         unit = parse_unit(match["unit"]) if match["unit"] else None
         end = match.end() if unit else match.end("high") if match["high"] else match.end("limit")
-        if match["low"] is not None:
-            low: Decimal | None = parse_number(match["low"])
-            high: Decimal | None = parse_number(match["high"])
-        else:
-            bound = parse_number(match["limit"])
-            upper = _COMPARATOR_WORDS[match["limit_comparator"].lower()].startswith("<")
-            low, high = (None, bound) if upper else (bound, None)
-        ranges.append(ReferenceRange(low, high, unit, match.start(), end))
+        ranges.append(_range(match, unit, match.start(), end))
     for match in _BARE_RANGE_RE.finditer(text):
         if any(r.start <= match.start() < r.end for r in ranges):
             continue
@@ -282,20 +275,13 @@ def find_ranges(text: str) -> list[ReferenceRange]:
         unit = parse_unit(match["unit"]) if match["unit"] else None
         if match["unit"] and unit is None:
             continue
-        ranges.append(
-            ReferenceRange(
-                parse_number(match["low"]),
-                parse_number(match["high"]),
-                unit,
-                match.start(),
-                match.end(),
-            )
-        )
+        ranges.append(_range(match, unit, match.start(), match.end()))
     for row in _ROW_VALUE_RE.finditer(text):
         bare = _ROW_RANGE_RE.match(text, row.end())
-        if bare is None or parse_unit(row["unit"]) is None:
+        unit = parse_unit(row["unit"])
+        if bare is None or unit is None:
             continue
-        ranges.append(_range(bare, parse_unit(row["unit"]), bare.start() + 1, bare.end()))
+        ranges.append(_range(bare, unit, bare.start() + 1, bare.end()))
     return sorted(ranges, key=lambda r: r.start)
 
 
