@@ -48,6 +48,7 @@ from kg.ingest.sentences import sentence_ranges
 from kg.ingest.source import sha256
 from kg.ingest.tables import row_lines
 from kg.ingest.text import ABSTRACT, BODY, NO_REFERENCE_LIST
+from kg.ingest.xmltext import local_name, text_of
 
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _SKIPPED = frozenset(
@@ -62,10 +63,10 @@ def read_jats(data: bytes, name: str, label: str) -> Document:
     """The Document of a JATS article; InputError for XML that is not well-formed, that
     declares entities, or that is not an article with a body."""
     root = _parse(data, label)
-    article = root if _local(root.tag) == "article" else root.find(".//article")
+    article = root if local_name(root.tag) == "article" else root.find(".//article")
     if article is None:
         raise InputError(
-            f"{label}: not a JATS article (the root element is <{_local(root.tag)}>, "
+            f"{label}: not a JATS article (the root element is <{local_name(root.tag)}>, "
             "expected <article>)"
         )
     body = article.find("body")
@@ -88,17 +89,6 @@ def _parse(data: bytes, label: str) -> Element:
         raise InputError(
             f"{label}: not well-formed XML ({message} at line {line}, column {column + 1})"
         ) from None
-
-
-def _local(tag: str | object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _text(element: Element | None) -> str:
-    """All the text of an element, white space collapsed."""
-    if element is None:
-        return ""
-    return " ".join("".join(element.itertext()).split())
 
 
 @dataclass
@@ -148,7 +138,7 @@ class _Reader:
         if element.text:
             self._flowing(element.text)
         for child in element:
-            kind = _local(child.tag)
+            kind = local_name(child.tag)
             if kind not in _SKIPPED:
                 start = self.position
                 self._inline(child, xrefs)
@@ -191,7 +181,7 @@ class _Reader:
         meta = article.find("front/article-meta")
         if meta is None:
             meta = Element("article-meta")
-        title = _text(meta.find("title-group/article-title"))
+        title = text_of(meta.find("title-group/article-title"))
         if title:
             self._block(title)
         abstract_paragraphs: list[_Paragraph] = []
@@ -242,9 +232,9 @@ class _Reader:
 
     def _section(self, element: Element, title: str) -> None:
         for child in element:
-            kind = _local(child.tag)
+            kind = local_name(child.tag)
             if kind == "sec":
-                heading = _text(child.find("title"))
+                heading = text_of(child.find("title"))
                 if heading:
                     span = self._block(heading)
                     self.headings.setdefault(heading, span.start)
@@ -272,14 +262,14 @@ class _Reader:
         """A table where it stands: its label and caption, then a line per row (read by
         kg.ingest.tables), in the section it belongs to."""
         self.tables += 1
-        label = (_text(table.find("label")) or f"Table {self.tables}").rstrip(".")
-        caption = _text(table.find("caption"))
+        label = (text_of(table.find("label")) or f"Table {self.tables}").rstrip(".")
+        caption = text_of(table.find("caption"))
         self._line(f"{label}: {caption}" if caption else f"{label}.", section)
         for line in row_lines(table):
             self._line(line, section)
 
     def _figure(self, fig: Element) -> None:
-        label = _text(fig.find("label")) or f"Figure {len(self.figures) + 1}"
+        label = text_of(fig.find("label")) or f"Figure {len(self.figures) + 1}"
         label = label.rstrip(".")
         caption = fig.find("caption")
         start = self.position + (2 if self.position else 0)
@@ -292,12 +282,12 @@ class _Reader:
                 found = self._paragraph(heading, label)
                 if found:
                     flows.append(found)
-                    title = _text(heading)
+                    title = text_of(heading)
             for p in caption.findall("p"):
                 found = self._paragraph(p, label)
                 if found:
                     flows.append(found)
-                    title = title or _text(p)
+                    title = title or text_of(p)
         figure = Figure(label=label, title=title, panels=(), span=Span(start, self.position))
         self.figures.append((figure, flows))
 
@@ -309,7 +299,7 @@ class _Reader:
         refs = list(ref_list.iter("ref"))
         if not refs:
             return (), {}
-        self._block(_text(ref_list.find("title")) or "References")
+        self._block(text_of(ref_list.find("title")) or "References")
         entries: list[RawReference] = []
         numbers: dict[str, int] = {}
         for ref in refs:
@@ -343,7 +333,7 @@ class _Reader:
                 continue
             authors.append(author)
             if author.corresponding and corresponding is None:
-                email = _text(contrib.find(".//email")) or _text(meta.find(".//corresp//email"))
+                email = text_of(contrib.find(".//email")) or text_of(meta.find(".//corresp//email"))
                 corresponding = CorrespondingAuthor(author.name, "", email or None)
         dates = {date.get("date-type", ""): _date(date) for date in meta.findall("history/date")}
         licence = meta.find("permissions/license")
@@ -359,7 +349,7 @@ class _Reader:
             )
         doi = next(
             (
-                find_doi(_text(item))
+                find_doi(text_of(item))
                 for item in meta.findall("article-id")
                 if item.get("pub-id-type") == "doi"
             ),
@@ -374,7 +364,7 @@ class _Reader:
             revised=dates.get("rev-recd"),
             accepted=dates.get("accepted"),
             doi=doi,
-            index_terms=tuple(_text(k) for k in meta.iter("kwd") if _text(k)),
+            index_terms=tuple(text_of(k) for k in meta.iter("kwd") if text_of(k)),
             licence=licence_url,
             abstract="\n\n".join(source[p.span.start : p.span.end] for p in abstract) or None,
         )
@@ -386,21 +376,21 @@ def _author(contrib: Element) -> Author | None:
         name = contrib.find("string-name")
     collab = contrib.find("collab")
     if name is None:
-        text = _text(collab)
+        text = text_of(collab)
         return Author(name=text, given="", family=text) if text else None
-    family = _text(name.find("surname"))
-    given = _text(name.find("given-names"))
+    family = text_of(name.find("surname"))
+    given = text_of(name.find("given-names"))
     orcid = None
     for contrib_id in contrib.findall("contrib-id"):
         if contrib_id.get("contrib-id-type") == "orcid":
-            match = re.search(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", _text(contrib_id))
+            match = re.search(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", text_of(contrib_id))
             orcid = match.group() if match else None
     markers = tuple(x.get("rid", "") for x in contrib.findall("xref") if x.get("ref-type") == "aff")
-    degrees = tuple(_text(d) for d in contrib.findall("degrees") if _text(d))
+    degrees = tuple(text_of(d) for d in contrib.findall("degrees") if text_of(d))
     return Author(
-        name=" ".join(part for part in (given, family) if part) or _text(name),
+        name=" ".join(part for part in (given, family) if part) or text_of(name),
         given=given,
-        family=family or _text(name),
+        family=family or text_of(name),
         degrees=degrees,
         orcid=orcid,
         affiliation_markers=markers,
@@ -410,11 +400,12 @@ def _author(contrib: Element) -> Author | None:
 
 
 def _affiliation(aff: Element) -> Affiliation:
-    label = _text(aff.find("label"))
+    label = text_of(aff.find("label"))
     parts = [
         (aff.text or ""),
         *(
-            ("" if _local(child.tag) == "label" else "".join(child.itertext())) + (child.tail or "")
+            ("" if local_name(child.tag) == "label" else "".join(child.itertext()))
+            + (child.tail or "")
             for child in aff
         ),
     ]
@@ -425,9 +416,9 @@ def _affiliation(aff: Element) -> Affiliation:
 def _date(date: Element) -> dt.date | None:
     try:
         return dt.date(
-            int(_text(date.find("year"))),
-            int(_text(date.find("month")) or 1),
-            int(_text(date.find("day")) or 1),
+            int(text_of(date.find("year"))),
+            int(text_of(date.find("month")) or 1),
+            int(text_of(date.find("day")) or 1),
         )
     except ValueError:
         return None
@@ -438,16 +429,16 @@ def _date(date: Element) -> dt.date | None:
 
 def _reference_text(ref: Element) -> str:
     citation = next(
-        (c for c in ref if _local(c.tag) in {"element-citation", "mixed-citation", "citation"}),
+        (c for c in ref if local_name(c.tag) in {"element-citation", "mixed-citation", "citation"}),
         None,
     )
     if citation is None:
-        return _text(ref)
-    ids = {pid.get("pub-id-type"): _text(pid) for pid in citation.iter("pub-id")}
+        return text_of(ref)
+    ids = {pid.get("pub-id-type"): text_of(pid) for pid in citation.iter("pub-id")}
     tagged = citation.find("article-title") is not None or citation.find("source") is not None
-    text = _composed(citation) if tagged else _text(citation)
+    text = _composed(citation) if tagged else text_of(citation)
     # eLife gives an in-press work's DOI as a dx.doi.org link instead of a pub-id
-    links = (link.get(_XLINK_HREF) or _text(link) for link in citation.iter("ext-link"))
+    links = (link.get(_XLINK_HREF) or text_of(link) for link in citation.iter("ext-link"))
     doi = ids.get("doi") or next((found for link in links if (found := find_doi(link))), None)
     if doi and doi.lower() not in text.lower():
         text += f" doi:{doi}"
@@ -461,10 +452,10 @@ def _names(group: Iterable[Element]) -> tuple[list[str], bool]:
     names: list[str] = []
     et_al = False
     for person in group:
-        kind = _local(person.tag)
+        kind = local_name(person.tag)
         if kind in {"name", "string-name"}:
-            family = _text(person.find("surname")) or _text(person)
-            given = _text(person.find("given-names"))
+            family = text_of(person.find("surname")) or text_of(person)
+            given = text_of(person.find("given-names"))
             initials = (
                 given
                 if re.fullmatch(r"[A-Z]{1,4}", given)
@@ -472,7 +463,7 @@ def _names(group: Iterable[Element]) -> tuple[list[str], bool]:
             )
             names.append(f"{family} {initials}".strip())
         elif kind == "collab":
-            names.append(_text(person))
+            names.append(text_of(person))
         elif kind == "etal":
             et_al = True
     return names, et_al
@@ -501,7 +492,7 @@ def _composed(citation: Element) -> str:
     editors, _ = _people(citation, "editor")
 
     def part(tag: str) -> str:
-        return _text(citation.find(tag)).rstrip(".")
+        return text_of(citation.find(tag)).rstrip(".")
 
     title = part("article-title") or part("chapter-title")
     source = part("source")

@@ -7,10 +7,13 @@ table's cells and headers:
     Parameter          | Patient | Reference range        "Haemoglobin: 9.8 g/dL
     Haemoglobin (g/dL) | 9.8     | 12.0-16.0          ->    (Reference range: 12.0-16.0 g/dL)."
 
-- The first column names the row. A unit in parentheses at the end of it ("(g/dL)"), or a
-  column headed "Unit(s)", is written after each number that has none.
-- A column whose header speaks of a reference, normal range or interval gives the range, in
-  parentheses after the value with its header, as case reports write it in the text.
+- The last column of words before the first column of numbers names the row (a group label
+  such as "Liver" may stand before it; a cell spanning rows or columns stands in each place
+  it covers). A unit in parentheses at the end of the name ("(g/dL)"), or a column headed
+  "Unit(s)", is written after each number that has none.
+- A column headed as a reference or normal range ("Reference range", "Normal values",
+  "Range"; never a confidence interval) gives the range, in parentheses after the value
+  with its header, as case reports write it in the text.
 - Every other column holds a value. With several value columns ("On admission", "Day 3")
   each value is its own line, the column's header beside the name.
 - A row with no value (a group heading such as "Complete blood count") gives no line.
@@ -27,6 +30,7 @@ import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
+from kg.ingest.xmltext import local_name, text_of
 from kg.quantities import parse_unit
 
 _RANGE_HEADER = re.compile(r"\b(?:reference|normal)\b|^\s*(?:range|ref\.?)\s*$", re.IGNORECASE)
@@ -50,19 +54,11 @@ class _Columns:
     range: int | None
 
 
-def _local(tag: str | object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _cell_text(cell: Element) -> str:
-    return " ".join("".join(cell.itertext()).split())
-
-
 def _rows(table: Element, part: str) -> list[list[str]]:
     rows: list[Element] = []
     for group in table.iter():
-        if _local(group.tag) == part:
-            rows += [row for row in group if _local(row.tag) == "tr"]
+        if local_name(group.tag) == part:
+            rows += [row for row in group if local_name(row.tag) == "tr"]
     return _grid(rows)
 
 
@@ -81,7 +77,7 @@ def _grid(rows: list[Element]) -> list[list[str]]:
     carried: dict[int, tuple[str, int]] = {}
     """Column -> the text of a cell from a row above that covers it, and rows left."""
     for row in rows:
-        cells = iter(c for c in row if _local(c.tag) in ("td", "th"))
+        cells = iter(c for c in row if local_name(c.tag) in ("td", "th"))
         line: list[str] = []
         while True:
             above = carried.pop(len(line), None)
@@ -93,7 +89,7 @@ def _grid(rows: list[Element]) -> list[list[str]]:
             cell = next(cells, None)
             if cell is None:
                 break
-            text, down = _cell_text(cell), _span(cell, "rowspan")
+            text, down = text_of(cell), _span(cell, "rowspan")
             for _ in range(_span(cell, "colspan")):
                 if down > 1:
                     carried[len(line)] = (text, down - 1)
@@ -142,7 +138,7 @@ def _with_unit(text: str, unit: str | None) -> str:
 
 def row_lines(table_wrap: Element) -> list[str]:
     """The lines of a ``<table-wrap>``'s body rows (none for a table without rows)."""
-    table = next((t for t in table_wrap.iter() if _local(t.tag) == "table"), None)
+    table = next((t for t in table_wrap.iter() if local_name(t.tag) == "table"), None)
     if table is None:
         return []
     head = _rows(table, "thead")
@@ -153,8 +149,8 @@ def row_lines(table_wrap: Element) -> list[str]:
     width = max((len(row) for row in body), default=0)
     header = header + [""] * (width - len(header))
     columns = _columns(header, body, width)
-    caption = next((c for c in table_wrap if _local(c.tag) == "caption"), None)
-    words = " ".join([_cell_text(caption) if caption is not None else "", *header])
+    caption = next((c for c in table_wrap if local_name(c.tag) == "caption"), None)
+    words = " ".join([text_of(caption) if caption is not None else "", *header])
     named = _RESULTS_TABLE.search(words)
     if columns.range is None and not named:
         return []
