@@ -284,7 +284,7 @@ def _add_quantity(
         graph.add((resource, CKG.flagCue, Literal(fact.flag_cue)))
     if fact.qualifier:
         graph.add((resource, CKG.qualifier, Literal(fact.qualifier)))
-    _add_time(graph, resource, fact.time)
+    _add_value_time(graph, resource, fact.time)
     if isinstance(fact, Measurement):
         if fact.location:
             graph.add((resource, CKG.anatomicalSite, Literal(fact.location)))
@@ -297,17 +297,39 @@ def _add_quantity(
     _add_evidence(graph, document, key, resource, [fact.sentence_index], fact.span)
 
 
-def _add_time(graph: Graph, resource: URIRef, time: TimeExpression | None) -> None:
-    """A value's time as its own sentence gives it, in days from admission; marked unknown
-    when the sentence gives none, or gives it only from another moment ("two days later")."""
-    if time is not None:
-        graph.add((resource, CKG.timeExpression, Literal(time.text)))
-    if time is None or time.follow_up:
+def _add_value_time(graph: Graph, resource: URIRef, time: TimeExpression | None) -> None:
+    """A value's time as its own sentence gives it; a time given only from another moment
+    ("two days later") keeps its words but is no day from admission."""
+    dated = time if time is not None and not time.follow_up else None
+    _add_time(
+        graph,
+        resource,
+        dated.day if dated else None,
+        dated.approximate if dated else False,
+        dated.offset if dated else None,
+        time.text if time else None,
+    )
+
+
+def _add_time(
+    graph: Graph,
+    resource: URIRef,
+    day: int | None,
+    approximate: bool,
+    offset: str | None,
+    expression: str | None,
+) -> None:
+    """An event's or a value's time: its day from admission and offset, else marked unknown;
+    the report's words for it whenever it has some."""
+    if day is not None:
+        graph.add((resource, CKG.dayRelativeToAdmission, Literal(day, datatype=XSD.integer)))
+        graph.add((resource, CKG.approximate, Literal(approximate)))
+    else:
         graph.add((resource, CKG.timeUnknown, Literal(True)))
-        return
-    graph.add((resource, CKG.dayRelativeToAdmission, Literal(time.day, datatype=XSD.integer)))
-    graph.add((resource, CKG.approximate, Literal(time.approximate)))
-    graph.add((resource, CKG.offsetFromAdmission, Literal(time.offset, datatype=XSD.duration)))
+    if offset is not None:
+        graph.add((resource, CKG.offsetFromAdmission, Literal(offset, datatype=XSD.duration)))
+    if expression:
+        graph.add((resource, CKG.timeExpression, Literal(expression)))
 
 
 def _add_event(
@@ -318,15 +340,7 @@ def _add_event(
     graph.add((resource, RDF.type, CKG.TimelineEvent))
     graph.add((resource, RDFS.label, Literal(event.label)))
     graph.add((resource, DCTERMS.type, Literal(event.kind)))
-    if event.day is not None:
-        graph.add((resource, CKG.dayRelativeToAdmission, Literal(event.day, datatype=XSD.integer)))
-        graph.add((resource, CKG.approximate, Literal(event.approximate)))
-    else:
-        graph.add((resource, CKG.timeUnknown, Literal(True)))
-    if event.offset is not None:
-        graph.add((resource, CKG.offsetFromAdmission, Literal(event.offset, datatype=XSD.duration)))
-    if event.time_expression:
-        graph.add((resource, CKG.timeExpression, Literal(event.time_expression)))
+    _add_time(graph, resource, event.day, event.approximate, event.offset, event.time_expression)
     if event.note:
         graph.add((resource, RDFS.comment, Literal(event.note)))
     if event.modality:
