@@ -223,16 +223,17 @@ def extract_case_facts(
         respective = _respective(sentence, examined[sentence.index])
         readings = _readings(sentence, found, vocabulary, findings[sentence.index])
         readings = _paired_readings(readings, respective, vocabulary)
+        time = own_time(sentence) if readings else None
         for reading in readings:
             if reading.kind == "lab":
-                labs.append(_lab(sentence, reading))
+                labs.append(_lab(sentence, reading, time))
             else:
                 modality = (
                     _modality(document, local, sentence, reading, examinations)
                     if reading.mention is not None
                     else None  # "PTT of 47 sec, ... and the chest X-ray": no examination's
                 )
-                measurements.append(_measurement(sentence, reading, modality, vocabulary))
+                measurements.append(_measurement(sentence, reading, modality, vocabulary, time))
         if is_case_section(sentence.section):
             stated = examined[sentence.index]
             own = _stated_results(sentence, stated, readings, vocabulary, respective)
@@ -1426,7 +1427,7 @@ def analyte_of_finding(vocabulary: Vocabulary, finding: Concept) -> Concept | No
     return None
 
 
-def _lab(sentence: Sentence, reading: _Reading) -> LabResult:
+def _lab(sentence: Sentence, reading: _Reading, time: TimeExpression | None) -> LabResult:
     value = _reported_value(reading.quantity, reading.reference)
     cue: str | None = None
     if value["flag"] == "unknown":
@@ -1440,7 +1441,7 @@ def _lab(sentence: Sentence, reading: _Reading) -> LabResult:
         sentence_index=sentence.index,
         span=sentence.source_span(reading.start, reading.end),
         flag_cue=cue,
-        time=own_time(sentence),
+        time=time,
     )
 
 
@@ -1580,7 +1581,11 @@ _LOCATION = re.compile(
 
 
 def _measurement(
-    sentence: Sentence, reading: _Reading, modality: Term | None, vocabulary: Vocabulary
+    sentence: Sentence,
+    reading: _Reading,
+    modality: Term | None,
+    vocabulary: Vocabulary,
+    time: TimeExpression | None,
 ) -> Measurement:
     name, described_as = reading.name, None
     if reading.mention is not None:
@@ -1598,7 +1603,7 @@ def _measurement(
         modality=modality,
         sentence_index=sentence.index,
         span=sentence.source_span(reading.start, reading.end),
-        time=own_time(sentence),
+        time=time,
     )
 
 
