@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -58,6 +59,11 @@ def streamlit_command(app: Path, host: str, port: int) -> list[str]:
     ]
 
 
+STOP_GRACE_SECONDS = 10.0
+"""How long Streamlit may take to stop after SIGTERM before it is killed: a server that
+hangs on its way out must not keep the port (seen once in CI after a SIGINT to `kg`)."""
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("dashboard", help="start the Streamlit dashboard")
     parser.add_argument("--store", help="store directory (default: $KG_STORE)")
@@ -75,16 +81,23 @@ def run(args: argparse.Namespace) -> int:
     env = dict(os.environ, KG_STORE=str(settings.store))
     server = subprocess.Popen(streamlit_command(APP, args.host, args.port), env=env)
 
+    stopping: list[float] = []
+
     def stop(signum: int, _frame: FrameType | None) -> None:
         # Why: without this a SIGTERM ends only `kg` and leaves Streamlit holding the port.
+        stopping.append(time.monotonic())
         server.terminate()
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return server.wait()
-    except KeyboardInterrupt:
-        server.terminate()
-        return server.wait()
+        while True:
+            try:
+                return server.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                if stopping and time.monotonic() - stopping[0] > STOP_GRACE_SECONDS:
+                    server.kill()
+            except KeyboardInterrupt:
+                stop(signal.SIGINT, None)
     finally:
         signal.signal(signal.SIGTERM, previous)
         if server.poll() is None:
