@@ -85,10 +85,12 @@ def run(args: argparse.Namespace) -> int:
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         # Why: without this a SIGTERM ends only `kg` and leaves Streamlit holding the port.
+        # SIGINT too, by handler rather than KeyboardInterrupt: a process started in the
+        # background by a script inherits SIGINT ignored, and Python then raises nothing.
         stopping.append(time.monotonic())
         server.terminate()
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     try:
         while True:
             try:
@@ -96,10 +98,9 @@ def run(args: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:
                 if stopping and time.monotonic() - stopping[0] > STOP_GRACE_SECONDS:
                     server.kill()
-            except KeyboardInterrupt:
-                stop(signal.SIGINT, None)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         if server.poll() is None:
             server.kill()
             server.wait()
