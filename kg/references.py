@@ -184,6 +184,9 @@ def _author_year(text: str) -> ParsedReference | None:
     if match is None:
         return None
     authors, et_al = _author_list(match["authors"])
+    organisation = match["authors"].strip(" .,")
+    if not authors and _GROUP_NAME.fullmatch(organisation):
+        authors = (PersonName(organisation, organisation=True),)
     if not authors:
         return None
     year = int(match["paren"] or match["bare"])
@@ -224,13 +227,14 @@ def _author_year(text: str) -> ParsedReference | None:
     )
 
 
-_GROUP_AUTHOR_FIRST = re.compile(
-    r"^(?P<name>(?=[A-Z])[^.:;()\d]{0,100}?\b(?:Organi[sz]ation|Association|Society|Institutes?"
+_GROUP_NAME = re.compile(
+    r"(?=[A-Z])[^.:;(),\d]{0,100}?\b(?:Organi[sz]ation|Association|Society|Institutes?"
     r"|Cent(?:er|re)s?|Foundation|Agency|Department|Ministry|College|Committee|Council|Board"
     r"|Administration|Group|Consortium|Federation|Academy|Commission|Office|Network"
     r"|Collaborat\w*|Services?|Alliance|Coalition|Union|Registry|Program(?:me)?|Task Force)"
-    r"\b[^.:;()\d]{0,80}?)\.\s+(?=[A-Z\d])"
+    r"\b[^.:;(),\d]{0,80}?"
 )
+_GROUP_AUTHOR_FIRST = re.compile(rf"^(?P<name>{_GROUP_NAME.pattern})\.\s+(?=[A-Z\d])")
 """An organisation printed where the authors go ("World Health Organization. Global
 tuberculosis report 2020. Geneva: …"): it is the author, and the title is the sentence after
 it. Known by the words organisations are named with, so a title printed first stays a title."""
