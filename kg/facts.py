@@ -215,13 +215,18 @@ def extract_case_facts(
     examined = with_terms(document, named, mentions, _is_imaging)
     examinations = current_examinations(document, timeline)
     findings = _finding_spans(document, mentions, local)
+    case = case_account(document)
+    sectioned = any(is_case_section(s.section) for s in document.sentences)
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
     results: list[StatedResult] = []
     for sentence in document.sentences:
+        if not sectioned and sentence.index not in case:
+            continue  # a research article's methods: a buffer, a confidence level, no patient
         found = named[sentence.index]
         respective = _respective(sentence, examined[sentence.index])
-        readings = _readings(sentence, found, vocabulary, findings[sentence.index])
+        own_account = sentence.index in case
+        readings = _readings(sentence, found, vocabulary, findings[sentence.index], own_account)
         readings = _paired_readings(readings, respective, vocabulary)
         time = own_time(sentence) if readings else None
         for reading in readings:
@@ -234,7 +239,7 @@ def extract_case_facts(
                     else None  # "PTT of 47 sec, ... and the chest X-ray": no examination's
                 )
                 measurements.append(_measurement(sentence, reading, modality, vocabulary, time))
-        if is_case_section(sentence.section):
+        if own_account:
             stated = examined[sentence.index]
             own = _stated_results(sentence, stated, readings, vocabulary, respective)
             results += own
@@ -253,6 +258,25 @@ def extract_case_facts(
 
 
 F = TypeVar("F", LabResult, Measurement)
+
+_TELLS_OF_A_PATIENT = re.compile(
+    r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?:[\w-]+\s+){0,3}?(?:man|woman|male|female|boy|girl|"
+    r"patient|child|infant|gentleman|lady)\b|\b(?:the|our|this)\s+patient\b",
+    re.IGNORECASE,
+)
+
+
+def case_account(document: Document) -> frozenset[int]:
+    """The sentences that tell the case: its case sections ("Case presentation"); in a
+    document that names none, each section telling of one patient ("a 58-year-old man",
+    "the patient"), and none at all in a research article whose sections tell of no
+    patient (a survey's confidence level, a buffer's 1 %, a room's temperature)."""
+    case = [s.index for s in document.sentences if is_case_section(s.section)]
+    if case:
+        return frozenset(case)
+    told = {s.section for s in document.sentences if _TELLS_OF_A_PATIENT.search(s.text)}
+    return frozenset(s.index for s in document.sentences if s.section in told)
+
 
 _RESULT_WORDS = (
     r"within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
@@ -1108,7 +1132,10 @@ def _readings(
     found: list[LocalMention],
     vocabulary: Vocabulary,
     findings: list[tuple[int, int]],
+    own_account: bool,
 ) -> list[_Reading]:
+    """The values of a sentence with their names; one no term names only in the case's own
+    account (``own_account``)."""
     text = sentence.text
     ranges = find_ranges(text)
     quantities = find_quantities(text, ranges)
@@ -1149,7 +1176,7 @@ def _readings(
             reading is not None
             and reading.mention is None
             and (
-                not is_case_section(sentence.section)
+                not own_account
                 or (
                     reading.kind == "measurement"
                     and any(reading.start < b and a < quantity.start for a, b in findings)

@@ -402,6 +402,33 @@ def test_a_recipe_and_an_incubation_give_no_lab_values(knowledge: Knowledge) -> 
     assert not [lab for lab in labs if lab.analyte.text in {"glucose", "citrate"}]
 
 
+def test_a_research_article_without_a_case_gives_no_patients_values(
+    rift_valley: Annotations, knowledge: Knowledge
+) -> None:
+    # no case section and no patient: a survey's "confidence level of 95%", a buffer's
+    # "room temperature, ..., 1%" and a fly study's "EDTA, 1 mM" are nobody's labs
+    flies = annotate(ingest(REAL / "elife-00003-v1.xml"), [], knowledge).facts
+    for facts in (rift_valley.facts, flies):
+        assert facts.labs == () and facts.measurements == () and facts.results == ()
+
+
+def test_a_case_report_without_headings_is_all_the_cases_account(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    path = tmp_path / "marathon.txt"
+    path.write_text(
+        "Acute kidney injury after a marathon\n\nA 34-year-old man collapsed after a "
+        "marathon. On arrival his creatinine was 3.1 mg/dL. His renal function was impaired. "
+        "The patient recovered with fluids.\n",
+        encoding="utf-8",
+    )
+    facts = annotate(ingest(path), [], knowledge).facts
+    assert [(lab.analyte.text, str(lab.value), lab.unit) for lab in facts.labs] == [
+        ("creatinine", "3.1", "mg/dL")
+    ]
+    assert ("renal function", "impaired") in {(r.test.text, r.result) for r in facts.results}
+
+
 def test_a_centile_after_a_value_belongs_to_its_words(knowledge: Knowledge) -> None:
     text = "Birth weight was 2.3 kg (10th percentile)."
     sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
