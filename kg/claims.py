@@ -226,9 +226,22 @@ def extract_claims(
         document, local_mentions(document, mentions, vocabulary), mentions, _term_category
     )
     citations = _Citations(document, curation)
+    measured = {
+        (m.sentence_index, m.start)
+        for m in mentions
+        if m.category in _MEASURED and m.identifier is None
+    }
     claims: list[Claim] = []
     for sentence in document.sentences:
-        ranked = [m for m in local[sentence.index] if _rank(m) is not None]
+        ranked = [
+            m
+            for m in local[sentence.index]
+            if _rank(m) is not None
+            and not (
+                "imaging-sign" in m.categories
+                and (sentence.index, sentence.source_span(m.start, m.end).start) in measured
+            )
+        ]
         links = _sentence_pairs(document, sentence, ranked, local, vocabulary)
         claims += _sentence_claims(sentence, links, citations)
     rejected = {
@@ -241,6 +254,12 @@ def extract_claims(
     kept = [c for c in claims if (c.subject, c.object, c.sentence_index) not in dropped]
     supported = _apply_supports(curation, vocabulary, [*kept, *curated])
     return tuple(sorted(supported, key=lambda c: (c.sentence_index, c.span.start)))
+
+
+_MEASURED = frozenset({"lab-test"})
+"""An imaging sign whose words a terminology names as a test ("LVEF": a quantity an
+examination measures, not a sign it shows) is no cause nor effect: "fever and ... ejection
+fraction (LVEF) depression due to" never makes the ejection fraction cause the fever."""
 
 
 def _term_category(mention: ConceptMention) -> str | None:

@@ -307,3 +307,21 @@ def test_a_british_ised_spelling_names_the_same_lab_test(knowledge: Knowledge) -
     document = Document("inr-gb", text, digest, ArticleMetadata(title="x"), (), (sentence,))
     named = [(m.text, m.identifier) for m in find_mentions(document, knowledge)]
     assert named == [("international normalised ratio", "EFO:0008390")]
+
+
+def _one_sentence(text: str, section: str = "Case presentation") -> Document:
+    sentence = Sentence(0, section, text, (Span(0, len(text)),))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return Document("one", text, digest, ArticleMetadata(title="x"), (), (sentence,))
+
+
+def test_a_measured_quantity_causes_nothing(knowledge: Knowledge) -> None:
+    # "LVEF ... due to" is the ejection fraction measured, not a cause of the fever
+    document = _one_sentence(
+        "The patient presented with fever and the echocardiography showed severe aortic "
+        "insufficiency due to a rupture of the homograft, with left ventricular ejection "
+        "fraction (LVEF) depression (40-45%)."
+    )
+    found = extract_claims(document, find_mentions(document, knowledge), knowledge.vocabulary)
+    assert not [c for c in found if _key(c.subject) == "lvef" or _key(c.object) == "lvef"]
+    assert not [c for c in found if _key(c.object) == "fever"]
