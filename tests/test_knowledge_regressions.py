@@ -309,12 +309,6 @@ def test_a_british_ised_spelling_names_the_same_lab_test(knowledge: Knowledge) -
     assert named == [("international normalised ratio", "EFO:0008390")]
 
 
-def _one_sentence(text: str, section: str = "Case presentation") -> Document:
-    sentence = Sentence(0, section, text, (Span(0, len(text)),))
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return Document("one", text, digest, ArticleMetadata(title="x"), (), (sentence,))
-
-
 def test_a_measured_quantity_causes_nothing(knowledge: Knowledge) -> None:
     # "LVEF ... due to" is the ejection fraction measured, not a cause of the fever
     document = _one_sentence(
