@@ -40,6 +40,7 @@ from kg.quantities import (
     Comparator,
     Quantity,
     ReferenceRange,
+    Unit,
     find_quantities,
     find_ranges,
     parse_unit,
@@ -304,7 +305,8 @@ _TO_A_NUMBER = (
 _RESULT_AFTER = re.compile(
     r"(?:\s+(?:levels?|counts?|tests?|values?|results?|scores?|\([^()]{1,12}\)))?"
     rf"(?:(?:\s*(?:{_TO_A_NUMBER}|was|were|is|are|remained|returned|came\s+back|of|:|=)"
-    rf"{_ADVERBS}\s+|,?\s+(?=(?:{NUMBER})/(?:{NUMBER}))|\s*\((?=(?:{NUMBER})\s*[;)]))"
+    rf"{_ADVERBS}\s+|,?\s+(?=(?:{NUMBER})/(?:{NUMBER}))|\s*\((?=(?:{NUMBER})\s*[;)])|"
+    rf"\s+(?=(?!(?:19|20)\d\d\b)(?:{NUMBER})\s*(?:[,;)]|\.(?!\d)|\band\b|$)))"
     rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?mm\s?Hg)?)(?![\w/%]|\.\d|\s*(?:{NUMBER}))|"
     r"(?:\s*(?:was|were|is|are|had|has|have|remained|(?:returned|came\s+back)(?:\s+to)?|:|"
     r"(?P<shown>showed|revealed|demonstrated|yielded|found)(?:\s+(?:an?|the))?))?"
@@ -550,6 +552,8 @@ _SUBJECT_START = re.compile(
     r"when|after|before|as|if)\b",
     re.IGNORECASE,
 )
+_ABBREVIATION = re.compile(r"(?<=\w )\([A-Za-z][\w-]{0,11}\)(?= \w)")
+"""An abbreviation defined inside a name ("Child-Pugh (CP) score"): no clause boundary."""
 _SUBJECT_ITEM = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|his|her|their|its|this|these|those|all|both|other|further|repeat|"
@@ -563,7 +567,7 @@ _NOT_A_SUBJECT = re.compile(
     r"father|family|case|diagnosis|treatment|therapy|surgery|operation|procedure|dose|"
     r"dosage|age|duration|day|days|furthermore|moreover|however|additionally|thereafter|"
     r"subsequently|finally|overall|interestingly|therefore|thus|here|then|any|increased|"
-    r"decreased|elevated|reduced|low|high|normal|abnormal)\b|"
+    r"decreased|elevated|reduced|low|high|normal|abnormal)\b(?!-)|"
     r"^(?:largest|smallest|first|second|third|last|latter|former|rest|remainder|levels?|"
     r"values?|results?|one|both|all|time)$|"
     r"\b(?:patient|he|she|they|it|time|doses?|dosage|cycles?|total|n)$|^\w+ly$|^\w+ing\s",
@@ -633,8 +637,9 @@ def _unnamed_results(
         found = text.find(result.test.text, local)
         taken.append((found, found + len(result.test.text)))
     results: list[StatedResult] = []
+    opened = _ABBREVIATION.sub(lambda a: " " + a.group()[1:-1] + " ", text)
     for match in _SUBJECT_RESULT.finditer(text):
-        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        starts = [b.end() for b in _SUBJECT_START.finditer(opened, 0, match.start())]
         items = _items(text, starts[-1] if starts else 0, match.start())
         if match.group("words")[:1].isdigit() or match.group("words")[:1] == ".":
             # a number is its subject's own, never a list's, nor a value read with its unit
@@ -656,7 +661,7 @@ def _unnamed_results(
     for match in _OF_A_NUMBER.finditer(text):
         if any(r.quantity.start <= match.start("words") < r.quantity.end for r in readings):
             continue
-        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        starts = [b.end() for b in _SUBJECT_START.finditer(opened, 0, match.start())]
         items = _items(text, starts[-1] if starts else 0, match.start())[-1:]
         cuts = [c.end() for c in _PHRASE_CUT.finditer(text, *items[0])] if items else []
         if cuts:
@@ -757,10 +762,11 @@ def _results_of(
     flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
     results: list[StatedResult] = []
     for start, end in items:
-        item = _blank_parentheses(text[start:end]).strip()
-        stripped = _DETERMINERS.sub("", item).strip()
-        start += text[start:end].find(stripped)
+        blank = _blank_parentheses(text[start:end])
+        stripped = _DETERMINERS.sub("", blank.strip()).strip()
+        start += blank.find(stripped)
         end = start + len(stripped)
+        stripped = " ".join(stripped.split())  # "Child-Pugh (CP) score": "Child-Pugh score"
         if subject and len(stripped.split()) > 4 and " of " in stripped:
             if any(a < end and start < b for a, b in findings):
                 continue  # "Signs of right-sided heart failure were absent": a finding's
@@ -1159,7 +1165,9 @@ def _readings(
         named = [
             m
             for m in found
-            if m.categories & _ANALYTE_CATEGORIES and not _NEXT_ITEM.search(blank, m.end)
+            if m.categories & _ANALYTE_CATEGORIES
+            and not _NEXT_ITEM.search(blank, m.end)
+            and not _OWN_NUMBER.match(blank, m.end)
         ]
         candidates = [m for m in named if boundary <= m.start and m.end <= head_end] or [
             m for m in named if head_end <= m.start and m.end <= quantity.start
@@ -1197,6 +1205,11 @@ _CENTILE = re.compile(
     r"\s*\(\s*(?:[<>≤≥]\s*)?\d+(?:st|nd|rd|th)\s+(?:percentile|centile)s?\s*\)", re.IGNORECASE
 )
 """A value's centile given after it ("2,330 g (<10th percentile)"): part of the value's words."""
+_OWN_NUMBER = re.compile(
+    rf"(?:\s*\([^()]{{1,12}}\))?\s+(?:{NUMBER})(?![\w/%]|\.\d)\s*(?:,|;|\band\b)", re.IGNORECASE
+)
+"""A name's own bare number, then the next item: "sodium 130, potassium 3.1 and chloride
+98 mmol/L" gives potassium 3.1 (a stated result), never the chloride's 98 mmol/L."""
 _NEXT_ITEM = re.compile(r",\s+(?:and\s+|or\s+)?[A-Za-z]")
 """Another item of a list begins: a name before it is not what a later value measures
 ("negative for CK 5/6, Syn, cgA, and Ki-67 (20%)" gives CK no value)."""
@@ -1252,7 +1265,12 @@ def _reading(
         else:
             return None
     if kind == "lab" and mention is not None and not _measures(mention.text, quantity):
-        return None
+        molar = _MOLAR_IN_LOWER_CASE.get(quantity.unit.ucum)
+        if molar is None or "lab-test" not in mention.categories:
+            return None
+        # "ammonia 277 μm", "lactate 27 mm": an analyte has no length; the molar unit
+        # written in lower case (µM, mM)
+        quantity = replace(quantity, unit=Unit(quantity.unit.text, molar, "concentration"))
     if mention is not None:
         known = concept is not None and concept.iri in vocabulary.concepts
         name = Term(mention.text, concept.iri if concept and known else None)
@@ -1290,6 +1308,8 @@ def _reading(
     )
 
 
+_MOLAR_IN_LOWER_CASE = {"mm": "mmol/L", "um": "umol/L"}
+"""Lengths whose symbols, in lower case, are the molar concentrations mM and µM."""
 _UNNAMED_MEASURES = frozenset({"percent", "time", "length", "volume", "rate", "mass"})
 """Units of a value whose name no terminology gives that is still read, as a measurement
 of the words before it; a length or a weight only where those words name one."""
@@ -1596,7 +1616,11 @@ def _comparable_range(
     quantity: Quantity, reference: ReferenceRange | None
 ) -> tuple[Decimal | None, Decimal | None]:
     """The range limits, unless the range is stated in another unit than the value."""
-    if reference is None or (reference.unit and reference.unit.ucum != quantity.unit.ucum):
+    if reference is None or (
+        reference.unit
+        and reference.unit.ucum != quantity.unit.ucum
+        and reference.unit.text != quantity.unit.text  # "27 mm (normal range 0.5-2.4 mm)"
+    ):
         return None, None
     return reference.low, reference.high
 

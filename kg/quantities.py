@@ -118,6 +118,7 @@ _UNITS: dict[str, tuple[str, UnitKind]] = {
     "s": ("s", "time"),
     "sec": ("s", "time"),
     "mm": ("mm", "length"),
+    "um": ("um", "length"),
     "cm": ("cm", "length"),
     "ml": ("mL", "volume"),
     "ml/m2": ("mL/m2", "volume"),

@@ -695,3 +695,38 @@ def test_a_time_a_size_or_a_place_before_a_tests_head_word_names_no_test(
     assert not procedures & {"week interval", "marked interval", "mm diameter", "local pressure"}
     assert "laboratory tests" in procedures
     assert "PR interval" in {m.text for m in mentions}
+
+
+def test_a_tests_own_bare_number_is_its_value_never_the_next_items(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts("Serum sodium 130, potassium 3.1 and chloride 98 mmol/L.", knowledge)
+    assert [(lab.analyte.text, str(lab.value), lab.ucum) for lab in facts.labs] == [
+        ("chloride", "98", "mmol/L")
+    ]  # never "potassium 98 mmol/L"
+    assert {(r.test.text, r.result) for r in facts.results} >= {
+        ("sodium", "130"),
+        ("potassium", "3.1"),
+    }
+
+
+def test_an_analytes_value_in_a_length_unit_is_its_molar_concentration(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "She developed acidosis with lactate level of 27 mm (normal range 0.5-2.4 mm) and "
+        "elevated ammonia levels 277 μm (normal range 10-60 μm).",
+        knowledge,
+    )
+    labs = {lab.analyte.text: (str(lab.value), lab.ucum, lab.flag) for lab in facts.labs}
+    assert labs["lactate level"] == ("27", "mmol/L", "high")
+    assert labs["ammonia levels"] == ("277", "umol/L", "high")
+    # a length stays a length where the words name none of an analyte
+    assert not _case_facts("A 5 μm section was cut from the block.", knowledge).labs
+
+
+def test_an_abbreviation_inside_a_scores_name_is_part_of_the_name(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts("Her Child-Pugh (CP) score was 8.", knowledge)
+    assert ("Child-Pugh score", "8") in {(r.test.text, r.result) for r in facts.results}
