@@ -1285,6 +1285,13 @@ def _reading(
             while item_start < linked.start() and text[item_start] in " ,(":
                 item_start += 1
             words = _name_words(text[item_start : linked.start()])
+        after = _PERSON_AND_VERB.match(words)
+        if after is not None:
+            # "He needed variable PIPs between 25 and 45 cm H2O", "The patient had tidal
+            # volumes (Vt) of 6-7 mL/kg": the person and the verb are no part of the name
+            words = words[after.end() :]
+            item_start = text.find(words, item_start)
+        words = _TRAILING_VERB.sub("", words)
         if not words or len(_TRAILING_ABBREVIATION.sub("", words).split()) > 4:
             return None
         if _A_VALUE.fullmatch(words):
@@ -1308,6 +1315,16 @@ def _reading(
     )
 
 
+_PERSON_AND_VERB = re.compile(
+    r"(?:(?:(?:the|a|an)\s+)?(?:he|she|they|we|patient|child|infant|man|woman|boy|girl)\s+"
+    r"(?:\w+\s+)?(?:had|has|have|needed|required|showed|developed|received|\w+ed)|"
+    r"(?:had|has|have|needed|required|showed|developed|received))\s+(?=\S)",
+    re.IGNORECASE,
+)
+"""A person and a verb, or the verb alone, before a value's name: the name is the words
+after them."""
+_TRAILING_VERB = re.compile(r"\s+(?:oscillated|ranged|varied|fluctuated|remained|measured)$")
+"""A verb after a value's name ("his PIPs oscillated between 15 and 45 cm H2O")."""
 _MOLAR_IN_LOWER_CASE = {"mm": "mmol/L", "um": "umol/L"}
 """Lengths whose symbols, in lower case, are the molar concentrations mM and µM."""
 _UNNAMED_MEASURES = frozenset({"percent", "time", "length", "volume", "rate", "mass"})
@@ -1599,6 +1616,21 @@ class _ReportedValue(TypedDict):
 
 def _reported_value(quantity: Quantity, reference: ReferenceRange | None) -> _ReportedValue:
     low, high = _comparable_range(quantity, reference)
+    if quantity.low is not None:
+        # a value stated as a range ("6-8 ng/mL"): at least its lower end, at most its upper
+        below = abnormal_flag(quantity.number, "<=", low, high)
+        above = abnormal_flag(quantity.low, ">=", low, high)
+        return _ReportedValue(
+            comparator=">=",
+            value=None,
+            lower_bound=quantity.low,
+            upper_bound=quantity.number,
+            unit=quantity.unit.text,
+            ucum=quantity.unit.ucum,
+            range_low=reference.low if reference else None,
+            range_high=reference.high if reference else None,
+            flag="low" if below == "low" else "high" if above == "high" else "unknown",
+        )
     return _ReportedValue(
         comparator=quantity.comparator,
         value=quantity.number if quantity.comparator == "=" else None,

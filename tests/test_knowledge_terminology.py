@@ -4,6 +4,7 @@ procedures named by their head word, findings from DICOM's SNOMED CT groups."""
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -730,3 +731,18 @@ def test_an_abbreviation_inside_a_scores_name_is_part_of_the_name(
 ) -> None:
     facts = _case_facts("Her Child-Pugh (CP) score was 8.", knowledge)
     assert ("Child-Pugh score", "8") in {(r.test.text, r.result) for r in facts.results}
+
+
+def test_a_value_stated_as_a_range_is_read_as_its_two_ends(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "Serum ferritin was 6-8 ng/mL (normal range 20-200 ng/mL), and he needed peak "
+        "pressures between 25 and 45 cm H2O.",
+        knowledge,
+    )
+    labs = {
+        lab.analyte.text: (lab.comparator, lab.value, lab.lower_bound, lab.upper_bound, lab.flag)
+        for lab in facts.labs
+    }
+    # never a ferritin of 8 ng/mL: at least 6 and at most 8, below the range
+    assert labs["ferritin"] == (">=", None, Decimal("6"), Decimal("8"), "low")
+    assert labs["peak pressures"][1:4] == (None, Decimal("25"), Decimal("45"))
