@@ -299,7 +299,8 @@ _ADVERBS = (
 )
 _TO_A_NUMBER = (
     r"(?:(?:was|were|had|has)\s+)?(?:rose|risen|fell|fallen|dropped|increased|decreased|"
-    r"improved|declined|down|up|normali[sz]ed|deteriorated)(?:\s+(?:up|down))?\s+to"
+    r"improved|declined|down|up|normali[sz]ed|deteriorated)(?:\s+(?:up|down))?"
+    rf"(?:\s+from\s+(?:{NUMBER})(?![\w/%]))?\s+to"
 )
 """A course to a value: "rose to 190/130", "was down to 88/56", "had dropped to 18"."""
 _RESULT_AFTER = re.compile(
@@ -1180,6 +1181,18 @@ def _readings(
         reading = _reading(
             text, quantity, reference, candidates, vocabulary, boundary, head_end, end, tail_end
         )
+        course = _course_from(text, readings, quantity) if not candidates else None
+        if course is not None:
+            # "decreased from 19 mmHg to 8 mmHg": the value the course reaches is the same
+            # test's, the words from its name to the new value
+            reading = replace(
+                course,
+                quantity=quantity,
+                reference=reference,
+                end=end,
+                tail=text[end:tail_end],
+                qualifier=None,
+            )
         if (
             reading is not None
             and reading.mention is None
@@ -1199,6 +1212,24 @@ def _readings(
             readings.append(reading)
         boundary = end
     return readings
+
+
+_FROM_TO = re.compile(r"\s*to\s*$", re.IGNORECASE)
+_FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+
+
+def _course_from(text: str, readings: list[_Reading], quantity: Quantity) -> _Reading | None:
+    """The reading a course starts from, when ``quantity`` is where it goes ("creatinine
+    increased from 2.5 mg/dL to 5.5 mg/dL"): the value right before, after "from", and
+    only "to" between them, in the same unit."""
+    if not readings:
+        return None
+    previous = readings[-1]
+    if not _FROM.search(text, 0, previous.quantity.start):
+        return None
+    if not _FROM_TO.match(text[previous.end : quantity.start]):
+        return None
+    return previous if previous.quantity.unit.ucum == quantity.unit.ucum else None
 
 
 _CENTILE = re.compile(
@@ -1558,6 +1589,8 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     if stated and stated[-1].lastgroup is not None:
         if find_quantities(before[stated[-1].end() :]):
             return None  # "Ferritin was elevated at 12,400 ng/mL, and LDH was 890 U/L"
+        if _FROM.search(before, stated[-1].end()):
+            return None  # "increased from 2.5 mg/dL": the course's start, not a high value
         return _flag(stated[-1].lastgroup), stated[-1].group()
     return None
 

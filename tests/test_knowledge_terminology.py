@@ -746,3 +746,17 @@ def test_a_value_stated_as_a_range_is_read_as_its_two_ends(knowledge: Knowledge)
     # never a ferritin of 8 ng/mL: at least 6 and at most 8, below the range
     assert labs["ferritin"] == (">=", None, Decimal("6"), Decimal("8"), "low")
     assert labs["peak pressures"][1:4] == (None, Decimal("25"), Decimal("45"))
+
+
+def test_the_value_a_course_reaches_is_the_same_tests_and_its_start_is_not_flagged(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "The pressure gradient was decreased from 19 mmHg to 8 mmHg, and her LVEF "
+        "increased from 0.20 to 0.55.",
+        knowledge,
+    )
+    labs = {(lab.analyte.text, str(lab.value), lab.flag) for lab in facts.labs}
+    # "decreased" tells the course, not that 19 mmHg was low
+    assert labs == {("pressure gradient", "19", "unknown"), ("pressure gradient", "8", "unknown")}
+    assert ("LVEF", "0.55") in {(r.test.text, r.result) for r in facts.results}
