@@ -227,8 +227,17 @@ def extract_case_facts(
         found = named[sentence.index]
         respective = _respective(sentence, examined[sentence.index])
         own_account = sentence.index in case
-        readings = _readings(sentence, found, vocabulary, findings[sentence.index], own_account)
+        readings = _readings(
+            sentence, found, vocabulary, findings[sentence.index], own_account, respective
+        )
         readings = _paired_readings(readings, respective, vocabulary)
+        unaligned = None if respective else _VALUE_LIST.search(sentence.text)
+        if unaligned is not None:
+            # "sodium, potassium and chloride were 128, 3.2 and 95 mmol/L, respectively",
+            # with a test no term names: which value is whose is not known, so none is read
+            # (never "potassium 95 mmol/L")
+            values = unaligned.span("values")
+            readings = [r for r in readings if not values[0] <= r.quantity.start < values[1]]
         time = own_time(sentence) if readings else None
         for reading in readings:
             if reading.kind == "lab":
@@ -243,8 +252,12 @@ def extract_case_facts(
         if own_account:
             stated = examined[sentence.index]
             own = _stated_results(sentence, stated, readings, vocabulary, respective)
-            results += own
-            results += _unnamed_results(sentence, own, readings, findings[sentence.index])
+            unnamed = _unnamed_results(sentence, own, readings, findings[sentence.index])
+            if unaligned is not None:
+                listed = sentence.source_span(*unaligned.span("values"))
+                own = [r for r in own if not listed.start < r.span.end <= listed.end]
+                unnamed = [r for r in unnamed if not listed.start < r.span.end <= listed.end]
+            results += own + unnamed
     patient = _patient(document, local)
     if patient is not None:
         patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
@@ -419,7 +432,8 @@ def _stated_results(
         flagged = _STATED_RE.fullmatch(words) or _STATED_RE.fullmatch(words.split()[0])
         flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
         concept = mention.concept.iri if mention.concept.iri in vocabulary.concepts else None
-        more = _numbers_after(text, end) if words[:1].isdigit() else []
+        listed = mention.start in paired
+        more = _numbers_after(text, end) if words[:1].isdigit() and not listed else []
         for value, value_start, value_end in [(words, start, end), *more]:
             results.append(
                 StatedResult(
@@ -809,6 +823,16 @@ _RESPECTIVELY = re.compile(
     r"\b(?:was|were|is|are|of|measured)\s+(?P<values>[^;:]+?),?\s+respectively\b",
     re.IGNORECASE,
 )
+_ITEM_VERB = re.compile(
+    r"\s+(?:(?:had|has|have|was|were|is|are)\s+)?(?:\w+ly\s+)?(?:\w+ed|rose|risen|fell|fallen)$",
+    re.IGNORECASE,
+)
+"""The verb that ends a list's last item ("free carnitine levels had increased")."""
+_SIDES = frozenset({"left", "right", "both", "bilateral", "upper", "lower"})
+_LISTED_VALUE = (
+    rf"[<>\u2264\u2265]?\s*(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?[^\s,;()]+)?(?:\s*\([^()]*\))?"
+)
+"""One value of a listed series, as written: a number, its unit, what it adds in parentheses."""
 _VALUE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _BEFORE_VERB = re.compile(
     r"^\s*(?:(?:levels?|values?|counts?|concentrations?|scores?)\s*)?(?:\([^()]*\)\s*)?$"
@@ -852,9 +876,51 @@ def _respective(
         values.append((start, separator.start()))
         start = separator.end()
     values.append((start, match.end("values")))
-    if len(chain) < 2 or len(values) != len(chain):
+    if len(chain) >= 2 and len(values) == len(chain):
+        return [(test, a, b) for test, (a, b) in zip(chain, values, strict=True)]
+    return _respective_items(text, found)
+
+
+_VALUE_LIST = re.compile(
+    rf"(?P<verb>\b(?:was|were|is|are|of|to|measured|indicated)\s+)?(?<![\w.,/-])"
+    rf"(?P<values>{_LISTED_VALUE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_LISTED_VALUE})+)"
+    r",?\s+respectively\b",
+    re.IGNORECASE,
+)
+"""The list of values a "respectively" closes, and the verb before it."""
+
+
+def _respective_items(text: str, found: list[LocalMention]) -> list[tuple[LocalMention, int, int]]:
+    """The values of a "respectively" list paired with the items of the list before its
+    verb, from the end, where not every test is a term ("sodium, potassium and chloride
+    were 128, 3.2 and 95 mmol/L"; "the levels of carcinoembryonic antigen, alpha
+    fetoprotein, and carbohydrate antigen 19-9 indicated 3.6 ng/mL, 26.7 ng/mL, and 8.1
+    U/mL"): a term inside an item names it, else its own words do."""
+    match = _VALUE_LIST.search(text)
+    if match is None:
         return []
-    return [(test, a, b) for test, (a, b) in zip(chain, values, strict=True)]
+    values = _items(text, match.start("values"), match.end("values"))
+    starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+    items = _items(text, starts[-1] if starts else 0, match.start())[-len(values) :]
+    if len(items) != len(values):
+        return []
+    tests: list[LocalMention] = []
+    for start, end in items:
+        inside = [m for m in found if start <= m.start and m.end <= end]
+        words = _ITEM_VERB.sub("", _name_words(_blank_parentheses(text[start:end])))
+        if words.lower() in _SIDES:
+            return []  # "the left, right, and total lungs": one test at several sites
+        if inside and text[start:end].rstrip().endswith(inside[-1].text):
+            tests.append(inside[-1])  # a term names the item ("alpha fetoprotein")
+        elif words and len(words.split()) <= 4 and not _NOT_A_SUBJECT.search(words):
+            at = text.find(words, start)
+            concept = Concept(iri="", pref_label=words, schemes=(), labels=(words,))
+            tests.append(
+                LocalMention(concept, at, at + len(words), words, False, frozenset({"lab-test"}))
+            )
+        else:
+            return []
+    return [(test, a, b) for test, (a, b) in zip(tests, values, strict=True)]
 
 
 def _paired_readings(
@@ -1140,6 +1206,7 @@ def _readings(
     vocabulary: Vocabulary,
     findings: list[tuple[int, int]],
     own_account: bool,
+    respective: list[tuple[LocalMention, int, int]],
 ) -> list[_Reading]:
     """The values of a sentence with their names; one no term names only in the case's own
     account (``own_account``)."""
@@ -1173,6 +1240,9 @@ def _readings(
         candidates = [m for m in named if boundary <= m.start and m.end <= head_end] or [
             m for m in named if head_end <= m.start and m.end <= quantity.start
         ]
+        listed = [t for t, a, b in respective if a <= quantity.start < b]
+        if listed:
+            candidates = listed  # the test a "respectively" list gives this value to
         end = reference.end if reference else quantity.end
         centile = _CENTILE.match(text, end)
         if centile is not None:

@@ -168,7 +168,7 @@ def test_values_listed_respectively_go_to_their_tests_in_order(course_facts: Cas
     labs = {(lab.analyte.text, str(lab.value), lab.ucum) for lab in course_facts.labs}
     assert ("blood pressure", "174/127 mm Hg") in results
     assert ("pulse rate", "88", "/min") in labs
-    assert ("respiratory rate", "22/min") in results
+    assert ("respiratory rate", "22", "/min") in labs  # a value with its unit: a lab result
     # never the diastolic pressure as the respiratory rate's value
     assert not any(test == "respiratory rate" and "127" in value for test, value in results)
     assert not any(name == "respiratory rate" and value == "127" for name, value, _ in labs)
@@ -760,3 +760,37 @@ def test_the_value_a_course_reaches_is_the_same_tests_and_its_start_is_not_flagg
     # "decreased" tells the course, not that 19 mmHg was low
     assert labs == {("pressure gradient", "19", "unknown"), ("pressure gradient", "8", "unknown")}
     assert ("LVEF", "0.55") in {(r.test.text, r.result) for r in facts.results}
+
+
+def test_a_respectively_list_gives_each_value_to_its_item_even_one_no_term_names(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Serum sodium, potassium and chloride were 128, 3.2 and 95 mmol/L, respectively.",
+        knowledge,
+    )
+    assert [(lab.analyte.text, str(lab.value)) for lab in facts.labs] == [("chloride", "95")]
+    assert {(r.test.text, r.result) for r in facts.results} == {
+        ("sodium", "128"),
+        ("potassium", "3.2"),
+    }  # never potassium 95 mmol/L, nor every number the sodium's
+    markers = _case_facts(
+        "The levels of carcinoembryonic antigen, alpha fetoprotein, and carbohydrate antigen "
+        "19-9 were 3.6 ng/mL, 26.7 ng/mL, and 8.1 U/mL, respectively.",
+        knowledge,
+    )
+    assert {(lab.analyte.text, str(lab.value), lab.ucum) for lab in markers.labs} == {
+        ("carcinoembryonic antigen", "3.6", "ng/mL"),
+        ("alpha fetoprotein", "26.7", "ng/mL"),
+        ("carbohydrate antigen 19-9", "8.1", "U/mL"),
+    }
+
+
+def test_a_respectively_list_at_several_sites_gives_no_value_to_a_side(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "The V5 values of the left, right, and total lungs were 20%, 0%, and 7.8%, respectively.",
+        knowledge,
+    )
+    assert not {lab.analyte.text for lab in facts.labs} & {"left", "right"}
