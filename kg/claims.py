@@ -47,6 +47,7 @@ Rules (general, over the concept mentions of one sentence):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -352,7 +353,17 @@ def _sentence_pairs(
                 for b in groups[position + 1]:
                     _pair(text, a, b, cue, cues, offer, ranked)
     _frame(text, ranked, cues, offer)
+    for first, second in itertools.pairwise(ranked):
+        # "Pancytopenia in disseminated histoplasmosis": where the one occurs, the other
+        terms = _is_term(first) and _is_term(second) and not (first.negated or second.negated)
+        if terms and _OCCURS_IN.fullmatch(text[first.end : second.start]):
+            offer(first, second, "associatedWith", "in", "association", False)
     return pairs
+
+
+_OCCURS_IN = re.compile(r"\s+in\s+(?:(?:the|a|an)\s+)?", re.IGNORECASE)
+"""A condition named in another ("pancytopenia in disseminated histoplasmosis"): the one
+occurs in the other, an association between two terminology concepts."""
 
 
 def _pair(
@@ -700,7 +711,7 @@ def _sentence_claims(
     for (subject, obj), link in links.items():
         mine = [*adjacent.get(id(link.cause), []), *adjacent.get(id(link.effect), [])]
         if not shared_pool:
-            mine += pool
+            mine += [m for m in pool if _in_clauses(sentence, m, link)]
         own = _numbers(mine)
         others = [*passage, *(pool if shared_pool else [])]
         claims.append(
@@ -725,6 +736,21 @@ def _sentence_claims(
             )
         )
     return claims
+
+
+_CLAUSE_SEPARATOR = re.compile(r";|\b(?:although|though|whereas|while|but|however)\b", re.I)
+
+
+def _in_clauses(sentence: Sentence, marker: CitationMarker, link: _Link) -> bool:
+    """Whether a marker stands in the clauses that hold the claim's two concepts: "X is
+    caused by Y [4], although Z can also contribute [5]" cites 4 for X and Y, not 5."""
+    text = sentence.text
+    at = text_offset(sentence, marker.span.start)
+    first = min(link.cause.start, link.effect.start)
+    last = max(link.cause.end, link.effect.end)
+    before = [m.end() for m in _CLAUSE_SEPARATOR.finditer(text, 0, first)]
+    after = _CLAUSE_SEPARATOR.search(text, last)
+    return (before[-1] if before else 0) <= at < (after.start() if after else len(text))
 
 
 def _apply_supports(curation: Curation, vocabulary: Vocabulary, claims: list[Claim]) -> list[Claim]:
