@@ -18,7 +18,9 @@ Rules (general, over the concept mentions of one sentence):
   relative clause ("amyloidosis was detected which might have contributed to"), or as the
   subject of the clause whose verb is the cue ("In general, X in Y ... is often related to
   complications due to Z"). "Y in patients with X" between terminology concepts says where
-  Y occurs: an association, not a cause.
+  Y occurs: an association, not a cause; so does "Y in X" ("pancytopenia in disseminated
+  histoplasmosis"). An imaging sign a terminology names as a test ("LVEF") is a measured
+  quantity and takes no part.
 - The cause is the lower-ranked concept; between equal ranks only a causal cue orients.
   The predicate follows the categories and the cue: effect an outcome -> increasesRiskOf;
   effect an imaging sign -> manifestsAs (evidential or causal cues only: "suggest",
@@ -32,7 +34,8 @@ Rules (general, over the concept mentions of one sentence):
   case"), in the
   case presentation or a figure caption; otherwise background literature. Hedged when the
   sentence hedges (might, possible, believe, suggest...).
-- Cited references: the markers in the evidence sentence. A background sentence without
+- Cited references: the markers in the evidence sentence, in the clauses that hold the
+  claim's concepts ("... [4], although Z can also contribute [5]"). A background sentence without
   markers takes those of the nearest earlier sentence of the same paragraph that has
   some, as long as every sentence between is unmarked background too and the passage
   continues that sentence: it announces what follows ("two mechanisms participate (2-4).

@@ -21,6 +21,10 @@ one report. What the rules do:
   subject: "A native T1 map shows ...").
   The same value reported again (results, caption, discussion) is one fact, its first
   sentence the anchor, the others listed.
+- Values are read in the case's own account only (``case_account``): its case sections, or,
+  in a document that names none, the sections telling of a patient; a research article's
+  methods give none. A value stated as a range ("6-8 ng/mL") is at least its lower and at
+  most its upper end; a "respectively" list gives each value to its item, or none at all.
 - Timeline (case-presentation sections): see kg.timeline.
 """
 
