@@ -323,7 +323,7 @@ _TO_A_NUMBER = (
 _RESULT_AFTER = re.compile(
     r"(?:\s+(?:levels?|counts?|tests?|values?|results?|scores?|\([^()]{1,12}\)))?"
     rf"(?:(?:\s*(?:{_TO_A_NUMBER}|was|were|is|are|remained|returned|came\s+back|of|:|=)"
-    rf"{_ADVERBS}\s+|,?\s+(?=(?:{NUMBER})/(?:{NUMBER}))|\s*\((?=(?:{NUMBER})\s*[;)])|"
+    rf"{_ADVERBS}\s+|,?\s+(?=\d{{2,3}}/\d{{2,3}}\b)|\s*\((?=(?:{NUMBER})\s*[;)])|"
     rf"\s+(?=(?!(?:19|20)\d\d\b)(?:{NUMBER})\s*(?:[,;)]|\.(?!\d)|\band\b|$)))"
     rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?mm\s?Hg)?)(?![\w/%]|\.\d|\s*(?:{NUMBER}))|"
     r"(?:\s*(?:was|were|is|are|had|has|have|remained|(?:returned|came\s+back)(?:\s+to)?|:|"
@@ -1315,9 +1315,13 @@ _OWN_NUMBER = re.compile(
 )
 """A name's own bare number, then the next item: "sodium 130, potassium 3.1 and chloride
 98 mmol/L" gives potassium 3.1 (a stated result), never the chloride's 98 mmol/L."""
-_NEXT_ITEM = re.compile(r",\s+(?:and\s+|or\s+)?[A-Za-z]")
+_NEXT_ITEM = re.compile(
+    r",\s+(?:and\s+|or\s+)?(?!(?:measured|obtained|taken|drawn|checked|repeated|tested|was|were)\b)"
+    r"[A-Za-z]"
+)
 """Another item of a list begins: a name before it is not what a later value measures
-("negative for CK 5/6, Syn, cgA, and Ki-67 (20%)" gives CK no value)."""
+("negative for CK 5/6, Syn, cgA, and Ki-67 (20%)" gives CK no value); a clause on when it
+was measured is no item ("Her hemoglobin, measured on arrival, was 6.2 g/dL")."""
 
 
 def _clause_end(text: str, start: int) -> int:
@@ -1401,6 +1405,8 @@ def _reading(
             return None
         if _A_VALUE.fullmatch(words):
             return None
+        if len(words.split()) == 1 and _VERB_FORM.fullmatch(words) and not words.isupper():
+            return None  # "markedly raised, reaching 8,500 ng/mL": a verb names no test
         if kind == "measurement" and not _names_a_measure(words, quantity):
             return None
         name = Term(_without_unit(words))

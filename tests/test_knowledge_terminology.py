@@ -794,3 +794,19 @@ def test_a_respectively_list_at_several_sites_gives_no_value_to_a_side(
         knowledge,
     )
     assert not {lab.analyte.text for lab in facts.labs} & {"left", "right"}
+
+
+def test_a_clause_on_when_a_value_was_measured_leaves_it_the_tests(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts("Her hemoglobin, measured on arrival, was 6.2 g/dL.", knowledge)
+    assert [(lab.analyte.text, str(lab.value)) for lab in facts.labs] == [("hemoglobin", "6.2")]
+
+
+def test_a_verb_or_a_markers_own_numbers_are_no_test_and_no_value(
+    knowledge: Knowledge,
+) -> None:
+    raised = _case_facts("D-dimer levels were markedly raised, reaching 8,500 ng/mL.", knowledge)
+    assert "reaching" not in {lab.analyte.text for lab in raised.labs}
+    stains = _case_facts("The tumor was negative for CK 5/6, Syn and cgA.", knowledge)
+    assert "5/6" not in {r.result for r in stains.results}  # cytokeratin 5/6 is a name
