@@ -22,7 +22,11 @@ does (kg.annotate with the bundled knowledge), then compare with the gold spans.
 - Lab pairs: gold Lab_value spans that MODIFY a Diagnostic_procedure (the test name beside
   them); found when a lab result's, a measurement's or a stated result's words cover the
   value and its analyte overlaps the name (MACCROBAT types "LVEF 20%" as a test and its
-  value, and "renal function ... normal" as a test and its value too).
+  value, and "renal function ... normal" as a test and its value too), or when the value
+  is the words right before a lab's name that the lab states as its flag ("mildly elevated
+  bilirubin (2.2 mg/dL)": ``flag_cue`` "elevated", ``_flagged_before``). A value said
+  again in a later sentence is one fact that lists that sentence: its name and number
+  there count too (``repeated_spans``).
 - Texts with no mention, and the time to annotate (load of the knowledge apart).
 
 Prints each figure with the same run's baseline where one is given (``--baseline`` JSON
@@ -42,6 +46,8 @@ from pathlib import Path
 
 from kg.annotate import annotate
 from kg.document import ArticleMetadata, Document, Sentence, Span
+from kg.facts import LabResult, Measurement, quantified
+from kg.mentions import ConceptMention
 from kg.settings import SHARED_DIR
 from kg.vocabulary import load_knowledge
 
@@ -217,14 +223,62 @@ def measure(cases: list[Path]) -> Tally:
             facts = [(f.span.start, f.span.end) for f in found.labs]
             facts += [(f.span.start, f.span.end) for f in found.measurements]
             facts += [(f.span.start, f.span.end) for f in found.results]
+            facts += repeated_spans(
+                document, [*found.labs, *found.measurements], list(annotations.mentions)
+            )
             paired = any(
                 _overlaps(fact, gold[value].spans) and _overlaps(fact, gold[name].spans)
                 for fact in facts
+            ) or any(
+                _flagged_before(source, lab, gold[value]) and _overlaps(span, gold[name].spans)
+                for lab, span in ((lab, (lab.span.start, lab.span.end)) for lab in found.labs)
             )
             tally.labs_found += paired
             if not paired:
                 tally.labs_missed.append(lab_miss(source, gold[name], gold[value], facts))
     return tally
+
+
+def repeated_spans(
+    document: Document, facts: list[LabResult | Measurement], mentions: list[ConceptMention]
+) -> list[tuple[int, int]]:
+    """The words of a value stated again in a later sentence: the fact is one (its first
+    sentence the anchor) and lists the others (``also_reported_in``); there its name (its
+    words, or a mention of its concept: "LVEF" then "EF") and its number, in that order,
+    are where it is said again."""
+    sentences = {s.index: s for s in document.sentences}
+    spans: list[tuple[int, int]] = []
+    for fact in facts:
+        name, number = quantified(fact)
+        if number is None:
+            continue
+        for index in fact.also_reported_in:
+            sentence = sentences[index]
+            names = [
+                m.start
+                for m in mentions
+                if m.sentence_index == index and name.concept and m.concept == name.concept
+            ]
+            at = sentence.text.find(name.text)
+            if at >= 0:
+                names.append(sentence.source_span(at, at + 1).start)
+            for start in names:
+                words = document.source[start : sentence.end]
+                found = [words.find(w) + len(w) for w in (str(number), f"{number:,}") if w in words]
+                if found:
+                    spans.append((start, start + min(found)))
+    return spans
+
+
+def _flagged_before(source: str, lab: LabResult, value: Gold) -> bool:
+    """A lab whose flag the words right before its name state ("mildly elevated bilirubin
+    (2.2 mg/dL)"): the fact says those words (its ``flag_cue``) of that test, though its
+    anchor starts at the name, so a gold value that is those words is found."""
+    if not lab.flag_cue:
+        return False
+    start, end = value.spans[0][0], value.spans[-1][1]
+    words = source[start:end].lower()
+    return lab.flag_cue.lower() in words and 0 <= lab.span.start - end <= 3
 
 
 def lab_miss(source: str, name: Gold, value: Gold, facts: list[tuple[int, int]]) -> str:

@@ -18,7 +18,9 @@ Rules (general, over the concept mentions of one sentence):
   relative clause ("amyloidosis was detected which might have contributed to"), or as the
   subject of the clause whose verb is the cue ("In general, X in Y ... is often related to
   complications due to Z"). "Y in patients with X" between terminology concepts says where
-  Y occurs: an association, not a cause.
+  Y occurs: an association, not a cause; so does "Y in X" ("pancytopenia in disseminated
+  histoplasmosis"). An imaging sign a terminology names as a test ("LVEF") is a measured
+  quantity and takes no part.
 - The cause is the lower-ranked concept; between equal ranks only a causal cue orients.
   The predicate follows the categories and the cue: effect an outcome -> increasesRiskOf;
   effect an imaging sign -> manifestsAs (evidential or causal cues only: "suggest",
@@ -32,7 +34,8 @@ Rules (general, over the concept mentions of one sentence):
   case"), in the
   case presentation or a figure caption; otherwise background literature. Hedged when the
   sentence hedges (might, possible, believe, suggest...).
-- Cited references: the markers in the evidence sentence. A background sentence without
+- Cited references: the markers in the evidence sentence, in the clauses that hold the
+  claim's concepts ("... [4], although Z can also contribute [5]"). A background sentence without
   markers takes those of the nearest earlier sentence of the same paragraph that has
   some, as long as every sentence between is unmarked background too and the passage
   continues that sentence: it announces what follows ("two mechanisms participate (2-4).
@@ -47,6 +50,7 @@ Rules (general, over the concept mentions of one sentence):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -226,9 +230,22 @@ def extract_claims(
         document, local_mentions(document, mentions, vocabulary), mentions, _term_category
     )
     citations = _Citations(document, curation)
+    measured = {
+        (m.sentence_index, m.start)
+        for m in mentions
+        if m.category in _MEASURED and m.identifier is None
+    }
     claims: list[Claim] = []
     for sentence in document.sentences:
-        ranked = [m for m in local[sentence.index] if _rank(m) is not None]
+        ranked = [
+            m
+            for m in local[sentence.index]
+            if _rank(m) is not None
+            and not (
+                "imaging-sign" in m.categories
+                and (sentence.index, sentence.source_span(m.start, m.end).start) in measured
+            )
+        ]
         links = _sentence_pairs(document, sentence, ranked, local, vocabulary)
         claims += _sentence_claims(sentence, links, citations)
     rejected = {
@@ -241,6 +258,12 @@ def extract_claims(
     kept = [c for c in claims if (c.subject, c.object, c.sentence_index) not in dropped]
     supported = _apply_supports(curation, vocabulary, [*kept, *curated])
     return tuple(sorted(supported, key=lambda c: (c.sentence_index, c.span.start)))
+
+
+_MEASURED = frozenset({"lab-test"})
+"""An imaging sign whose words a terminology names as a test ("LVEF": a quantity an
+examination measures, not a sign it shows) is no cause nor effect: "fever and ... ejection
+fraction (LVEF) depression due to" never makes the ejection fraction cause the fever."""
 
 
 def _term_category(mention: ConceptMention) -> str | None:
@@ -333,7 +356,17 @@ def _sentence_pairs(
                 for b in groups[position + 1]:
                     _pair(text, a, b, cue, cues, offer, ranked)
     _frame(text, ranked, cues, offer)
+    for first, second in itertools.pairwise(ranked):
+        # "Pancytopenia in disseminated histoplasmosis": where the one occurs, the other
+        terms = _is_term(first) and _is_term(second) and not (first.negated or second.negated)
+        if terms and _OCCURS_IN.fullmatch(text[first.end : second.start]):
+            offer(first, second, "associatedWith", "in", "association", False)
     return pairs
+
+
+_OCCURS_IN = re.compile(r"\s+in\s+(?:(?:the|a|an)\s+)?", re.IGNORECASE)
+"""A condition named in another ("pancytopenia in disseminated histoplasmosis"): the one
+occurs in the other, an association between two terminology concepts."""
 
 
 def _pair(
@@ -681,7 +714,7 @@ def _sentence_claims(
     for (subject, obj), link in links.items():
         mine = [*adjacent.get(id(link.cause), []), *adjacent.get(id(link.effect), [])]
         if not shared_pool:
-            mine += pool
+            mine += [m for m in pool if _in_clauses(sentence, m, link)]
         own = _numbers(mine)
         others = [*passage, *(pool if shared_pool else [])]
         claims.append(
@@ -706,6 +739,21 @@ def _sentence_claims(
             )
         )
     return claims
+
+
+_CLAUSE_SEPARATOR = re.compile(r";|\b(?:although|though|whereas|while|but|however)\b", re.I)
+
+
+def _in_clauses(sentence: Sentence, marker: CitationMarker, link: _Link) -> bool:
+    """Whether a marker stands in the clauses that hold the claim's two concepts: "X is
+    caused by Y [4], although Z can also contribute [5]" cites 4 for X and Y, not 5."""
+    text = sentence.text
+    at = text_offset(sentence, marker.span.start)
+    first = min(link.cause.start, link.effect.start)
+    last = max(link.cause.end, link.effect.end)
+    before = [m.end() for m in _CLAUSE_SEPARATOR.finditer(text, 0, first)]
+    after = _CLAUSE_SEPARATOR.search(text, last)
+    return (before[-1] if before else 0) <= at < (after.start() if after else len(text))
 
 
 def _apply_supports(curation: Curation, vocabulary: Vocabulary, claims: list[Claim]) -> list[Claim]:

@@ -131,6 +131,7 @@ def mention_context(text: str, start: int, end: int, *, finding: bool = True) ->
     clause_after = after[: _first_break(after)]
     clause = clause_before + text[start:end] + clause_after
     clause_before = clause_before[_last_result_item(clause, len(clause_before)) :]
+    clause_before = clause_before[_new_clause(clause_before, clause_after) :]
     cues: list[str] = []
     negated = uncertain = False
     if finding:
@@ -186,6 +187,33 @@ def _last_result_item(clause: str, mention: int) -> int:
     if not items or _DENIED_LIST.search(clause, items[-1].end()):
         return 0
     return min(items[-1].end(), mention)
+
+
+_VERB = (
+    r"(?:was|were|is|are|had|has|have|showed|shows|revealed|reveals|demonstrated|noted|found|"
+    r"developed|complained|underwent|presented|detected|identified|appeared|became|remained|"
+    r"began|started|required|received)"
+)
+_VERB_RE = re.compile(rf"\b{_VERB}\b", re.IGNORECASE)
+_OWN_VERB = re.compile(
+    rf"^\s*{_VERB}\b(?!\s+(?:not|no|absent|negative|excluded|ruled|unremarkable)\b)", re.IGNORECASE
+)
+_COORDINATOR = re.compile(r",\s*(?:and\s+)?|\band\s+", re.IGNORECASE)
+
+
+def _new_clause(before: str, after: str) -> int:
+    """Where a coordinated clause with a verb of its own starts before the mention: "she
+    denied headache, and examination revealed papilledema", "CT showed no pneumothorax and
+    revealed an effusion", or, when the denial's clause has its verb already, "there was no
+    fever and a mass was found" (the mention's own verb after it). "No fever and chills
+    were noted" stays one denial: its verb is the negated subject's."""
+    cut = 0
+    for coordinator in _COORDINATOR.finditer(before):
+        if _VERB_RE.search(before, coordinator.end()) or (
+            _VERB_RE.search(before, 0, coordinator.start()) and _OWN_VERB.match(after)
+        ):
+            cut = coordinator.end()
+    return cut
 
 
 def _last_break(text: str) -> int:

@@ -21,6 +21,10 @@ one report. What the rules do:
   subject: "A native T1 map shows ...").
   The same value reported again (results, caption, discussion) is one fact, its first
   sentence the anchor, the others listed.
+- Values are read in the case's own account only (``case_account``): its case sections, or,
+  in a document that names none, the sections telling of a patient; a research article's
+  methods give none. A value stated as a range ("6-8 ng/mL") is at least its lower and at
+  most its upper end; a "respectively" list gives each value to its item, or none at all.
 - Timeline (case-presentation sections): see kg.timeline.
 """
 
@@ -40,6 +44,7 @@ from kg.quantities import (
     Comparator,
     Quantity,
     ReferenceRange,
+    Unit,
     find_quantities,
     find_ranges,
     parse_unit,
@@ -215,14 +220,28 @@ def extract_case_facts(
     examined = with_terms(document, named, mentions, _is_imaging)
     examinations = current_examinations(document, timeline)
     findings = _finding_spans(document, mentions, local)
+    case = case_account(document)
+    sectioned = any(is_case_section(s.section) for s in document.sentences)
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
     results: list[StatedResult] = []
     for sentence in document.sentences:
+        if not sectioned and sentence.index not in case:
+            continue  # a research article's methods: a buffer, a confidence level, no patient
         found = named[sentence.index]
         respective = _respective(sentence, examined[sentence.index])
-        readings = _readings(sentence, found, vocabulary, findings[sentence.index])
+        own_account = sentence.index in case
+        readings = _readings(
+            sentence, found, vocabulary, findings[sentence.index], own_account, respective
+        )
         readings = _paired_readings(readings, respective, vocabulary)
+        unaligned = None if respective else _VALUE_LIST.search(sentence.text)
+        if unaligned is not None:
+            # "sodium, potassium and chloride were 128, 3.2 and 95 mmol/L, respectively",
+            # with a test no term names: which value is whose is not known, so none is read
+            # (never "potassium 95 mmol/L")
+            values = unaligned.span("values")
+            readings = [r for r in readings if not values[0] <= r.quantity.start < values[1]]
         time = own_time(sentence) if readings else None
         for reading in readings:
             if reading.kind == "lab":
@@ -234,11 +253,15 @@ def extract_case_facts(
                     else None  # "PTT of 47 sec, ... and the chest X-ray": no examination's
                 )
                 measurements.append(_measurement(sentence, reading, modality, vocabulary, time))
-        if is_case_section(sentence.section):
+        if own_account:
             stated = examined[sentence.index]
             own = _stated_results(sentence, stated, readings, vocabulary, respective)
-            results += own
-            results += _unnamed_results(sentence, own, readings, findings[sentence.index])
+            unnamed = _unnamed_results(sentence, own, readings, findings[sentence.index])
+            if unaligned is not None:
+                listed = sentence.source_span(*unaligned.span("values"))
+                own = [r for r in own if not listed.start < r.span.end <= listed.end]
+                unnamed = [r for r in unnamed if not listed.start < r.span.end <= listed.end]
+            results += own + unnamed
     patient = _patient(document, local)
     if patient is not None:
         patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
@@ -253,6 +276,25 @@ def extract_case_facts(
 
 
 F = TypeVar("F", LabResult, Measurement)
+
+_TELLS_OF_A_PATIENT = re.compile(
+    r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?:[\w-]+\s+){0,3}?(?:man|woman|male|female|boy|girl|"
+    r"patient|child|infant|gentleman|lady)\b|\b(?:the|our|this)\s+patient\b",
+    re.IGNORECASE,
+)
+
+
+def case_account(document: Document) -> frozenset[int]:
+    """The sentences that tell the case: its case sections ("Case presentation"); in a
+    document that names none, each section telling of one patient ("a 58-year-old man",
+    "the patient"), and none at all in a research article whose sections tell of no
+    patient (a survey's confidence level, a buffer's 1 %, a room's temperature)."""
+    case = [s.index for s in document.sentences if is_case_section(s.section)]
+    if case:
+        return frozenset(case)
+    told = {s.section for s in document.sentences if _TELLS_OF_A_PATIENT.search(s.text)}
+    return frozenset(s.index for s in document.sentences if s.section in told)
+
 
 _RESULT_WORDS = (
     r"within\s+(?:the\s+|their\s+)?(?:normal|reference)\s+(?:limits|ranges?|intervals?)|"
@@ -274,13 +316,15 @@ _ADVERBS = (
 )
 _TO_A_NUMBER = (
     r"(?:(?:was|were|had|has)\s+)?(?:rose|risen|fell|fallen|dropped|increased|decreased|"
-    r"improved|declined|down|up|normali[sz]ed|deteriorated)(?:\s+(?:up|down))?\s+to"
+    r"improved|declined|down|up|normali[sz]ed|deteriorated)(?:\s+(?:up|down))?"
+    rf"(?:\s+from\s+(?:{NUMBER})(?![\w/%]))?\s+to"
 )
 """A course to a value: "rose to 190/130", "was down to 88/56", "had dropped to 18"."""
 _RESULT_AFTER = re.compile(
     r"(?:\s+(?:levels?|counts?|tests?|values?|results?|scores?|\([^()]{1,12}\)))?"
     rf"(?:(?:\s*(?:{_TO_A_NUMBER}|was|were|is|are|remained|returned|came\s+back|of|:|=)"
-    rf"{_ADVERBS}\s+|,?\s+(?=(?:{NUMBER})/(?:{NUMBER}))|\s*\((?=(?:{NUMBER})\s*[;)]))"
+    rf"{_ADVERBS}\s+|,?\s+(?=\d{{2,3}}/\d{{2,3}}\b)|\s*\((?=(?:{NUMBER})\s*[;)])|"
+    rf"\s+(?=(?!(?:19|20)\d\d\b)(?:{NUMBER})\s*(?:[,;)]|\.(?!\d)|\band\b|$)))"
     rf"(?P<number>(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?mm\s?Hg)?)(?![\w/%]|\.\d|\s*(?:{NUMBER}))|"
     r"(?:\s*(?:was|were|is|are|had|has|have|remained|(?:returned|came\s+back)(?:\s+to)?|:|"
     r"(?P<shown>showed|revealed|demonstrated|yielded|found)(?:\s+(?:an?|the))?))?"
@@ -392,7 +436,8 @@ def _stated_results(
         flagged = _STATED_RE.fullmatch(words) or _STATED_RE.fullmatch(words.split()[0])
         flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
         concept = mention.concept.iri if mention.concept.iri in vocabulary.concepts else None
-        more = _numbers_after(text, end) if words[:1].isdigit() else []
+        listed = mention.start in paired
+        more = _numbers_after(text, end) if words[:1].isdigit() and not listed else []
         for value, value_start, value_end in [(words, start, end), *more]:
             results.append(
                 StatedResult(
@@ -526,6 +571,8 @@ _SUBJECT_START = re.compile(
     r"when|after|before|as|if)\b",
     re.IGNORECASE,
 )
+_ABBREVIATION = re.compile(r"(?<=\w )\([A-Za-z][\w-]{0,11}\)(?= \w)")
+"""An abbreviation defined inside a name ("Child-Pugh (CP) score"): no clause boundary."""
 _SUBJECT_ITEM = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|his|her|their|its|this|these|those|all|both|other|further|repeat|"
@@ -539,7 +586,7 @@ _NOT_A_SUBJECT = re.compile(
     r"father|family|case|diagnosis|treatment|therapy|surgery|operation|procedure|dose|"
     r"dosage|age|duration|day|days|furthermore|moreover|however|additionally|thereafter|"
     r"subsequently|finally|overall|interestingly|therefore|thus|here|then|any|increased|"
-    r"decreased|elevated|reduced|low|high|normal|abnormal)\b|"
+    r"decreased|elevated|reduced|low|high|normal|abnormal)\b(?!-)|"
     r"^(?:largest|smallest|first|second|third|last|latter|former|rest|remainder|levels?|"
     r"values?|results?|one|both|all|time)$|"
     r"\b(?:patient|he|she|they|it|time|doses?|dosage|cycles?|total|n)$|^\w+ly$|^\w+ing\s",
@@ -609,8 +656,9 @@ def _unnamed_results(
         found = text.find(result.test.text, local)
         taken.append((found, found + len(result.test.text)))
     results: list[StatedResult] = []
+    opened = _ABBREVIATION.sub(lambda a: " " + a.group()[1:-1] + " ", text)
     for match in _SUBJECT_RESULT.finditer(text):
-        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        starts = [b.end() for b in _SUBJECT_START.finditer(opened, 0, match.start())]
         items = _items(text, starts[-1] if starts else 0, match.start())
         if match.group("words")[:1].isdigit() or match.group("words")[:1] == ".":
             # a number is its subject's own, never a list's, nor a value read with its unit
@@ -632,7 +680,7 @@ def _unnamed_results(
     for match in _OF_A_NUMBER.finditer(text):
         if any(r.quantity.start <= match.start("words") < r.quantity.end for r in readings):
             continue
-        starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+        starts = [b.end() for b in _SUBJECT_START.finditer(opened, 0, match.start())]
         items = _items(text, starts[-1] if starts else 0, match.start())[-1:]
         cuts = [c.end() for c in _PHRASE_CUT.finditer(text, *items[0])] if items else []
         if cuts:
@@ -733,10 +781,11 @@ def _results_of(
     flag: Flag = _flag(flagged.lastgroup) if flagged and flagged.lastgroup else "unknown"
     results: list[StatedResult] = []
     for start, end in items:
-        item = _blank_parentheses(text[start:end]).strip()
-        stripped = _DETERMINERS.sub("", item).strip()
-        start += text[start:end].find(stripped)
+        blank = _blank_parentheses(text[start:end])
+        stripped = _DETERMINERS.sub("", blank.strip()).strip()
+        start += blank.find(stripped)
         end = start + len(stripped)
+        stripped = " ".join(stripped.split())  # "Child-Pugh (CP) score": "Child-Pugh score"
         if subject and len(stripped.split()) > 4 and " of " in stripped:
             if any(a < end and start < b for a, b in findings):
                 continue  # "Signs of right-sided heart failure were absent": a finding's
@@ -778,6 +827,16 @@ _RESPECTIVELY = re.compile(
     r"\b(?:was|were|is|are|of|measured)\s+(?P<values>[^;:]+?),?\s+respectively\b",
     re.IGNORECASE,
 )
+_ITEM_VERB = re.compile(
+    r"\s+(?:(?:had|has|have|was|were|is|are)\s+)?(?:\w+ly\s+)?(?:\w+ed|rose|risen|fell|fallen)$",
+    re.IGNORECASE,
+)
+"""The verb that ends a list's last item ("free carnitine levels had increased")."""
+_SIDES = frozenset({"left", "right", "both", "bilateral", "upper", "lower"})
+_LISTED_VALUE = (
+    rf"[<>\u2264\u2265]?\s*(?:{NUMBER})(?:/(?:{NUMBER}))?(?:\s?[^\s,;()]+)?(?:\s*\([^()]*\))?"
+)
+"""One value of a listed series, as written: a number, its unit, what it adds in parentheses."""
 _VALUE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _BEFORE_VERB = re.compile(
     r"^\s*(?:(?:levels?|values?|counts?|concentrations?|scores?)\s*)?(?:\([^()]*\)\s*)?$"
@@ -821,9 +880,51 @@ def _respective(
         values.append((start, separator.start()))
         start = separator.end()
     values.append((start, match.end("values")))
-    if len(chain) < 2 or len(values) != len(chain):
+    if len(chain) >= 2 and len(values) == len(chain):
+        return [(test, a, b) for test, (a, b) in zip(chain, values, strict=True)]
+    return _respective_items(text, found)
+
+
+_VALUE_LIST = re.compile(
+    rf"(?P<verb>\b(?:was|were|is|are|of|to|measured|indicated)\s+)?(?<![\w.,/-])"
+    rf"(?P<values>{_LISTED_VALUE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_LISTED_VALUE})+)"
+    r",?\s+respectively\b",
+    re.IGNORECASE,
+)
+"""The list of values a "respectively" closes, and the verb before it."""
+
+
+def _respective_items(text: str, found: list[LocalMention]) -> list[tuple[LocalMention, int, int]]:
+    """The values of a "respectively" list paired with the items of the list before its
+    verb, from the end, where not every test is a term ("sodium, potassium and chloride
+    were 128, 3.2 and 95 mmol/L"; "the levels of carcinoembryonic antigen, alpha
+    fetoprotein, and carbohydrate antigen 19-9 indicated 3.6 ng/mL, 26.7 ng/mL, and 8.1
+    U/mL"): a term inside an item names it, else its own words do."""
+    match = _VALUE_LIST.search(text)
+    if match is None:
         return []
-    return [(test, a, b) for test, (a, b) in zip(chain, values, strict=True)]
+    values = _items(text, match.start("values"), match.end("values"))
+    starts = [b.end() for b in _SUBJECT_START.finditer(text, 0, match.start())]
+    items = _items(text, starts[-1] if starts else 0, match.start())[-len(values) :]
+    if len(items) != len(values):
+        return []
+    tests: list[LocalMention] = []
+    for start, end in items:
+        inside = [m for m in found if start <= m.start and m.end <= end]
+        words = _ITEM_VERB.sub("", _name_words(_blank_parentheses(text[start:end])))
+        if words.lower() in _SIDES:
+            return []  # "the left, right, and total lungs": one test at several sites
+        if inside and text[start:end].rstrip().endswith(inside[-1].text):
+            tests.append(inside[-1])  # a term names the item ("alpha fetoprotein")
+        elif words and len(words.split()) <= 4 and not _NOT_A_SUBJECT.search(words):
+            at = text.find(words, start)
+            concept = Concept(iri="", pref_label=words, schemes=(), labels=(words,))
+            tests.append(
+                LocalMention(concept, at, at + len(words), words, False, frozenset({"lab-test"}))
+            )
+        else:
+            return []
+    return [(test, a, b) for test, (a, b) in zip(tests, values, strict=True)]
 
 
 def _paired_readings(
@@ -1108,7 +1209,11 @@ def _readings(
     found: list[LocalMention],
     vocabulary: Vocabulary,
     findings: list[tuple[int, int]],
+    own_account: bool,
+    respective: list[tuple[LocalMention, int, int]],
 ) -> list[_Reading]:
+    """The values of a sentence with their names; one no term names only in the case's own
+    account (``own_account``)."""
     text = sentence.text
     ranges = find_ranges(text)
     quantities = find_quantities(text, ranges)
@@ -1132,11 +1237,16 @@ def _readings(
         named = [
             m
             for m in found
-            if m.categories & _ANALYTE_CATEGORIES and not _NEXT_ITEM.search(blank, m.end)
+            if m.categories & _ANALYTE_CATEGORIES
+            and not _NEXT_ITEM.search(blank, m.end)
+            and not _OWN_NUMBER.match(blank, m.end)
         ]
         candidates = [m for m in named if boundary <= m.start and m.end <= head_end] or [
             m for m in named if head_end <= m.start and m.end <= quantity.start
         ]
+        listed = [t for t, a, b in respective if a <= quantity.start < b]
+        if listed:
+            candidates = listed  # the test a "respectively" list gives this value to
         end = reference.end if reference else quantity.end
         centile = _CENTILE.match(text, end)
         if centile is not None:
@@ -1145,11 +1255,23 @@ def _readings(
         reading = _reading(
             text, quantity, reference, candidates, vocabulary, boundary, head_end, end, tail_end
         )
+        course = _course_from(text, readings, quantity) if not candidates else None
+        if course is not None:
+            # "decreased from 19 mmHg to 8 mmHg": the value the course reaches is the same
+            # test's, the words from its name to the new value
+            reading = replace(
+                course,
+                quantity=quantity,
+                reference=reference,
+                end=end,
+                tail=text[end:tail_end],
+                qualifier=None,
+            )
         if (
             reading is not None
             and reading.mention is None
             and (
-                not is_case_section(sentence.section)
+                not own_account
                 or (
                     reading.kind == "measurement"
                     and any(reading.start < b and a < quantity.start for a, b in findings)
@@ -1166,13 +1288,40 @@ def _readings(
     return readings
 
 
+_FROM_TO = re.compile(r"\s*to\s*$", re.IGNORECASE)
+_FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+
+
+def _course_from(text: str, readings: list[_Reading], quantity: Quantity) -> _Reading | None:
+    """The reading a course starts from, when ``quantity`` is where it goes ("creatinine
+    increased from 2.5 mg/dL to 5.5 mg/dL"): the value right before, after "from", and
+    only "to" between them, in the same unit."""
+    if not readings:
+        return None
+    previous = readings[-1]
+    if not _FROM.search(text, 0, previous.quantity.start):
+        return None
+    if not _FROM_TO.match(text[previous.end : quantity.start]):
+        return None
+    return previous if previous.quantity.unit.ucum == quantity.unit.ucum else None
+
+
 _CENTILE = re.compile(
     r"\s*\(\s*(?:[<>≤≥]\s*)?\d+(?:st|nd|rd|th)\s+(?:percentile|centile)s?\s*\)", re.IGNORECASE
 )
 """A value's centile given after it ("2,330 g (<10th percentile)"): part of the value's words."""
-_NEXT_ITEM = re.compile(r",\s+(?:and\s+|or\s+)?[A-Za-z]")
+_OWN_NUMBER = re.compile(
+    rf"(?:\s*\([^()]{{1,12}}\))?\s+(?:{NUMBER})(?![\w/%]|\.\d)\s*(?:,|;|\band\b)", re.IGNORECASE
+)
+"""A name's own bare number, then the next item: "sodium 130, potassium 3.1 and chloride
+98 mmol/L" gives potassium 3.1 (a stated result), never the chloride's 98 mmol/L."""
+_NEXT_ITEM = re.compile(
+    r",\s+(?:and\s+|or\s+)?(?!(?:measured|obtained|taken|drawn|checked|repeated|tested|was|were)\b)"
+    r"[A-Za-z]"
+)
 """Another item of a list begins: a name before it is not what a later value measures
-("negative for CK 5/6, Syn, cgA, and Ki-67 (20%)" gives CK no value)."""
+("negative for CK 5/6, Syn, cgA, and Ki-67 (20%)" gives CK no value); a clause on when it
+was measured is no item ("Her hemoglobin, measured on arrival, was 6.2 g/dL")."""
 
 
 def _clause_end(text: str, start: int) -> int:
@@ -1225,7 +1374,12 @@ def _reading(
         else:
             return None
     if kind == "lab" and mention is not None and not _measures(mention.text, quantity):
-        return None
+        molar = _MOLAR_IN_LOWER_CASE.get(quantity.unit.ucum)
+        if molar is None or "lab-test" not in mention.categories:
+            return None
+        # "ammonia 277 μm", "lactate 27 mm": an analyte has no length; the molar unit
+        # written in lower case (µM, mM)
+        quantity = replace(quantity, unit=Unit(quantity.unit.text, molar, "concentration"))
     if mention is not None:
         known = concept is not None and concept.iri in vocabulary.concepts
         name = Term(mention.text, concept.iri if concept and known else None)
@@ -1240,10 +1394,19 @@ def _reading(
             while item_start < linked.start() and text[item_start] in " ,(":
                 item_start += 1
             words = _name_words(text[item_start : linked.start()])
+        after = _PERSON_AND_VERB.match(words)
+        if after is not None:
+            # "He needed variable PIPs between 25 and 45 cm H2O", "The patient had tidal
+            # volumes (Vt) of 6-7 mL/kg": the person and the verb are no part of the name
+            words = words[after.end() :]
+            item_start = text.find(words, item_start)
+        words = _TRAILING_VERB.sub("", words)
         if not words or len(_TRAILING_ABBREVIATION.sub("", words).split()) > 4:
             return None
         if _A_VALUE.fullmatch(words):
             return None
+        if len(words.split()) == 1 and _VERB_FORM.fullmatch(words) and not words.isupper():
+            return None  # "markedly raised, reaching 8,500 ng/mL": a verb names no test
         if kind == "measurement" and not _names_a_measure(words, quantity):
             return None
         name = Term(_without_unit(words))
@@ -1263,6 +1426,18 @@ def _reading(
     )
 
 
+_PERSON_AND_VERB = re.compile(
+    r"(?:(?:(?:the|a|an)\s+)?(?:he|she|they|we|patient|child|infant|man|woman|boy|girl)\s+"
+    r"(?:\w+\s+)?(?:had|has|have|needed|required|showed|developed|received|\w+ed)|"
+    r"(?:had|has|have|needed|required|showed|developed|received))\s+(?=\S)",
+    re.IGNORECASE,
+)
+"""A person and a verb, or the verb alone, before a value's name: the name is the words
+after them."""
+_TRAILING_VERB = re.compile(r"\s+(?:oscillated|ranged|varied|fluctuated|remained|measured)$")
+"""A verb after a value's name ("his PIPs oscillated between 15 and 45 cm H2O")."""
+_MOLAR_IN_LOWER_CASE = {"mm": "mmol/L", "um": "umol/L"}
+"""Lengths whose symbols, in lower case, are the molar concentrations mM and µM."""
 _UNNAMED_MEASURES = frozenset({"percent", "time", "length", "volume", "rate", "mass"})
 """Units of a value whose name no terminology gives that is still read, as a measurement
 of the words before it; a length or a weight only where those words name one."""
@@ -1494,6 +1669,8 @@ def stated_flag(text: str, reading: _Reading) -> tuple[Flag, str] | None:
     if stated and stated[-1].lastgroup is not None:
         if find_quantities(before[stated[-1].end() :]):
             return None  # "Ferritin was elevated at 12,400 ng/mL, and LDH was 890 U/L"
+        if _FROM.search(before, stated[-1].end()):
+            return None  # "increased from 2.5 mg/dL": the course's start, not a high value
         return _flag(stated[-1].lastgroup), stated[-1].group()
     return None
 
@@ -1552,6 +1729,21 @@ class _ReportedValue(TypedDict):
 
 def _reported_value(quantity: Quantity, reference: ReferenceRange | None) -> _ReportedValue:
     low, high = _comparable_range(quantity, reference)
+    if quantity.low is not None:
+        # a value stated as a range ("6-8 ng/mL"): at least its lower end, at most its upper
+        below = abnormal_flag(quantity.number, "<=", low, high)
+        above = abnormal_flag(quantity.low, ">=", low, high)
+        return _ReportedValue(
+            comparator=">=",
+            value=None,
+            lower_bound=quantity.low,
+            upper_bound=quantity.number,
+            unit=quantity.unit.text,
+            ucum=quantity.unit.ucum,
+            range_low=reference.low if reference else None,
+            range_high=reference.high if reference else None,
+            flag="low" if below == "low" else "high" if above == "high" else "unknown",
+        )
     return _ReportedValue(
         comparator=quantity.comparator,
         value=quantity.number if quantity.comparator == "=" else None,
@@ -1569,7 +1761,11 @@ def _comparable_range(
     quantity: Quantity, reference: ReferenceRange | None
 ) -> tuple[Decimal | None, Decimal | None]:
     """The range limits, unless the range is stated in another unit than the value."""
-    if reference is None or (reference.unit and reference.unit.ucum != quantity.unit.ucum):
+    if reference is None or (
+        reference.unit
+        and reference.unit.ucum != quantity.unit.ucum
+        and reference.unit.text != quantity.unit.text  # "27 mm (normal range 0.5-2.4 mm)"
+    ):
         return None, None
     return reference.low, reference.high
 

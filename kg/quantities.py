@@ -50,6 +50,9 @@ class Quantity:
     unit: Unit
     start: int
     end: int
+    low: Decimal | None = None
+    """A value stated as a range ("6-8 ng/mL", "between 25 and 45 cm H2O"): its lower end;
+    ``number`` is then the upper end."""
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,11 @@ _UNITS: dict[str, tuple[str, UnitKind]] = {
     "s": ("s", "time"),
     "sec": ("s", "time"),
     "mm": ("mm", "length"),
+    "um": ("um", "length"),
     "cm": ("cm", "length"),
     "ml": ("mL", "volume"),
     "ml/m2": ("mL/m2", "volume"),
+    "ml/kg": ("mL/kg", "volume"),
     "ml/m^2": ("mL/m2", "volume"),
     "g/m2": ("g/m2", "mass"),
     "g/m^2": ("g/m2", "mass"),
@@ -231,6 +236,12 @@ _ROW_RANGE_RE = re.compile(
     re.IGNORECASE,
 )
 
+_RANGE_BEFORE = re.compile(
+    rf"(?:\bbetween\s+(?P<between>{NUMBER})\s+and|(?<![\d.,/^])(?P<low>{NUMBER})\s*(?:\u2013|\u2014|-))"
+    r"\s*$",
+    re.IGNORECASE,
+)
+"""The lower end of a range before a number with a unit ("6-8", "between 25 and")."""
 _VALUE_BEFORE_RE = re.compile(rf"(?:{NUMBER})\s?{_UNIT_TOKEN}\s*$", re.IGNORECASE)
 
 
@@ -313,10 +324,14 @@ def find_quantities(text: str, ranges: list[ReferenceRange] | None = None) -> li
         number = parse_number(match["number"])
         if match["minus"]:  # "BE of -5.1 mmol/L": a minus after a space, never a range dash
             number = -number
+        low: Decimal | None = None
         if match["comparator"]:
             comparator = _COMPARATOR_WORDS[match["comparator"].lower()]
             start = match.start("comparator")
-        quantities.append(Quantity(number, comparator, unit, start, match.end("unit")))
+        elif not match["minus"] and (lower := _RANGE_BEFORE.search(text, 0, start)) is not None:
+            low = parse_number(lower["low"] or lower["between"])  # "6-8 ng/mL": never 8 alone
+            start = lower.start()
+        quantities.append(Quantity(number, comparator, unit, start, match.end("unit"), low))
     for row in _ROW_VALUE_RE.finditer(text):
         unit = parse_unit(row["unit"])
         if unit is None or any(q.start <= row.start("number") < q.end for q in quantities):

@@ -103,3 +103,24 @@ def test_a_result_word_inside_a_denied_or_list_keeps_the_denial() -> None:
     text = "She denied fever, decreased appetite or weight loss."
     assert _context(text, "weight loss").negated
     assert _context(text, "decreased appetite").negated
+
+
+@pytest.mark.parametrize(
+    ("text", "denied", "present"),
+    [
+        ("She denied headache, and examination revealed papilledema.", "headache", "papilledema"),
+        ("CT showed no pneumothorax and revealed a pleural effusion.", "pneumothorax", "effusion"),
+        ("There was no fever and a mass was found in the liver.", "fever", "mass"),
+        ("No pleural effusion was seen, and ascites was present.", "pleural effusion", "ascites"),
+    ],
+)
+def test_a_denial_ends_where_a_coordinated_clause_with_its_own_verb_begins(
+    text: str, denied: str, present: str
+) -> None:
+    assert _context(text, denied).negated
+    assert not _context(text, present).negated
+
+
+def test_a_denied_subject_list_shares_the_verb_after_it() -> None:
+    text = "No fever and chills were noted."
+    assert _context(text, "fever").negated and _context(text, "chills").negated

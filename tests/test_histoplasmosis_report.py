@@ -86,3 +86,21 @@ def test_denied_a_relatives_and_a_considered_condition_are_not_the_patients(
     assert context["tuberculosis"].experiencer == "family"
     assert context["hemophagocytic lymphohistiocytosis"].uncertain
     assert not context["hepatosplenomegaly"].negated
+
+
+def test_a_condition_named_in_another_is_associated_with_it_by_its_own_reference(
+    histo: Annotations,
+) -> None:
+    # "Pancytopenia in disseminated histoplasmosis is usually caused by bone marrow
+    # infiltration [4]": the infiltration is a finding named by its head word alone (the
+    # general SNOMED CT code, no concept of its own to claim about), but the pancytopenia
+    # occurring in the disease is stated
+    concept = {m.text.lower(): m.concept for m in histo.mentions}
+    (claim,) = [c for c in histo.claims if c.subject == concept["pancytopenia"]]
+    assert claim.object == concept["disseminated histoplasmosis"]
+    assert (claim.predicate, claim.modality, claim.negated) == (
+        "associatedWith",
+        "association",
+        False,
+    )
+    assert claim.cited_references == (4,)

@@ -307,3 +307,28 @@ def test_a_british_ised_spelling_names_the_same_lab_test(knowledge: Knowledge) -
     document = Document("inr-gb", text, digest, ArticleMetadata(title="x"), (), (sentence,))
     named = [(m.text, m.identifier) for m in find_mentions(document, knowledge)]
     assert named == [("international normalised ratio", "EFO:0008390")]
+
+
+def test_a_measured_quantity_causes_nothing(knowledge: Knowledge) -> None:
+    # "LVEF ... due to" is the ejection fraction measured, not a cause of the fever
+    document = _one_sentence(
+        "The patient presented with fever and the echocardiography showed severe aortic "
+        "insufficiency due to a rupture of the homograft, with left ventricular ejection "
+        "fraction (LVEF) depression (40-45%)."
+    )
+    found = extract_claims(document, find_mentions(document, knowledge), knowledge.vocabulary)
+    assert not [c for c in found if _key(c.subject) == "lvef" or _key(c.object) == "lvef"]
+    assert not [c for c in found if _key(c.object) == "fever"]
+
+
+def test_an_enzyme_named_as_a_drugs_class_or_a_molecules_part_is_no_test(
+    knowledge: Knowledge,
+) -> None:
+    document = _one_sentence(
+        "She received a tyrosine kinase inhibitor after sequencing of the kinase domain of "
+        "EGFR; creatine kinase was 300 U/L."
+    )
+    tests = [m.text for m in find_mentions(document, knowledge) if m.category == "procedure"]
+    assert not [t for t in tests if "kinase" in t and "creatine" not in t]
+    labs = annotate(document, [], knowledge).facts.labs
+    assert [(lab.analyte.text, str(lab.value)) for lab in labs] == [("creatine kinase", "300")]

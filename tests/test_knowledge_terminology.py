@@ -4,6 +4,7 @@ procedures named by their head word, findings from DICOM's SNOMED CT groups."""
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -167,7 +168,7 @@ def test_values_listed_respectively_go_to_their_tests_in_order(course_facts: Cas
     labs = {(lab.analyte.text, str(lab.value), lab.ucum) for lab in course_facts.labs}
     assert ("blood pressure", "174/127 mm Hg") in results
     assert ("pulse rate", "88", "/min") in labs
-    assert ("respiratory rate", "22/min") in results
+    assert ("respiratory rate", "22", "/min") in labs  # a value with its unit: a lab result
     # never the diastolic pressure as the respiratory rate's value
     assert not any(test == "respiratory rate" and "127" in value for test, value in results)
     assert not any(name == "respiratory rate" and value == "127" for name, value, _ in labs)
@@ -400,6 +401,33 @@ def test_a_recipe_and_an_incubation_give_no_lab_values(knowledge: Knowledge) -> 
     document = ingest(REAL / "dennehy-2011-lysis-time.xml")
     labs = annotate(document, [], knowledge).facts.labs
     assert not [lab for lab in labs if lab.analyte.text in {"glucose", "citrate"}]
+
+
+def test_a_research_article_without_a_case_gives_no_patients_values(
+    rift_valley: Annotations, knowledge: Knowledge
+) -> None:
+    # no case section and no patient: a survey's "confidence level of 95%", a buffer's
+    # "room temperature, ..., 1%" and a fly study's "EDTA, 1 mM" are nobody's labs
+    flies = annotate(ingest(REAL / "elife-00003-v1.xml"), [], knowledge).facts
+    for facts in (rift_valley.facts, flies):
+        assert facts.labs == () and facts.measurements == () and facts.results == ()
+
+
+def test_a_case_report_without_headings_is_all_the_cases_account(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    path = tmp_path / "marathon.txt"
+    path.write_text(
+        "Acute kidney injury after a marathon\n\nA 34-year-old man collapsed after a "
+        "marathon. On arrival his creatinine was 3.1 mg/dL. His renal function was impaired. "
+        "The patient recovered with fluids.\n",
+        encoding="utf-8",
+    )
+    facts = annotate(ingest(path), [], knowledge).facts
+    assert [(lab.analyte.text, str(lab.value), lab.unit) for lab in facts.labs] == [
+        ("creatinine", "3.1", "mg/dL")
+    ]
+    assert ("renal function", "impaired") in {(r.test.text, r.result) for r in facts.results}
 
 
 def test_a_centile_after_a_value_belongs_to_its_words(knowledge: Knowledge) -> None:
@@ -668,3 +696,117 @@ def test_a_time_a_size_or_a_place_before_a_tests_head_word_names_no_test(
     assert not procedures & {"week interval", "marked interval", "mm diameter", "local pressure"}
     assert "laboratory tests" in procedures
     assert "PR interval" in {m.text for m in mentions}
+
+
+def test_a_tests_own_bare_number_is_its_value_never_the_next_items(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts("Serum sodium 130, potassium 3.1 and chloride 98 mmol/L.", knowledge)
+    assert [(lab.analyte.text, str(lab.value), lab.ucum) for lab in facts.labs] == [
+        ("chloride", "98", "mmol/L")
+    ]  # never "potassium 98 mmol/L"
+    assert {(r.test.text, r.result) for r in facts.results} >= {
+        ("sodium", "130"),
+        ("potassium", "3.1"),
+    }
+
+
+def test_an_analytes_value_in_a_length_unit_is_its_molar_concentration(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "She developed acidosis with lactate level of 27 mm (normal range 0.5-2.4 mm) and "
+        "elevated ammonia levels 277 μm (normal range 10-60 μm).",
+        knowledge,
+    )
+    labs = {lab.analyte.text: (str(lab.value), lab.ucum, lab.flag) for lab in facts.labs}
+    assert labs["lactate level"] == ("27", "mmol/L", "high")
+    assert labs["ammonia levels"] == ("277", "umol/L", "high")
+    # a length stays a length where the words name none of an analyte
+    assert not _case_facts("A 5 μm section was cut from the block.", knowledge).labs
+
+
+def test_an_abbreviation_inside_a_scores_name_is_part_of_the_name(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts("Her Child-Pugh (CP) score was 8.", knowledge)
+    assert ("Child-Pugh score", "8") in {(r.test.text, r.result) for r in facts.results}
+
+
+def test_a_value_stated_as_a_range_is_read_as_its_two_ends(knowledge: Knowledge) -> None:
+    facts = _case_facts(
+        "Serum ferritin was 6-8 ng/mL (normal range 20-200 ng/mL), and he needed peak "
+        "pressures between 25 and 45 cm H2O.",
+        knowledge,
+    )
+    labs = {
+        lab.analyte.text: (lab.comparator, lab.value, lab.lower_bound, lab.upper_bound, lab.flag)
+        for lab in facts.labs
+    }
+    # never a ferritin of 8 ng/mL: at least 6 and at most 8, below the range
+    assert labs["ferritin"] == (">=", None, Decimal("6"), Decimal("8"), "low")
+    assert labs["peak pressures"][1:4] == (None, Decimal("25"), Decimal("45"))
+
+
+def test_the_value_a_course_reaches_is_the_same_tests_and_its_start_is_not_flagged(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "The pressure gradient was decreased from 19 mmHg to 8 mmHg, and her LVEF "
+        "increased from 0.20 to 0.55.",
+        knowledge,
+    )
+    labs = {(lab.analyte.text, str(lab.value), lab.flag) for lab in facts.labs}
+    # "decreased" tells the course, not that 19 mmHg was low
+    assert labs == {("pressure gradient", "19", "unknown"), ("pressure gradient", "8", "unknown")}
+    assert ("LVEF", "0.55") in {(r.test.text, r.result) for r in facts.results}
+
+
+def test_a_respectively_list_gives_each_value_to_its_item_even_one_no_term_names(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "Serum sodium, potassium and chloride were 128, 3.2 and 95 mmol/L, respectively.",
+        knowledge,
+    )
+    assert [(lab.analyte.text, str(lab.value)) for lab in facts.labs] == [("chloride", "95")]
+    assert {(r.test.text, r.result) for r in facts.results} == {
+        ("sodium", "128"),
+        ("potassium", "3.2"),
+    }  # never potassium 95 mmol/L, nor every number the sodium's
+    markers = _case_facts(
+        "The levels of carcinoembryonic antigen, alpha fetoprotein, and carbohydrate antigen "
+        "19-9 were 3.6 ng/mL, 26.7 ng/mL, and 8.1 U/mL, respectively.",
+        knowledge,
+    )
+    assert {(lab.analyte.text, str(lab.value), lab.ucum) for lab in markers.labs} == {
+        ("carcinoembryonic antigen", "3.6", "ng/mL"),
+        ("alpha fetoprotein", "26.7", "ng/mL"),
+        ("carbohydrate antigen 19-9", "8.1", "U/mL"),
+    }
+
+
+def test_a_respectively_list_at_several_sites_gives_no_value_to_a_side(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts(
+        "The V5 values of the left, right, and total lungs were 20%, 0%, and 7.8%, respectively.",
+        knowledge,
+    )
+    assert not {lab.analyte.text for lab in facts.labs} & {"left", "right"}
+
+
+def test_a_clause_on_when_a_value_was_measured_leaves_it_the_tests(
+    knowledge: Knowledge,
+) -> None:
+    facts = _case_facts("Her hemoglobin, measured on arrival, was 6.2 g/dL.", knowledge)
+    assert [(lab.analyte.text, str(lab.value)) for lab in facts.labs] == [("hemoglobin", "6.2")]
+
+
+def test_a_verb_or_a_markers_own_numbers_are_no_test_and_no_value(
+    knowledge: Knowledge,
+) -> None:
+    raised = _case_facts("D-dimer levels were markedly raised, reaching 8,500 ng/mL.", knowledge)
+    assert "reaching" not in {lab.analyte.text for lab in raised.labs}
+    stains = _case_facts("The tumor was negative for CK 5/6, Syn and cgA.", knowledge)
+    assert "5/6" not in {r.result for r in stains.results}  # cytokeratin 5/6 is a name

@@ -100,13 +100,17 @@ def test_labs_name_their_test_with_value_and_unit(report_annotations: Annotation
 def test_creatinine_is_the_vocabulary_concept_and_its_repeat_is_linked(
     report_annotations: Annotations,
 ) -> None:
-    (creatinine,) = [
-        lab for lab in report_annotations.facts.labs if lab.analyte.text == "creatinine"
-    ]
+    creatinines = {
+        lab.value: lab for lab in report_annotations.facts.labs if lab.analyte.text == "creatinine"
+    }
+    creatinine = creatinines[Decimal("2.5")]
     assert creatinine.analyte.concept is not None
     assert creatinine.analyte.concept.endswith("/creatinine")
-    # "creatinine increasing from 2.5 mg/dL to 5.5 mg/dL" in the ICU course restates it.
+    # "creatinine increasing from 2.5 mg/dL to 5.5 mg/dL" in the ICU course restates it,
+    # and the value the course reaches is creatinine's too, stated there only
     assert creatinine.also_reported_in == (50,)
+    assert set(creatinines) == {Decimal("2.5"), Decimal("5.5")}
+    assert creatinines[Decimal("5.5")].analyte.concept == creatinine.analyte.concept
 
 
 def test_a_stated_reference_range_gives_the_flag(report_annotations: Annotations) -> None:
@@ -199,8 +203,8 @@ def test_a_lab_is_named_by_its_test_never_by_a_preposition_or_a_generic_word(
         ("total protein", Decimal("6.5")),
     } <= labs
     assert not names & {"at", "to", "value", "Biochemical tests", "autopsy"}
-    # "increasing from 2.5 mg/dL to 5.5 mg/dL" names no second test: no lab for "to"
-    assert Decimal("5.5") not in {value for _, value in labs}
+    # "increasing from 2.5 mg/dL to 5.5 mg/dL" names no second test: 5.5 is creatinine's
+    assert {name for name, value in labs if value == Decimal("5.5")} == {"creatinine"}
     assert not [r for r in report_annotations.facts.results if r.test.text[:1].isdigit()]
 
 

@@ -211,6 +211,19 @@ result ("revealed interval worsening"), times and sizes ("a marked interval impr
 _NO_ASSESSMENT = frozenset({"clinical", "general", "overall", "code", "remission"})
 """Statuses that are the patient's state or orders ("clinical status", "code status"), not
 the assessment of a function ("mental status", "functional status")."""
+_NOT_MEASURED_AFTER = re.compile(
+    r"[\s-]+(?:inhibitors?|inhibition|antagonists?|agonists?|activators?|blockers?|"
+    r"domains?|genes?|receptors?|mutations?)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_no_assay(text: str, end: int) -> bool:
+    """Whether an enzyme's name goes on as a drug's class or a part of a molecule, which
+    measure nothing ("tyrosine kinase inhibitors", "the kinase domain of EGFR")."""
+    return _NOT_MEASURED_AFTER.match(text, end) is not None
+
+
 _SEGMENT = re.compile(r"[A-Z]\d{1,2}")
 """A spinal or anatomical segment ("L5", "T12"): "L5 level" is a place, not a test's level."""
 
@@ -237,6 +250,8 @@ def procedure_heads(text: str) -> Iterator[TermMatch]:
     for match in _ENZYME_TEST.finditer(text):
         # an enzyme is measured ("lactate dehydrogenase", "lipase"): the substrate before it
         # is part of its name unless it is a word that names no test ("elevated lipase")
+        if _names_no_assay(text, match.end()):
+            continue  # "tyrosine kinase inhibitor", "kinase domain": no enzyme measured
         substrate = match.group("substrate")
         start = (
             match.start("enzyme")
