@@ -105,6 +105,10 @@ def test_a_saved_query_runs(session: tuple[Page, Requests], dashboard: Server) -
     _open(page, dashboard, "sparql")
     page.get_by_label("Saved query").click()
     page.get_by_role("option").filter(has_text="labs_out_of_range").click()
+    # the rerun the choice starts has drawn the query's own description (a click before
+    # then can land on the button the rerun replaces and be lost on a loaded machine)
+    description = saved_query("labs_out_of_range").description
+    expect(page.get_by_text(description, exact=True)).to_be_visible()
     wait_for_app(page)
     page.get_by_role("button", name="Run query").click()
     wait_for_app(page)
