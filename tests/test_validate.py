@@ -77,7 +77,10 @@ def test_a_reference_without_a_year_violates() -> None:
         'ex:ref a biro:BibliographicReference ; biro:references ex:w . ex:w dcterms:title "T" .'
     )
     assert _problems(report) == [
-        ("<https://example.org/ref>", "biro:references / fabio:hasPublicationYear")
+        (
+            "<https://example.org/ref>",
+            "biro:references / fabio:hasPublicationYear | ckg:yearNotStated",
+        )
     ]
 
 
@@ -86,7 +89,17 @@ def test_a_reference_without_a_title_violates() -> None:
         "ex:ref a biro:BibliographicReference ; biro:references ex:w . "
         'ex:w fabio:hasPublicationYear "2016"^^xsd:gYear .'
     )
-    assert _problems(report) == [("<https://example.org/ref>", "biro:references / dcterms:title")]
+    assert _problems(report) == [
+        ("<https://example.org/ref>", "biro:references / dcterms:title | ckg:titleNotStated")
+    ]
+
+
+def test_a_reference_that_says_its_printed_form_gives_no_title_or_year_conforms() -> None:
+    report = _check(
+        "ex:ref a biro:BibliographicReference ; biro:references ex:w . "
+        "ex:w ckg:titleNotStated true ; ckg:yearNotStated true ."
+    )
+    assert _problems(report) == []
 
 
 def test_a_claim_without_evidence_violates() -> None:
