@@ -1537,7 +1537,10 @@ def _name_words(text: str) -> str:
         cuts = [n for n, word in enumerate(words) if word.lower() in _FUNCTION_WORDS]
         if cuts:
             words = words[cuts[-1] + 1 :]
-    return " ".join(words)
+    name = " ".join(words)
+    while name.count(")") > name.count("("):
+        name = name[: name.rindex(")")] + name[name.rindex(")") + 1 :]  # "(IC50) is": "IC50"
+    return name.strip()
 
 
 def _subject_words(text: str) -> str:

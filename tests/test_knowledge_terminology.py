@@ -810,3 +810,10 @@ def test_a_verb_or_a_markers_own_numbers_are_no_test_and_no_value(
     assert "reaching" not in {lab.analyte.text for lab in raised.labs}
     stains = _case_facts("The tumor was negative for CK 5/6, Syn and cgA.", knowledge)
     assert "5/6" not in {r.result for r in stains.results}  # cytokeratin 5/6 is a name
+
+
+def test_a_name_keeps_no_closing_parenthesis_it_did_not_open(knowledge: Knowledge) -> None:
+    facts = _case_facts("The dose to inhibit growth by 50% (IC50) is 100 nM.", knowledge)
+    assert ("IC50", "100", "nmol/L") in {
+        (lab.analyte.text, str(lab.value), lab.ucum) for lab in facts.labs
+    }
