@@ -164,8 +164,9 @@ def _worker_embedded(spec: dict[str, Any]) -> None:
     from kg.store import open_store
     from kg.store.oxigraph import CURRENT, VERSIONS
 
-    root = Path(spec["workdir"]) / "store"
-    if spec["load"]:
+    kept = spec.get("store_dir")
+    root = Path(kept) if kept else Path(spec["workdir"]) / "store"
+    if spec["load"] and not (root / CURRENT).exists():
         version = root / VERSIONS / "synthetic"
         version.mkdir(parents=True)
         started = time.perf_counter()
@@ -174,7 +175,7 @@ def _worker_embedded(spec: dict[str, Any]) -> None:
         target.flush()
         del target
         (root / CURRENT).write_text("synthetic\n", encoding="utf-8")
-        _emit(event="load", seconds=time.perf_counter() - started)
+        _emit(event="load", seconds=time.perf_counter() - started, peak_kb=_peak_kb())
     store = open_store(root)
     prefixes = prefix_map()
 
@@ -295,6 +296,8 @@ class Worker:
                 break
             if event["event"] == "load":
                 self.run.load = event["seconds"]
+                # the load's peak survives a restart after a killed query
+                self.run.peak_kb = max(self.run.peak_kb, event.get("peak_kb", 0))
         if event is None:
             raise RuntimeError(f"the {self.kind} worker did not start")
 
@@ -316,7 +319,10 @@ class Worker:
         if event is None:  # stuck in a query it cannot be stopped in: kill and go on
             self._stop()
             self.run.queries[name] = (None, None, None)
-            self.run.note = "peak memory of the worker after a killed query only"
+            self.run.note = (
+                "peak memory: the load and the queries after the last killed one (a killed "
+                "worker takes its peak with it)"
+            )
             self._start(load=False)
             return
         self.run.queries[name] = (event["rows"], event["cold"], event["warm"])
@@ -368,7 +374,7 @@ def report(
     base = runs["embedded"].load if "embedded" in runs else None
     lines.append(
         "| load | "
-        + " | ".join(_seconds(v, cap) for v in loads)
+        + " | ".join("kept store" if v is None else _seconds(v, cap) for v in loads)
         + " | "
         + " | ".join(_ratio(runs[k].load, base, cap) for k in kinds[1:])
         + " |"
@@ -435,6 +441,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rdflib-max", type=synth.parse_size, default=1_000_000)
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--only", help="comma-separated query names (default: all)")
+    parser.add_argument(
+        "--store-dir",
+        type=Path,
+        help="keep the embedded store here and reuse it if it holds a graph (no load: "
+        "a 10M load takes tens of minutes; one size per run)",
+    )
     args = parser.parse_args(argv)
     if args.worker:
         return _worker_main(args.worker, args.spec)
@@ -465,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 spec: dict[str, Any] = {
                     "data": str(data),
+                    "store_dir": str(args.store_dir) if args.store_dir else None,
                     "workdir": workdir,
                     "queries": [q.__dict__ for q in queries],
                     "repeat": args.repeat,

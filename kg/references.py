@@ -28,6 +28,9 @@ class PersonName:
     family: str
     initials: str = ""
     suffix: str = ""  # "Jr", "Sr", "III"
+    organisation: bool = False
+    """An organisation printed where the authors go ("World Health Organization"): its
+    whole name is in ``family``, and it is written as an organisation, not a person."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,9 @@ def parse_reference(raw: str, number: int | None = None) -> ParsedReference:
     if author_year is not None:
         return _with_kind(replace(author_year, raw=raw, number=number, doi=doi), text, url)
     authors, et_al, rest = _authors(text)
+    group = None if authors else _GROUP_AUTHOR_FIRST.match(text)
+    if group:
+        authors, rest = (PersonName(group["name"], organisation=True),), text[group.end() :]
     locator = _LOCATOR.search(rest)
     fields: dict[str, str | None] = {}
     if locator:
@@ -178,6 +184,9 @@ def _author_year(text: str) -> ParsedReference | None:
     if match is None:
         return None
     authors, et_al = _author_list(match["authors"])
+    organisation = match["authors"].strip(" .,")
+    if not authors and _GROUP_NAME.fullmatch(organisation):
+        authors = (PersonName(organisation, organisation=True),)
     if not authors:
         return None
     year = int(match["paren"] or match["bare"])
@@ -218,6 +227,17 @@ def _author_year(text: str) -> ParsedReference | None:
     )
 
 
+_GROUP_NAME = re.compile(
+    r"(?=[A-Z])[^.:;(),\d]{0,100}?\b(?:Organi[sz]ation|Association|Society|Institutes?"
+    r"|Cent(?:er|re)s?|Foundation|Agency|Department|Ministry|College|Committee|Council|Board"
+    r"|Administration|Group|Consortium|Federation|Academy|Commission|Office|Network"
+    r"|Collaborat\w*|Services?|Alliance|Coalition|Union|Registry|Program(?:me)?|Task Force)"
+    r"\b[^.:;(),\d]{0,80}?"
+)
+_GROUP_AUTHOR_FIRST = re.compile(rf"^(?P<name>{_GROUP_NAME.pattern})\.\s+(?=[A-Z\d])")
+"""An organisation printed where the authors go ("World Health Organization. Global
+tuberculosis report 2020. Geneva: …"): it is the author, and the title is the sentence after
+it. Known by the words organisations are named with, so a title printed first stays a title."""
 _GROUP_AUTHOR_LAST = re.compile(
     r"(?<=\w),\s*[A-Z][^,]*?\s(?:Consortium|Group|Collaborat\w*|Investigators|Network|Committee)"
     r"\b[^,]*$"
@@ -270,7 +290,7 @@ def _with_kind(parsed: ParsedReference, text: str, url: str | None) -> ParsedRef
     in_book = _IN_BOOK.match(after_title)
     if in_book or after_title.startswith(("In:", "In ")):
         rest = in_book["rest"] if in_book else re.sub(r"^In:?\s+", "", after_title)
-        container = re.split(r"\.\s|;", rest)[0].strip(" .")
+        container = re.split(r"(?<!\bvol)(?<!\bno)\.\s|;", rest)[0].strip(" .")
         imprint = _imprint(rest[len(container) :])
         conference = _CONFERENCE.search(container) is not None
         return replace(
@@ -306,7 +326,7 @@ def _web_page(parsed: ParsedReference, after_title: str, url: str) -> ParsedRefe
     if not authors and title and ". " in title:
         organisation, title = title.split(". ", 1)
         if not re.search(r"\d", organisation) and len(organisation.split()) <= 8:
-            authors = (PersonName(organisation),)
+            authors = (PersonName(organisation, organisation=True),)
         else:
             title = parsed.title
     title = re.sub(r"\s*\[Internet\]", "", title or "").strip() or None

@@ -83,3 +83,36 @@ def test_the_graph_says_which_pointer_is_ambiguous() -> None:
     key = document_key(document)
     flags = [graph.value(pointer_iri(key, n), CKG.ambiguousPointer) for n in range(1, 5)]
     assert flags == [None, None, None, Literal(True)]
+
+
+GUIDELINE_REPORT = """\
+Tuberculous pericarditis in a returning traveller
+
+Case presentation
+
+A 34-year-old woman had fever and a pericardial effusion.
+
+Discussion
+
+Pericarditis is a known form of extrapulmonary tuberculosis (World Health Organization,
+2020; Mayosi et al., 2005). The World Health Organization (2020) counts such cases apart.
+
+REFERENCES
+
+Mayosi, B. M., Burgess, L. J., & Doubell, A. F. (2005). Tuberculous pericarditis.
+Circulation, 112(23), 3608\u20133616.
+World Health Organization (2020). Global tuberculosis report 2020. Geneva: World Health
+Organization.
+"""
+
+
+def test_an_organisation_cited_by_its_whole_name_links_to_its_report() -> None:
+    document = ingest_text(GUIDELINE_REPORT, "guideline")
+    guideline = parse_reference(document.references[1].text, document.references[1].number)
+    assert guideline.authors[0].organisation
+    assert guideline.title == "Global tuberculosis report 2020"
+    assert [(m.content, m.reference_numbers) for m in document.markers] == [
+        ("World Health Organization, 2020", (2,)),
+        ("Mayosi et al., 2005", (1,)),
+        ("World Health Organization (2020)", (2,)),
+    ]

@@ -122,6 +122,22 @@ def test_a_pmc_article_with_dois_in_its_reference_list() -> None:
     assert document.markers[0].reference_numbers == tuple(range(1, 10))
 
 
+def test_a_proceedings_paper_takes_its_year_from_the_conference_date() -> None:
+    """Reference 24 of Cedano et al. 2008 (tests/data, CC BY) tags no ``year``, only
+    ``<conf-date>January 2005</conf-date>`` and the proceedings as ``conf-name``."""
+    document = read_document(DATA / "cedano-2008-ncr-pcopgene.xml")
+    raw = next(r for r in document.references if r.text.startswith("Chao S"))
+    paper = parse_reference(raw.text, raw.number)
+    assert paper.title == (
+        "Feature dimension reduction for microarray data analysis using locally linear embedding"
+    )
+    assert paper.year == 2005
+    assert paper.kind == "conference"
+    assert paper.container is not None
+    assert paper.container.startswith("Proceedings of the 3rd Asia-Pacific Bioinformatics")
+    assert (paper.first_page, paper.last_page) == ("211", "217")
+
+
 def test_a_range_printed_as_two_xrefs_is_one_marker() -> None:
     document = read_document(DATA / "fafetine-2013-rift-valley-fever.xml")
     _quoted(document)

@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 from kg.ingest import read_document
 from kg.rdf.bibliography import cited_works
 from kg.rdf.document import cited_work_iri, document_graph, document_key
-from kg.rdf.namespaces import BIBO, DOI, FABIO, FRBR
+from kg.rdf.namespaces import BIBO, CKG, DOI, FABIO, FRBR
 from kg.references import PersonName, parse_reference
 from kg.validate import validate_graph
 
@@ -67,10 +67,85 @@ def test_a_web_page_with_an_organisation_as_author() -> None:
         "2021 Jan 5]. Available from: http://127.0.0.1:9/fact-sheets/detail/sepsis"
     )
     assert page.kind == "web"
-    assert page.authors == (PersonName("World Health Organization"),)
+    assert page.authors == (PersonName("World Health Organization", organisation=True),)
     assert page.title == "Sepsis fact sheet"
     assert page.url == "http://127.0.0.1:9/fact-sheets/detail/sepsis"
     assert page.year == 2020
+
+
+def test_an_organisation_printed_as_author_is_the_author_and_the_next_sentence_the_title() -> None:
+    report = parse_reference(
+        "World Health Organization. Global tuberculosis report 2020. Geneva: World Health "
+        "Organization; 2020."
+    )
+    assert report.authors == (PersonName("World Health Organization", organisation=True),)
+    assert report.title == "Global tuberculosis report 2020"
+    assert (report.kind, report.publisher, report.place) == (
+        "book",
+        "World Health Organization",
+        "Geneva",
+    )
+    page = parse_reference(
+        "Centers for Disease Control and Prevention. Legionella (Legionnaires' disease and "
+        "Pontiac fever). http://127.0.0.1:9/legionella/index.html. Accessed May 1, 2021."
+    )
+    assert page.authors == (
+        PersonName("Centers for Disease Control and Prevention", organisation=True),
+    )
+    assert page.title == "Legionella (Legionnaires' disease and Pontiac fever)"
+    assert page.year is None
+
+
+def test_a_title_printed_first_is_not_taken_for_an_organisation() -> None:
+    unsigned = parse_reference("Management of acute pancreatitis. Pancreas. 2010;5:1-2.")
+    assert unsigned.authors == ()
+    assert unsigned.title == "Management of acute pancreatitis"
+    assert unsigned.journal == "Pancreas"
+
+
+def test_an_organisation_author_is_written_as_an_organisation() -> None:
+    document = read_document(DATA / "dennehy-2011-lysis-time.xml")
+    guideline = parse_reference(
+        "American Diabetes Association. Standards of medical care in diabetes-2020. Diabetes "
+        "Care. 2020;43(Suppl 1):S1-S212.",
+        1,
+    )
+    graph = document_graph(document, [guideline])
+    work = cited_work_iri(document_key(document), guideline, 1)
+    author = graph.value(work, DCTERMS.creator)
+    assert (author, RDF.type, FOAF.Organization) in graph
+    assert (author, RDF.type, FOAF.Person) not in graph
+    assert graph.value(author, FOAF.name) == Literal("American Diabetes Association")
+    item = next(
+        item for item in cited_works(graph) if item.get("title", "").startswith("Standards")
+    )
+    assert item["author"] == [{"literal": "American Diabetes Association"}]
+
+
+def test_a_reference_that_prints_no_title_or_year_says_so_and_conforms() -> None:
+    document = read_document(DATA / "dennehy-2011-lysis-time.xml")
+    untitled = parse_reference("Smith J, Lee K. Pancreas 2010;5:1-2.", 1)
+    in_press = parse_reference(
+        "Smith J, Lee K. Traumatic pancreatitis in adults. Pancreas. In press.", 2
+    )
+    web_page = parse_reference(
+        "National Pancreas Foundation. Pancreatitis facts. Available at: "
+        "http://127.0.0.1:9/facts. Accessed March 3, 2020.",
+        3,
+    )
+    assert (untitled.title, untitled.journal, untitled.year) == (None, "Pancreas", 2010)
+    assert (in_press.title, in_press.year) == ("Traumatic pancreatitis in adults", None)
+    assert (web_page.title, web_page.year) == ("Pancreatitis facts", None)
+    graph = document_graph(document, [untitled, in_press, web_page])
+    key = document_key(document)
+    untitled_work = cited_work_iri(key, untitled, 1)
+    assert graph.value(untitled_work, DCTERMS.title) is None
+    assert graph.value(untitled_work, CKG.titleNotStated) == Literal(True)
+    for undated in (in_press, web_page):
+        work = cited_work_iri(key, undated, undated.number or 0)
+        assert graph.value(work, FABIO.hasPublicationYear) is None
+        assert graph.value(work, CKG.yearNotStated) == Literal(True)
+    assert validate_graph(graph).conforms
 
 
 def test_an_apa_article() -> None:

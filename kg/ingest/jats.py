@@ -57,6 +57,7 @@ _SKIPPED = frozenset(
 )
 """Elements inside a paragraph that are not its running text (figures are read apart)."""
 _DASH_ONLY = re.compile(r"^\s*[-\u2010-\u2013]\s*$")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
 def read_jats(data: bytes, name: str, label: str) -> Document:
@@ -486,6 +487,12 @@ def _people(citation: Element, kind: str) -> tuple[list[str], bool]:
     return [], False
 
 
+def _year_in(date: str) -> str:
+    """The year of a free-text date such as a proceedings' ``conf-date`` "January 2005"."""
+    found = _YEAR.search(date)
+    return found.group() if found else ""
+
+
 def _composed(citation: Element) -> str:
     """Tagged parts written out as Vancouver: the one style the reference parser reads best."""
     authors, et_al = _people(citation, "author")
@@ -495,8 +502,8 @@ def _composed(citation: Element) -> str:
         return text_of(citation.find(tag)).rstrip(".")
 
     title = part("article-title") or part("chapter-title")
-    source = part("source")
-    year = part("year")
+    source = part("source") or part("conf-name")
+    year = part("year") or _year_in(part("conf-date"))
     volume, issue = part("volume"), part("issue")
     first, last = part("fpage"), part("lpage")
     elocation = part("elocation-id")
@@ -504,6 +511,12 @@ def _composed(citation: Element) -> str:
     if authors:
         pieces.append(", ".join(authors) + (", et al." if et_al else "."))
     kind = citation.get("publication-type", "")
+    if kind == "confproc" and title and source:
+        pieces += [f"{title}.", f"{source}." if source.startswith("In") else f"In: {source}."]
+        pieces.append(f"{year}." if year else "")
+        if first:
+            pieces.append(f"p. {first}-{last}." if last else f"p. {first}.")
+        return " ".join(piece for piece in pieces if piece)
     if kind == "book" or (editors and title):
         if title:
             pieces.append(f"{title}.")

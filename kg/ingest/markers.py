@@ -321,6 +321,9 @@ class CitedKey:
     second_family: str
     author_count: int
     et_al: bool
+    organisation: str = ""
+    """The first author's name as printed when it is an organisation ("World Health
+    Organization"), cited by its whole name."""
 
 
 _YEAR = r"(?:1[89]|20)\d{2}"
@@ -369,6 +372,9 @@ def cited_keys(references: Sequence[ParsedReference], raws: Sequence[str]) -> li
                 second_family=_fold(second),
                 author_count=len(reference.authors),
                 et_al=reference.et_al,
+                organisation=reference.authors[0].family
+                if reference.authors[0].organisation
+                else "",
             )
         )
     return keys
@@ -379,11 +385,21 @@ def author_year_markers(text: str, keys: Sequence[CitedKey]) -> list[MarkerMatch
     if not keys:
         return []
     found: list[MarkerMatch] = []
+    inside, narrative = [_CITED], [_NARRATIVE, _BARE_ET_AL]
+    organisations = sorted({k.organisation for k in keys if k.organisation}, key=len)[::-1]
+    if organisations:
+        names = "|".join(r"\s+".join(map(re.escape, name.split())) for name in organisations)
+        years = rf"(?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)"
+        named = rf"\b(?P<first>{names})(?P<etal>)(?P<second>)"
+        inside.insert(0, re.compile(rf"{named},?\s+{years}"))
+        narrative.insert(0, re.compile(rf"{named},?\s*\({years}\)"))
     for group in _PARENTHETICAL.finditer(text):
         offset = group.start("inner")
-        for cited in _CITED.finditer(group["inner"]):
-            found.extend(_linked(cited, keys, offset))
-    for pattern in (_NARRATIVE, _BARE_ET_AL):
+        for pattern in inside:
+            for cited in pattern.finditer(group["inner"]):
+                if not any(m.start <= offset + cited.start() < m.end for m in found):
+                    found.extend(_linked(cited, keys, offset))
+    for pattern in narrative:
         for cited in pattern.finditer(text):
             if not any(m.start <= cited.start() < m.end for m in found):
                 found.extend(_linked(cited, keys, 0))

@@ -387,9 +387,13 @@ def _add_cited_work(graph: Graph, work: URIRef, entry: URIRef, reference: Parsed
         graph.add((work, CKG.authorListTruncated, Literal(True)))
     if reference.title:
         graph.add((work, DCTERMS.title, Literal(reference.title)))
+    else:
+        graph.add((work, CKG.titleNotStated, Literal(True)))
     if reference.year is not None:
         year = Literal(f"{reference.year:04d}", datatype=XSD.gYear)
         graph.add((work, FABIO.hasPublicationYear, year))
+    else:
+        graph.add((work, CKG.yearNotStated, Literal(True)))
     if reference.journal:
         graph.add((work, PRISM.publicationName, Literal(reference.journal)))
     for predicate, value in (
@@ -413,13 +417,18 @@ def _add_people(
     base: str,
     names: Sequence[PersonName],
 ) -> None:
-    """``names`` as FOAF people (``base/1``...), each in ``role`` of ``subject`` and all in
-    order in the ``ordered`` list (``base`` + "s"): authors of a work, editors of a book."""
+    """``names`` as FOAF people or organisations (``base/1``...), each in ``role`` of
+    ``subject`` and all in order in the ``ordered`` list (``base`` + "s"): authors of a work,
+    editors of a book."""
     people = []
     for n, name in enumerate(names, start=1):
         person = URIRef(f"{base}/{n}")
         people.append(person)
         graph.add((subject, role, person))
+        if name.organisation:
+            graph.add((person, RDF.type, FOAF.Organization))
+            graph.add((person, FOAF.name, Literal(name.family)))
+            continue
         graph.add((person, RDF.type, FOAF.Person))
         graph.add((person, FOAF.familyName, Literal(name.family)))
         graph.add(
