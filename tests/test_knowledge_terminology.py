@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from kg.annotate import Annotations, annotate
 from kg.claims import Claim
@@ -17,7 +17,8 @@ from kg.facts import CaseFacts
 from kg.ingest import ingest
 from kg.mentions import ConceptMention, find_mentions
 from kg.rdf.annotations import annotation_graph
-from kg.rdf.namespaces import OA
+from kg.rdf.facts import facts_graph
+from kg.rdf.namespaces import CKG, OA
 from kg.references import parse_reference
 from kg.settings import SHARED_DIR
 from kg.vocabulary import Knowledge
@@ -746,6 +747,27 @@ def test_a_value_stated_as_a_range_is_read_as_its_two_ends(knowledge: Knowledge)
     # never a ferritin of 8 ng/mL: at least 6 and at most 8, below the range
     assert labs["ferritin"] == (">=", None, Decimal("6"), Decimal("8"), "low")
     assert labs["peak pressures"][1:4] == (None, Decimal("25"), Decimal("45"))
+
+
+def test_a_range_values_label_gives_both_its_ends(knowledge: Knowledge) -> None:
+    text = "Serum ferritin was 6-8 ng/mL (normal range 20-200 ng/mL)."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    document = Document(
+        "one",
+        text,
+        hashlib.sha256(text.encode()).hexdigest(),
+        ArticleMetadata(title="x"),
+        (),
+        (sentence,),
+    )
+    graph = facts_graph(document, annotate(document, [], knowledge).facts)
+    labels = {
+        str(o)
+        for s, o in graph.subject_objects(RDFS.label)
+        if (s, RDF.type, CKG.LabResult) in graph
+    }
+    # not "at least 6 ng/mL" with the upper end only in ckg:upperBound
+    assert labels == {"ferritin 6\u20138 ng/mL"}
 
 
 def test_the_value_a_course_reaches_is_the_same_tests_and_its_start_is_not_flagged(
