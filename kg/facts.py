@@ -626,13 +626,15 @@ _A_MEASURED_VALUE = re.compile(r"\d[\d.,]*\s*(?:%|[µμ]\w*|m?mol|[mnpµ]?g\b|[m
 _NOT_AN_ITEM = re.compile(r"^\d|\b(?:derangements?|abnormalit\w+|disorders?|changes|findings)$")
 """A list item that is a value or a finding, not a test the list's result word judges."""
 _GRADED = re.compile(
-    r"\b(?P<name>(?:[A-Z][\w'-]*\s+){0,4}(?:function(?:al)?\s+|performance\s+)?(?:class|stage|"
+    r"\b(?P<name>(?:[A-Z][\w'-]*\s+(?:(?:for|of|and)\s+)?){0,5}(?:\([A-Z][\w-]{1,11}\)\s+)?"
+    r"(?:function(?:al)?\s+|performance\s+)?(?:class|stage|"
     r"grade|status|scores?))\s+(?:(?:was|is|of)\s+)?(?P<words>(?:I{1,3}|IV|V)(?:[A-C]\d?)?|"
     r"\d{1,2}(?:\s*(?:,\s*|and\s+)\d{1,2})*)(?![\w%/-]|\.\d|\s*(?:%|mg|cm|mm|kg|g\b|years?|"
     r"months?|weeks?|days?|hours?|cycles?))",
 )
 """A graded state and its grade: "NYHA functional class III", "clinical stage IVB", "Apgar
-scores 9 and 10", "ECOG performance status was 2"."""
+scores 9 and 10", "ECOG performance status was 2", "Model for End-Stage Liver Disease (MELD)
+score was 11" (the name the abbreviation is defined for is the score's)."""
 
 
 def _unnamed_results(
@@ -740,6 +742,7 @@ def _unnamed_results(
             continue
         name = _DETERMINERS.sub("", match.group("name"))
         start = match.start("name") + match.group("name").find(name)
+        name = " ".join(_ABBREVIATION.sub("", name).split())  # "... Disease (MELD) score"
         for grade in re.finditer(r"\b(?!and\b)\w+", match.group("words")):
             span = sentence.source_span(start, match.start("words") + grade.end())
             said = [*stated, *results]

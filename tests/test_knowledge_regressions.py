@@ -332,3 +332,23 @@ def test_an_enzyme_named_as_a_drugs_class_or_a_molecules_part_is_no_test(
     assert not [t for t in tests if "kinase" in t and "creatine" not in t]
     labs = annotate(document, [], knowledge).facts.labs
     assert [(lab.analyte.text, str(lab.value)) for lab in labs] == [("creatine kinase", "300")]
+
+
+def test_a_score_or_status_is_named_by_the_scale_whose_abbreviation_the_text_defines(
+    knowledge: Knowledge,
+) -> None:
+    document = _one_sentence(
+        "Her Child-Pugh (CP) score was 8, Model for End-Stage Liver Disease (MELD) score was "
+        "11, and her Eastern Cooperative Oncology Group (ECOG) performance status was 2; "
+        "later her ECOG performance status was 0, and the performance status was 1."
+    )
+    results = {(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results}
+    # never a bare "score was 11" or "performance status was 2": the scale names them
+    assert {
+        ("Child-Pugh score", "8"),
+        ("Model for End-Stage Liver Disease score", "11"),
+        ("Eastern Cooperative Oncology Group (ECOG) performance status", "2"),
+        ("ECOG performance status", "0"),
+        ("performance status", "1"),
+    } <= results
+    assert not {("score", "11"), ("performance status", "2"), ("performance status", "0")} & results
