@@ -1197,7 +1197,7 @@ _QUALIFIER = re.compile(
     re.IGNORECASE,
 )
 _ITEM_BREAK = re.compile(
-    r"[,;:]|\b(?:and|or|including|showed|revealed|with|of|were|was)\b", re.IGNORECASE
+    r"[,;:]|\b(?:and|or|including|showed|revealed|with|of|were|was|remained)\b", re.IGNORECASE
 )
 _EVALUATIVE = re.compile(
     r"^(?:(?:the|a|an|his|her|their|elevated|increased|decreased|raised|reduced|low|high|"
@@ -1504,9 +1504,9 @@ def _without_unit(words: str) -> str:
     return words[: after.start()] if timed or parse_unit(inside) else words
 
 
-_LINKED = re.compile(r"\b(?:of|was|were|is|are)\b|:", re.IGNORECASE)
+_LINKED = re.compile(r"\b(?:of|was|were|is|are|remained)\b|:", re.IGNORECASE)
 """What links a name to its value: a verb, "of", or a colon ("Lactate dehydrogenase: 980 U/L",
-a table's row)."""
+a table's row); "remained" as "was" ("her QTc remained prolonged (600 msec)")."""
 _NOT_A_NAME = frozenset(
     re.findall(
         r"\w+",

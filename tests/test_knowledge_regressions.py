@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -352,3 +353,16 @@ def test_a_score_or_status_is_named_by_the_scale_whose_abbreviation_the_text_def
         ("performance status", "1"),
     } <= results
     assert not {("score", "11"), ("performance status", "2"), ("performance status", "0")} & results
+
+
+def test_remained_links_a_name_to_its_value_as_was_does(knowledge: Knowledge) -> None:
+    document = _one_sentence(
+        "Despite beta-blockers, her QTc remained prolonged (600 msec), and her PIPs remained "
+        "between 15 and 45 cm H2O."
+    )
+    facts = annotate(document, [], knowledge).facts
+    named = {(m.quantity.text, m.value or m.lower_bound) for m in facts.measurements}
+    named |= {(lab.analyte.text, lab.value or lab.lower_bound) for lab in facts.labs}
+    # never no fact at all for "QTc remained prolonged (600 msec)"
+    assert ("QTc", Decimal("600")) in named
+    assert ("PIPs", Decimal("15")) in named
