@@ -366,3 +366,11 @@ def test_remained_links_a_name_to_its_value_as_was_does(knowledge: Knowledge) ->
     # never no fact at all for "QTc remained prolonged (600 msec)"
     assert ("QTc", Decimal("600")) in named
     assert ("PIPs", Decimal("15")) in named
+
+
+def test_a_capitalised_word_before_a_status_is_no_scale_unless_an_abbreviation(
+    knowledge: Knowledge,
+) -> None:
+    document = _one_sentence("In March mental status worsened, and WHO performance status was 1.")
+    tests = {m.text for m in find_mentions(document, knowledge) if m.category == "procedure"}
+    assert {"mental status", "WHO performance status"} <= tests

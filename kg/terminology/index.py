@@ -209,17 +209,17 @@ _NOT_MODIFIER = frozenset(
 result ("revealed interval worsening"), times and sizes ("a marked interval improvement",
 "a 2-week interval", "5 mm diameter"), a place alone ("local pressure")."""
 _SCALE_BEFORE = re.compile(
-    r"(?:(?:[A-Z][\w'-]*\s+(?:(?:for|of|and)\s+)?){1,5}\([A-Z][\w-]{1,11}\)|[A-Z][\w'-]*)\s+$"
+    r"(?:\b(?!(?:The|A|An|His|Her|Their|Its|This|In|On|At|After|During)\s)"
+    r"(?:[A-Z][\w'-]*\s+(?:(?:for|of|and)\s+)?){1,5}\([A-Z][\w-]{1,11}\)|\b[A-Z][A-Z0-9-]{1,9})\s+$"
 )
 
 
 def _graded_by(text: str, start: int) -> int:
-    """Where a status's name starts: at the scale it is graded on, named before it ("ECOG
-    performance status", "Eastern Cooperative Oncology Group (ECOG) performance status")."""
+    """Where a status's name starts: at the scale it is graded on, named before it by its
+    abbreviation or with the one it defines ("ECOG performance status", "Eastern
+    Cooperative Oncology Group (ECOG) performance status"); "In March mental status" no."""
     scale = _SCALE_BEFORE.search(text, max(0, start - 80), start)
-    if scale is None or scale.group().split()[0].lower() in _NOT_MODIFIER:
-        return start
-    return scale.start()
+    return start if scale is None else scale.start()
 
 
 _NO_ASSESSMENT = frozenset({"clinical", "general", "overall", "code", "remission"})
