@@ -312,7 +312,8 @@ or its course ("rising", "worsened", "stabilized")."""
 _ADVERBS = (
     r"(?:\s+(?:also|still|all|both|again|slightly|mildly|moderately|markedly|severely|"
     r"significantly|very|highly|completely|persistently|otherwise|entirely|grossly|"
-    r"eventually|gradually|rapidly|quickly|further|found\s+to\s+be))*"
+    r"eventually|gradually|rapidly|quickly|further|found\s+to\s+be|around|about|"
+    r"approximately|nearly))*"
 )
 _TO_A_NUMBER = (
     r"(?:(?:was|were|had|has)\s+)?(?:rose|risen|fell|fallen|dropped|increased|decreased|"

@@ -374,3 +374,12 @@ def test_a_capitalised_word_before_a_status_is_no_scale_unless_an_abbreviation(
     document = _one_sentence("In March mental status worsened, and WHO performance status was 1.")
     tests = {m.text for m in find_mentions(document, knowledge) if m.category == "procedure"}
     assert {"mental status", "WHO performance status"} <= tests
+
+
+def test_an_approximate_value_is_still_its_names_value(knowledge: Knowledge) -> None:
+    document = _one_sentence(
+        "His blood pressure remained around 120/70 mmHg and was about to be rechecked."
+    )
+    results = {(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results}
+    # "around" stood between the link and the number, so no value was read at all
+    assert ("blood pressure", "120/70 mmHg") in results
