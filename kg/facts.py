@@ -312,7 +312,8 @@ or its course ("rising", "worsened", "stabilized")."""
 _ADVERBS = (
     r"(?:\s+(?:also|still|all|both|again|slightly|mildly|moderately|markedly|severely|"
     r"significantly|very|highly|completely|persistently|otherwise|entirely|grossly|"
-    r"eventually|gradually|rapidly|quickly|further|found\s+to\s+be))*"
+    r"eventually|gradually|rapidly|quickly|further|found\s+to\s+be|around|about|"
+    r"approximately|nearly))*"
 )
 _TO_A_NUMBER = (
     r"(?:(?:was|were|had|has)\s+)?(?:rose|risen|fell|fallen|dropped|increased|decreased|"
@@ -626,13 +627,15 @@ _A_MEASURED_VALUE = re.compile(r"\d[\d.,]*\s*(?:%|[µμ]\w*|m?mol|[mnpµ]?g\b|[m
 _NOT_AN_ITEM = re.compile(r"^\d|\b(?:derangements?|abnormalit\w+|disorders?|changes|findings)$")
 """A list item that is a value or a finding, not a test the list's result word judges."""
 _GRADED = re.compile(
-    r"\b(?P<name>(?:[A-Z][\w'-]*\s+){0,4}(?:function(?:al)?\s+|performance\s+)?(?:class|stage|"
+    r"\b(?P<name>(?:[A-Z][\w'-]*\s+(?:(?:for|of|and)\s+)?){0,5}(?:\([A-Z][\w-]{1,11}\)\s+)?"
+    r"(?:function(?:al)?\s+|performance\s+)?(?:class|stage|"
     r"grade|status|scores?))\s+(?:(?:was|is|of)\s+)?(?P<words>(?:I{1,3}|IV|V)(?:[A-C]\d?)?|"
     r"\d{1,2}(?:\s*(?:,\s*|and\s+)\d{1,2})*)(?![\w%/-]|\.\d|\s*(?:%|mg|cm|mm|kg|g\b|years?|"
     r"months?|weeks?|days?|hours?|cycles?))",
 )
 """A graded state and its grade: "NYHA functional class III", "clinical stage IVB", "Apgar
-scores 9 and 10", "ECOG performance status was 2"."""
+scores 9 and 10", "ECOG performance status was 2", "Model for End-Stage Liver Disease (MELD)
+score was 11" (the name the abbreviation is defined for is the score's)."""
 
 
 def _unnamed_results(
@@ -740,6 +743,7 @@ def _unnamed_results(
             continue
         name = _DETERMINERS.sub("", match.group("name"))
         start = match.start("name") + match.group("name").find(name)
+        name = " ".join(_ABBREVIATION.sub("", name).split())  # "... Disease (MELD) score"
         for grade in re.finditer(r"\b(?!and\b)\w+", match.group("words")):
             span = sentence.source_span(start, match.start("words") + grade.end())
             said = [*stated, *results]
@@ -1194,7 +1198,7 @@ _QUALIFIER = re.compile(
     re.IGNORECASE,
 )
 _ITEM_BREAK = re.compile(
-    r"[,;:]|\b(?:and|or|including|showed|revealed|with|of|were|was)\b", re.IGNORECASE
+    r"[,;:]|\b(?:and|or|including|showed|revealed|with|of|were|was|remained)\b", re.IGNORECASE
 )
 _EVALUATIVE = re.compile(
     r"^(?:(?:the|a|an|his|her|their|elevated|increased|decreased|raised|reduced|low|high|"
@@ -1501,9 +1505,9 @@ def _without_unit(words: str) -> str:
     return words[: after.start()] if timed or parse_unit(inside) else words
 
 
-_LINKED = re.compile(r"\b(?:of|was|were|is|are)\b|:", re.IGNORECASE)
+_LINKED = re.compile(r"\b(?:of|was|were|is|are|remained)\b|:", re.IGNORECASE)
 """What links a name to its value: a verb, "of", or a colon ("Lactate dehydrogenase: 980 U/L",
-a table's row)."""
+a table's row); "remained" as "was" ("her QTc remained prolonged (600 msec)")."""
 _NOT_A_NAME = frozenset(
     re.findall(
         r"\w+",
@@ -1537,7 +1541,10 @@ def _name_words(text: str) -> str:
         cuts = [n for n, word in enumerate(words) if word.lower() in _FUNCTION_WORDS]
         if cuts:
             words = words[cuts[-1] + 1 :]
-    return " ".join(words)
+    name = " ".join(words)
+    while name.count(")") > name.count("("):
+        name = name[: name.rindex(")")] + name[name.rindex(")") + 1 :]  # "(IC50) is": "IC50"
+    return name.strip()
 
 
 def _subject_words(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,53 @@ def test_an_enzyme_named_as_a_drugs_class_or_a_molecules_part_is_no_test(
     assert not [t for t in tests if "kinase" in t and "creatine" not in t]
     labs = annotate(document, [], knowledge).facts.labs
     assert [(lab.analyte.text, str(lab.value)) for lab in labs] == [("creatine kinase", "300")]
+
+
+def test_a_score_or_status_is_named_by_the_scale_whose_abbreviation_the_text_defines(
+    knowledge: Knowledge,
+) -> None:
+    document = _one_sentence(
+        "Her Child-Pugh (CP) score was 8, Model for End-Stage Liver Disease (MELD) score was "
+        "11, and her Eastern Cooperative Oncology Group (ECOG) performance status was 2; "
+        "later her ECOG performance status was 0, and the performance status was 1."
+    )
+    results = {(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results}
+    # never a bare "score was 11" or "performance status was 2": the scale names them
+    assert {
+        ("Child-Pugh score", "8"),
+        ("Model for End-Stage Liver Disease score", "11"),
+        ("Eastern Cooperative Oncology Group (ECOG) performance status", "2"),
+        ("ECOG performance status", "0"),
+        ("performance status", "1"),
+    } <= results
+    assert not {("score", "11"), ("performance status", "2"), ("performance status", "0")} & results
+
+
+def test_remained_links_a_name_to_its_value_as_was_does(knowledge: Knowledge) -> None:
+    document = _one_sentence(
+        "Despite beta-blockers, her QTc remained prolonged (600 msec), and her PIPs remained "
+        "between 15 and 45 cm H2O."
+    )
+    facts = annotate(document, [], knowledge).facts
+    named = {(m.quantity.text, m.value or m.lower_bound) for m in facts.measurements}
+    named |= {(lab.analyte.text, lab.value or lab.lower_bound) for lab in facts.labs}
+    # never no fact at all for "QTc remained prolonged (600 msec)"
+    assert ("QTc", Decimal("600")) in named
+    assert ("PIPs", Decimal("15")) in named
+
+
+def test_a_capitalised_word_before_a_status_is_no_scale_unless_an_abbreviation(
+    knowledge: Knowledge,
+) -> None:
+    document = _one_sentence("In March mental status worsened, and WHO performance status was 1.")
+    tests = {m.text for m in find_mentions(document, knowledge) if m.category == "procedure"}
+    assert {"mental status", "WHO performance status"} <= tests
+
+
+def test_an_approximate_value_is_still_its_names_value(knowledge: Knowledge) -> None:
+    document = _one_sentence(
+        "His blood pressure remained around 120/70 mmHg and was about to be rechecked."
+    )
+    results = {(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results}
+    # "around" stood between the link and the number, so no value was read at all
+    assert ("blood pressure", "120/70 mmHg") in results

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from kg.annotate import Annotations, annotate
 from kg.claims import Claim
@@ -17,7 +17,8 @@ from kg.facts import CaseFacts
 from kg.ingest import ingest
 from kg.mentions import ConceptMention, find_mentions
 from kg.rdf.annotations import annotation_graph
-from kg.rdf.namespaces import OA
+from kg.rdf.facts import facts_graph
+from kg.rdf.namespaces import CKG, OA
 from kg.references import parse_reference
 from kg.settings import SHARED_DIR
 from kg.vocabulary import Knowledge
@@ -748,6 +749,27 @@ def test_a_value_stated_as_a_range_is_read_as_its_two_ends(knowledge: Knowledge)
     assert labs["peak pressures"][1:4] == (None, Decimal("25"), Decimal("45"))
 
 
+def test_a_range_values_label_gives_both_its_ends(knowledge: Knowledge) -> None:
+    text = "Serum ferritin was 6-8 ng/mL (normal range 20-200 ng/mL)."
+    sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
+    document = Document(
+        "one",
+        text,
+        hashlib.sha256(text.encode()).hexdigest(),
+        ArticleMetadata(title="x"),
+        (),
+        (sentence,),
+    )
+    graph = facts_graph(document, annotate(document, [], knowledge).facts)
+    labels = {
+        str(o)
+        for s, o in graph.subject_objects(RDFS.label)
+        if (s, RDF.type, CKG.LabResult) in graph
+    }
+    # not "at least 6 ng/mL" with the upper end only in ckg:upperBound
+    assert labels == {"ferritin 6\u20138 ng/mL"}
+
+
 def test_the_value_a_course_reaches_is_the_same_tests_and_its_start_is_not_flagged(
     knowledge: Knowledge,
 ) -> None:
@@ -810,3 +832,10 @@ def test_a_verb_or_a_markers_own_numbers_are_no_test_and_no_value(
     assert "reaching" not in {lab.analyte.text for lab in raised.labs}
     stains = _case_facts("The tumor was negative for CK 5/6, Syn and cgA.", knowledge)
     assert "5/6" not in {r.result for r in stains.results}  # cytokeratin 5/6 is a name
+
+
+def test_a_name_keeps_no_closing_parenthesis_it_did_not_open(knowledge: Knowledge) -> None:
+    facts = _case_facts("The dose to inhibit growth by 50% (IC50) is 100 nM.", knowledge)
+    assert ("IC50", "100", "nmol/L") in {
+        (lab.analyte.text, str(lab.value), lab.ucum) for lab in facts.labs
+    }

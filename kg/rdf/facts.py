@@ -259,13 +259,10 @@ def _add_quantity(
     graph.add((case, CKG.hasFinding, resource))
     graph.add((resource, RDF.type, CKG.LabResult if lab else CKG.ImagingMeasurement))
     shown = {">": "over ", ">=": "at least ", "<": "under ", "<=": "at most "}
-    graph.add(
-        (
-            resource,
-            RDFS.label,
-            Literal(f"{name.text} {shown.get(fact.comparator, '')}{number} {fact.unit}"),
-        )
-    )
+    said = f"{shown.get(fact.comparator, '')}{number}"
+    if fact.lower_bound is not None and fact.upper_bound is not None:
+        said = f"{fact.lower_bound}\u2013{fact.upper_bound}"  # a range, with an en dash
+    graph.add((resource, RDFS.label, Literal(f"{name.text} {said} {fact.unit}")))
     _add_concept(graph, resource, CKG.concept, name)
     if fact.value is not None:
         graph.add((resource, CKG.value, _decimal(fact.value)))

@@ -208,6 +208,20 @@ _NOT_MODIFIER = frozenset(
 """Words that say what no test tests: determiners, evaluations, the verbs reporting a
 result ("revealed interval worsening"), times and sizes ("a marked interval improvement",
 "a 2-week interval", "5 mm diameter"), a place alone ("local pressure")."""
+_SCALE_BEFORE = re.compile(
+    r"(?:\b(?!(?:The|A|An|His|Her|Their|Its|This|In|On|At|After|During)\s)"
+    r"(?:[A-Z][\w'-]*\s+(?:(?:for|of|and)\s+)?){1,5}\([A-Z][\w-]{1,11}\)|\b[A-Z][A-Z0-9-]{1,9})\s+$"
+)
+
+
+def _graded_by(text: str, start: int) -> int:
+    """Where a status's name starts: at the scale it is graded on, named before it by its
+    abbreviation or with the one it defines ("ECOG performance status", "Eastern
+    Cooperative Oncology Group (ECOG) performance status"); "In March mental status" no."""
+    scale = _SCALE_BEFORE.search(text, max(0, start - 80), start)
+    return start if scale is None else scale.start()
+
+
 _NO_ASSESSMENT = frozenset({"clinical", "general", "overall", "code", "remission"})
 """Statuses that are the patient's state or orders ("clinical status", "code status"), not
 the assessment of a function ("mental status", "functional status")."""
@@ -246,6 +260,8 @@ def procedure_heads(text: str) -> Iterator[TermMatch]:
         if match.group("head") == "status" and modifier.lower() in _NO_ASSESSMENT:
             continue
         if modifier.lower() not in _NOT_MODIFIER and not _SEGMENT.fullmatch(modifier):
+            if match.group("head") == "status":
+                start = _graded_by(text, start)
             yield TermMatch(DIAGNOSTIC_PROCEDURE, text[start : match.end()], start, match.end())
     for match in _ENZYME_TEST.finditer(text):
         # an enzyme is measured ("lactate dehydrogenase", "lipase"): the substrate before it
