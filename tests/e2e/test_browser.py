@@ -41,18 +41,21 @@ def test_every_page_renders_offline(
         if name == "case":
             expect(page.get_by_text(MARKUP_TITLE).first).to_be_visible()
             assert page.evaluate("() => window.__owned") is None
-            # the labs tab and the source text are drawn when opened
+            chart = page.get_by_test_id("stVegaLiteChart").locator("svg.marks")
+            expect(chart).to_be_visible()  # the timeline, the tab the page opens on
+        if name == "sparql":
+            editor = page.frame_locator("iframe[title*='code_editor']").first
+            expect(editor.locator(".ace_keyword").first).to_have_css("color", "rgb(147, 15, 128)")
+        page.screenshot(path=artifacts / f"{name or 'explore'}.png", full_page=False)
+        if name == "case":  # the labs tab and the source text are drawn when opened
             page.get_by_role("tab", name="Laboratory results").click()
             wait_for_app(page)
+            expect(page.get_by_text("troponin I (pg/mL)").first).to_be_visible()
             expect(page.get_by_test_id("stVegaLiteChart").locator("svg.marks")).to_be_visible()
             source = page.get_by_test_id("stExpander").filter(has_text="Source text (")
             source.locator("summary").click()
             wait_for_app(page)
             expect(source.get_by_text("[7] ", exact=False)).to_be_visible()
-        if name == "sparql":
-            editor = page.frame_locator("iframe[title*='code_editor']").first
-            expect(editor.locator(".ace_keyword").first).to_have_css("color", "rgb(147, 15, 128)")
-        page.screenshot(path=artifacts / f"{name or 'explore'}.png", full_page=False)
     assert requests.seen, "the browser made no request at all"
     expect(page.get_by_text("Deploy", exact=True)).to_have_count(0)
 
