@@ -386,12 +386,14 @@ def test_warming_answers_every_pages_first_render_before_the_first_visitor(
     monkeypatch.setenv("KG_STORE", str(seed_store))
     data.clear_caches()
     graph._whole.clear()
+    graph._positions.clear()
     warm.warm()
 
     def refuse(*_: object, **__: object) -> None:
-        raise AssertionError("a page asked the store after warming")
+        raise AssertionError("a page asked the store or laid out its graph after warming")
 
     monkeypatch.setattr(data.store(), "query", refuse)
+    monkeypatch.setattr(graph.nx, "spring_layout", refuse)  # the opening view is laid out
     for page in [*PAGES, "views/resolve.py"]:
         _app(seed_store, monkeypatch, page)
     sparql = _app(seed_store, monkeypatch, "views/sparql.py")  # a saved query, unchanged
