@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 from crossref_server import CrossrefServer, Limits, SearchIndex
 from e2e.markup import MARKUP_TITLE, retitle
@@ -84,6 +85,20 @@ def test_explore_sends_the_graph_with_node_types_and_sizes(
     assert len(nodes) + len(elements["edges"]) <= 1000
     sizes = {n["size"] for n in nodes.values()}
     assert len(sizes) > 1  # sized by degree, not all alike
+
+
+def test_explore_sends_the_graph_laid_out_so_the_browser_only_draws_it(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arguments = _graph_arguments(_app(seed_store, monkeypatch))
+    assert arguments["layout"]["name"] == "preset"
+    spots = {(n["position"]["x"], n["position"]["y"]) for n in arguments["elements"]["nodes"]}
+    assert len(spots) == len(arguments["elements"]["nodes"])  # every node a place of its own
+
+
+def test_a_view_too_large_to_lay_out_on_the_server_is_left_to_the_browser() -> None:
+    large = graph.View(nx.empty_graph(graph.PLACED_LIMIT), (), 0, 0)
+    assert graph.positions(large) is None
 
 
 def test_the_type_filter_and_search_narrow_the_graph(
@@ -164,12 +179,18 @@ def test_the_case_page_shows_patient_labs_and_source_text(
     seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = _app(seed_store, monkeypatch, "views/case.py")
-    texts = _texts(app)
-    assert "51-year-old male" in texts
-    assert "\n[7] " in texts  # the source text, numbered by sentence, as plain text
+    assert "51-year-old male" in _texts(app)
+    assert len(app.get("vega_lite_chart")) == 1  # the timeline: only the open tab drawn
+    assert "\n[7] " not in _texts(app)  # the source text is drawn when opened
+    app.session_state["case-section"] = "Laboratory results"  # the user picks the labs tab
+    app.session_state["case-source"] = True  # and opens the source text
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "\n[7] " in _texts(app)  # the source text, numbered by sentence, as plain text
     labs = next(d.value for d in app.dataframe if "normal range" in d.value.columns)
     troponin = labs[labs["analyte"].str.startswith("troponin I")].iloc[0]
     assert troponin["value"] == ">1000"
+    assert len(app.get("vega_lite_chart")) == 1  # the lab chart, not the timeline's
 
 
 # Literature
@@ -365,12 +386,14 @@ def test_warming_answers_every_pages_first_render_before_the_first_visitor(
     monkeypatch.setenv("KG_STORE", str(seed_store))
     data.clear_caches()
     graph._whole.clear()
+    graph._positions.clear()
     warm.warm()
 
     def refuse(*_: object, **__: object) -> None:
-        raise AssertionError("a page asked the store after warming")
+        raise AssertionError("a page asked the store or laid out its graph after warming")
 
     monkeypatch.setattr(data.store(), "query", refuse)
+    monkeypatch.setattr(graph.nx, "spring_layout", refuse)  # the opening view is laid out
     for page in [*PAGES, "views/resolve.py"]:
         _app(seed_store, monkeypatch, page)
     sparql = _app(seed_store, monkeypatch, "views/sparql.py")  # a saved query, unchanged

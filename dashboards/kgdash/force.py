@@ -22,12 +22,13 @@ def force_graph(
     *,
     height: int,
     key: str,
+    layout: Mapping[str, Any] = FORCE_LAYOUT,
 ) -> str | None:
-    """Draw ``elements``, nodes coloured by label and sized from their data; the id of the
-    node a click picked, if any."""
+    """Draw ``elements``, nodes coloured by label and sized from their data, laid out by
+    ``layout`` (force-directed by default); the id of the node a click picked, if any."""
     value = st_link_analysis(
         elements,
-        layout=FORCE_LAYOUT,
+        layout=dict(layout),
         node_styles=[
             *(NodeStyle(label, colour, caption="name") for label, colour in colours.items()),
             SIZE_FROM_DATA,

@@ -8,6 +8,7 @@ plus edges); past that the page says what it left out and how to narrow the view
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,10 @@ from kgdash import data
 from kgdash.data import Rows
 
 MAX_ELEMENTS = 1000
+PLACED_LIMIT = 500
+"""Views of fewer nodes are laid out here (networkx's dense spring layout; from 500 nodes on
+networkx needs scipy, which casekg does not install) and the browser only draws them;
+larger views are laid out by the browser (fcose)."""
 NODE_TYPES = ("Case", "Concept", "Claim", "Reference", "Work")
 COLOURS = {
     "Case": "#c0392b",
@@ -159,23 +164,55 @@ def select(
     )
 
 
-def elements(view: View, full: nx.Graph, size_by: str) -> dict[str, list[dict[str, Any]]]:
+def positions(view: View) -> dict[str, tuple[float, float]] | None:
+    """Where each node of the view goes, in Cytoscape's pixels (None past PLACED_LIMIT).
+
+    Why here: run in the browser, the force layout (fcose) and its label measuring were most
+    of the main-thread time of drawing the Explore graph (~0.4 s of ~0.85 s per visit on the
+    seed under load), paid again on every visit; here it is computed once per view and
+    shared by every session."""
+    if not 0 < view.graph.number_of_nodes() < PLACED_LIMIT:
+        return None
+    return _positions(tuple(view.graph), tuple(view.graph.edges()))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _positions(
+    nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...]
+) -> dict[str, tuple[float, float]]:
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)
+    # ~120 px per node on a side: room for the captions once Cytoscape fits the view.
+    placed = nx.spring_layout(graph, seed=7, scale=60.0 * math.sqrt(len(nodes)))
+    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in placed.items()}
+
+
+def elements(
+    view: View,
+    full: nx.Graph,
+    size_by: str,
+    placed: dict[str, tuple[float, float]] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
     """Cytoscape elements: ``label`` is the node type (styles select on it), ``name`` the
-    caption, ``size`` from degree in the whole graph or citation count."""
+    caption, ``size`` from degree in the whole graph or citation count; a ``position`` for
+    each node when the view was laid out here (``placed``)."""
     nodes = []
     for node, attributes in view.graph.nodes(data=True):
         weight = full.degree(node) if size_by == "degree" else attributes["citations"]
-        nodes.append(
-            {
-                "data": {
-                    "id": node,
-                    "label": attributes["kind"],
-                    "name": _short(str(attributes["label"]) or node, 60),
-                    "category": attributes["category"],
-                    "size": 18 + min(int(weight), 40) * 2,
-                }
+        element: dict[str, Any] = {
+            "data": {
+                "id": node,
+                "label": attributes["kind"],
+                "name": _short(str(attributes["label"]) or node, 60),
+                "category": attributes["category"],
+                "size": 18 + min(int(weight), 40) * 2,
             }
-        )
+        }
+        if placed is not None:
+            x, y = placed[node]
+            element["position"] = {"x": x, "y": y}
+        nodes.append(element)
     edges = [
         {
             "data": {

@@ -83,3 +83,6 @@ default), it redraws the graph every frame for half a second after the page is d
 same browser thread as the page (~0.9 s of a Literature page switch under load). Written out,
 not taken from st_link_analysis: importing that outside a script run (warming imports this
 module) leaves the component's frame unserved."""
+
+PLACED_LAYOUT: dict[str, Any] = {"name": "preset", "fit": True, "padding": 20}
+"""Nodes drawn where their ``position`` says (laid out on the server: kgdash.graph)."""

@@ -1,11 +1,11 @@
 """Warm the dashboard's process before its server takes the first visitor.
 
 Why: a first visitor would otherwise wait for the page modules' imports (pandas, altair,
-networkx, the resolver), the store opening and every panel's first
-query. `kg dashboard` (kg.commands.dashboard) calls ``warm()`` in the server's own process
-before `streamlit run` starts listening, so all of that is already in ``sys.modules`` and in
-the shared caches (kgdash.data's answers, kgdash.graph's whole graph) keyed by the same
-store version the sessions will ask for.
+networkx, the resolver), the store opening, every panel's first query and the layout of the
+Explore graph's opening view. `kg dashboard` (kg.commands.dashboard) calls ``warm()`` in the
+server's own process before `streamlit run` starts listening, so all of that is already in
+``sys.modules`` and in the shared caches (kgdash.data's answers, kgdash.graph's whole graph
+and layouts) keyed by the same store version the sessions will ask for.
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ def warm() -> None:
             return
         for name in UNBOUND:
             data.saved(name)
-        graph.whole()
+        # The Explore graph and the layout of its opening view (all node types, no search).
+        graph.positions(graph.select(graph.whole(), kinds=graph.NODE_TYPES))
         for query in data.user_saved_queries():  # as the SPARQL page runs them
             try:
                 data.saved_result(query, timeout=data.SPARQL_TIME_LIMIT, limit=data.SPARQL_ROW_CAP)

@@ -8,7 +8,7 @@ from kgdash import case as kgcase
 from kgdash import graph as kggraph
 from kgdash.data import saved
 from kgdash.force import force_graph
-from kgdash.panels import show_sparql
+from kgdash.panels import FORCE_LAYOUT, PLACED_LAYOUT, show_sparql
 from rdflib import URIRef
 from st_link_analysis import EdgeStyle
 
@@ -56,7 +56,8 @@ def graph_panel() -> None:
             f"to stay under {kggraph.MAX_ELEMENTS} elements. Narrow the view with a search, "
             "fewer node types or concept categories."
         )
-    elements = kggraph.elements(view, full, size_by)
+    placed = kggraph.positions(view)
+    elements = kggraph.elements(view, full, size_by, placed)
     left, right = st.columns([3, 2])
     with left:
         clicked = force_graph(
@@ -68,6 +69,7 @@ def graph_panel() -> None:
             ],
             height=600,
             key=GRAPH_KEY,
+            layout=FORCE_LAYOUT if placed is None else PLACED_LAYOUT,
         )
     if clicked and clicked in full:
         st.session_state[SELECTED_KEY] = clicked

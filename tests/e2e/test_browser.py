@@ -41,10 +41,21 @@ def test_every_page_renders_offline(
         if name == "case":
             expect(page.get_by_text(MARKUP_TITLE).first).to_be_visible()
             assert page.evaluate("() => window.__owned") is None
+            chart = page.get_by_test_id("stVegaLiteChart").locator("svg.marks")
+            expect(chart).to_be_visible()  # the timeline, the tab the page opens on
         if name == "sparql":
             editor = page.frame_locator("iframe[title*='code_editor']").first
             expect(editor.locator(".ace_keyword").first).to_have_css("color", "rgb(147, 15, 128)")
         page.screenshot(path=artifacts / f"{name or 'explore'}.png", full_page=False)
+        if name == "case":  # the labs tab and the source text are drawn when opened
+            page.get_by_role("tab", name="Laboratory results").click()
+            wait_for_app(page)
+            expect(page.get_by_text("troponin I (pg/mL)").first).to_be_visible()
+            expect(page.get_by_test_id("stVegaLiteChart").locator("svg.marks")).to_be_visible()
+            source = page.get_by_test_id("stExpander").filter(has_text="Source text (")
+            source.locator("summary").click()
+            wait_for_app(page)
+            expect(source.get_by_text("[7] ", exact=False)).to_be_visible()
     assert requests.seen, "the browser made no request at all"
     expect(page.get_by_text("Deploy", exact=True)).to_have_count(0)
 
@@ -62,7 +73,7 @@ def test_a_node_click_opens_its_details_and_a_path_is_found(
     handle.wait_for()
     position = handle.evaluate(
         """(el, id) => new Promise(resolve => {
-             // The layout animates: wait until the node has stayed put for 20 frames.
+             // Wait until the node has been placed and has stayed put for 20 frames.
              const cy = el._cyreg.cy;
              let last = null, still = 0;
              const tick = () => {
