@@ -188,10 +188,10 @@ def document_stages(
     def named(kind: str, graph: Graph) -> NamedGraph:
         return NamedGraph(graph_iri(kind, key), graph, (source,), record=document_record_iri(key))
 
-    def into(kind: str, *, write_only: bool = False) -> Graph | None:
+    def into(kind: str, *, large: bool = False) -> Graph | None:
         if dataset is None:
             return None
-        return dataset_graph(dataset, graph_iri(kind, key), write_only=write_only)
+        return dataset_graph(dataset, graph_iri(kind, key), large=large)
 
     annotations = annotate(document, references, load_knowledge())
     resolution = resolve_batch(
@@ -204,10 +204,10 @@ def document_stages(
         path,
         key,
         [
-            named("document", document_graph(document, references, into("document"))),
+            named("document", document_graph(document, references, into("document", large=True))),
             named(
                 "annotations",
-                annotation_graph(document, annotations, into("annotations", write_only=True)),
+                annotation_graph(document, annotations, into("annotations", large=True)),
             ),
             named("crossref", crossref_triples),
         ],

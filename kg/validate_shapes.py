@@ -40,6 +40,11 @@ Triple = tuple[Node, Node, Node]
 _EMPTY: frozenset[Node] = frozenset()
 _TYPE = RDF.type
 _SUBCLASS = RDFS.subClassOf
+_STRING = XSD.string
+_LANG_STRING = RDF.langString
+_PLAIN = (None, _LANG_STRING, _STRING)
+"""Read once: rdflib's closed namespaces look a term up on every attribute read, and these
+are read for every value a datatype or pattern constraint checks."""
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 
 
@@ -322,9 +327,9 @@ def _datatype(_: CompiledShapes, datatype: Node) -> Check:
             if getattr(value, "ill_typed", None) is True:
                 return False
             return _actual_datatype(value, datatype)
-        if value.datatype is None and value.language is None and datatype == XSD.string:
+        if value.datatype is None and value.language is None and datatype == _STRING:
             return _actual_datatype(value, datatype)
-        if datatype == RDF.langString and value.language:
+        if datatype == _LANG_STRING and value.language:
             return _actual_datatype(value, datatype)
         return False
 
@@ -380,8 +385,7 @@ def _node_kind(_: CompiledShapes, kind: Node) -> Check:
 
 def _text(value: Node) -> str:
     """A value as pySHACL's string constraints read it (``value_node_to_string``)."""
-    plain = (None, RDF.langString, XSD.string)
-    if isinstance(value, Literal) and value.value is not None and value.datatype in plain:
+    if isinstance(value, Literal) and value.value is not None and value.datatype in _PLAIN:
         return str(value.value)
     return str(value)
 

@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 from rdflib.term import Node
 
 from kg.document import Document
+from kg.rdf import BuildDataset, dataset_graph
 from kg.rdf.document import (
     article_iri,
     cited_work_iri,
@@ -39,6 +40,7 @@ from kg.rdf.namespaces import (
     PREFIXES,
     PRISM,
     doi_iri,
+    graph_iri,
 )
 from kg.references import ParsedReference, parse_reference
 
@@ -296,3 +298,35 @@ def test_building_the_graph_twice_gives_the_same_triples(
     again = document_graph(seed_document, references)
     assert isomorphic(graph, again)
     assert set(graph) == set(again)
+
+
+def test_a_large_graph_answers_patterns_as_rdflibs_store_does(
+    seed_document: Document, references: list[ParsedReference], graph: Graph
+) -> None:
+    """A build writes the document graph into a plain set (kg.rdf.BuildDataset's large
+    graphs) and the related layer then reads it by pattern: every pattern gets the answer
+    rdflib's own store gives, also after a write that follows a read."""
+    dataset = BuildDataset()
+    large = dataset_graph(dataset, graph_iri("document", KEY), large=True)
+    document_graph(seed_document, references, large)
+    assert set(large) == set(graph)
+    sentence = sentence_iri(KEY, 3)
+    patterns: list[tuple[Node | None, Node | None, Node | None]] = [
+        (sentence, None, None),
+        (None, RDF.type, None),
+        (None, None, DOCO.Sentence),
+        (None, RDF.type, DOCO.Sentence),
+        (sentence, DCTERMS.isPartOf, None),
+        (None, BIRO.references, None),
+        (ARTICLE, CITO.cites, None),
+        (sentence, RDF.type, DOCO.Sentence),
+        (sentence, RDF.type, DOCO.Figure),
+        (URIRef("https://example.org/nothing"), None, None),
+    ]
+    for pattern in patterns:
+        assert set(large.triples(pattern)) == set(graph.triples(pattern)), pattern
+    added = (sentence, RDFS.comment, Literal("read, then written"))
+    large.add(added)
+    assert set(large.triples((sentence, RDFS.comment, None))) == {added}
+    assert (sentence, RDF.type, DOCO.Sentence) in large
+    assert large.value(sentence, RDFS.comment) == Literal("read, then written")

@@ -78,49 +78,63 @@ def is_build_graph(iri: str) -> bool:
 
 
 class BuildDataset(Dataset):
-    """A command's dataset, which can hold a large write-only graph beside rdflib's store.
+    """A command's dataset, which can hold large graphs beside rdflib's store.
 
     rdflib's context-aware memory store costs ~16 µs per triple added and ~5 µs per triple
     read back, for the bookkeeping of which graphs hold each triple; a 1 MB case report's
-    annotations graph has ~370k triples that the build only writes, then checks and stores
-    by reading each once (bench/RESULTS.md). Such a graph (``dataset_graph(...,
-    write_only=True)``) keeps its triples in a plain set; ``graphs()`` gives it with the
-    others, so the validation and the stores read it like any graph of the dataset.
+    annotations graph has ~370k triples and its document graph ~80k, which the build writes,
+    then checks and stores by reading each once (bench/RESULTS.md). Such a graph
+    (``dataset_graph(..., large=True)``) keeps its triples in a plain set, indexed only when
+    something first reads it by pattern (the related layer reads the document graphs);
+    ``graphs()`` gives it with the others, so the validation and the stores read it like
+    any graph of the dataset.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.write_only: dict[URIRef, Graph] = {}
+        self.large: dict[URIRef, Graph] = {}
 
     def graphs(self, triple: Any = None) -> Generator[Graph, None, None]:
         yield from super().graphs(triple)
         if triple is None:
-            yield from self.write_only.values()
+            yield from self.large.values()
 
 
 class _TripleSet(Store):
-    """The store of a write-only graph: its distinct triples, without an index. A pattern
-    is answered by a scan, so such a graph is for writing and then reading whole."""
+    """The store of a large graph: its distinct triples in a set, and an index by subject,
+    by predicate and by object made when a pattern is first asked for (and made again after
+    the next write). Reading the whole graph needs no index."""
 
     def __init__(self) -> None:
         super().__init__()
         self._triples: set[tuple[Any, Any, Any]] = set()
+        self._index: tuple[_Index, _Index, _Index] | None = None
 
     def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
         self._triples.add(triple)
+        self._index = None
 
     def addN(self, quads: Iterable[Any]) -> None:
         self._triples.update((s, p, o) for s, p, o, _ in quads)
+        self._index = None
 
     def remove(self, triple: Any, context: Any = None) -> None:
         self._triples -= {found for found, _ in self.triples(triple)}
+        self._index = None
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
         subject, predicate, obj = triple_pattern
         if subject is None and predicate is None and obj is None:
             yield from ((triple, _NO_CONTEXTS) for triple in self._triples)
             return
-        for triple in self._triples:
+        by_subject, by_predicate, by_object = self._indexed()
+        if subject is not None:
+            candidates = by_subject.get(subject, ())
+        elif obj is not None:
+            candidates = by_object.get(obj, ())
+        else:
+            candidates = by_predicate.get(predicate, ())
+        for triple in list(candidates):
             if (
                 (subject is None or triple[0] == subject)
                 and (predicate is None or triple[1] == predicate)
@@ -128,25 +142,35 @@ class _TripleSet(Store):
             ):
                 yield triple, _NO_CONTEXTS
 
+    def _indexed(self) -> tuple[_Index, _Index, _Index]:
+        if self._index is None:
+            index: tuple[_Index, _Index, _Index] = ({}, {}, {})
+            for triple in self._triples:
+                for position, term in enumerate(triple):
+                    index[position].setdefault(term, []).append(triple)
+            self._index = index
+        return self._index
+
     def __len__(self, context: Any = None) -> int:
         return len(self._triples)
 
 
+_Index = dict[Any, list[tuple[Any, Any, Any]]]
 _NO_CONTEXTS: tuple[Graph, ...] = ()
 
 
-def dataset_graph(dataset: Dataset, iri: URIRef, *, write_only: bool = False) -> Graph:
+def dataset_graph(dataset: Dataset, iri: URIRef, *, large: bool = False) -> Graph:
     """The graph named ``iri`` in ``dataset``, for a stage to write its triples into
     directly: ``assemble`` into the same dataset then has nothing to copy (a 1 MB document
-    gives ~450k triples, bench/RESULTS.md). ``write_only``, in a ``BuildDataset``: a graph
-    nothing reads by pattern before it is stored (see ``BuildDataset``)."""
+    gives ~450k triples, bench/RESULTS.md). ``large``, in a ``BuildDataset``: a graph kept
+    in a plain set, for one written in bulk and read whole (see ``BuildDataset``)."""
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=False)
-    if not write_only or not isinstance(dataset, BuildDataset):
+    if not large or not isinstance(dataset, BuildDataset):
         return dataset.graph(iri)
-    graph = dataset.write_only.get(iri)
+    graph = dataset.large.get(iri)
     if graph is None:
-        graph = dataset.write_only[iri] = Graph(store=_TripleSet(), identifier=iri)
+        graph = dataset.large[iri] = Graph(store=_TripleSet(), identifier=iri)
     return graph
 
 
@@ -166,7 +190,7 @@ def assemble(
         records.setdefault(named.record, []).append(named)
         if named.graph.store is dataset.store and named.graph.identifier == named.iri:
             continue
-        if isinstance(dataset, BuildDataset) and dataset.write_only.get(named.iri) is named.graph:
+        if isinstance(dataset, BuildDataset) and dataset.large.get(named.iri) is named.graph:
             continue
         target = dataset.graph(named.iri)
         for prefix, namespace in named.graph.namespaces():

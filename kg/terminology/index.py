@@ -161,12 +161,14 @@ DIAGNOSTIC_PROCEDURE = Term("SCT:103693007", "Diagnostic procedure", (), "proced
 when the terminologies do not name the procedure itself ("gastroscopy", "renal function")."""
 
 _IMAGING_HEAD = re.compile(
-    r"\b(?:(?!(?:kilo|milli|micro|nano|pico|pro|dia|histo|tele)gram)[a-z]+(?:graphy|graphies|"
-    r"gram|grams)|imaging|x-rays?|radiographs?|ultrasounds?|sonography)\b",
+    r"\b(?:(?=[a-z]+gra(?:phy|phies|ms?)\b)(?!(?:kilo|milli|micro|nano|pico|pro|dia|histo|tele)"
+    r"gram)[a-z]+(?:graphy|graphies|gram|grams)|imaging|x-rays?|radiographs?|ultrasounds?|"
+    r"sonography)\b",
     re.IGNORECASE,
 )
 _DIAGNOSTIC_HEAD = re.compile(
-    r"\b(?:[a-z]+scop(?:y|ies)|(?!(?:a?sym|geo)metry)[a-z]+metry|examinations?|exams?|auscultation|autopsy|necropsy|pathology|"
+    r"\b(?:(?=[a-z]+scop(?:y|ies)\b)[a-z]+scop(?:y|ies)|(?=[a-z]+metry\b)(?!(?:a?sym|geo)metry)"
+    r"[a-z]+metry|examinations?|exams?|auscultation|autopsy|necropsy|pathology|"
     r"histology|histopathology|cytology|biopsies|sequencing|karyotyp\w*|"
     r"immunostaining|workup|work-up|vital\s+signs|laboratory\s+(?:tests?|studies|"
     r"investigations?|findings|data|results|values|workup|work-up|evaluation|examinations?|"
@@ -189,7 +191,8 @@ _ENZYME = (
 )
 """An enzyme's name by its ending ("aminotransferase", "dehydrogenase", "lipase")."""
 _ENZYME_TEST = re.compile(
-    rf"\b(?:(?P<substrate>[a-z]\w*)[\s-]+)?(?P<enzyme>{_ENZYME})\b", re.IGNORECASE
+    rf"\b(?:(?P<substrate>[a-z]\w*)[\s-]+)?(?=[a-z]*ases?\b)(?P<enzyme>{_ENZYME})\b",
+    re.IGNORECASE,
 )
 _VITAL_SIGN = re.compile(r"\b(?:temperature|pulse|weight|height)\b", re.IGNORECASE)
 """A vital sign or body measure named by one word: a procedure where a value follows."""
