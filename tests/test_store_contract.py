@@ -21,7 +21,7 @@ from virtuoso_server import VirtuosoServer
 from kg.cli import main
 from kg.errors import InputError, StoreError
 from kg.queries import QUERIES_DIR
-from kg.query import run_query, run_update, saved_queries
+from kg.query import run_query, run_update, saved_queries, saved_query
 from kg.rdf.namespaces import doi_iri
 from kg.store import GraphStore, open_store
 
@@ -224,13 +224,13 @@ def test_every_saved_and_network_query_finds_the_same_rows_on_both_stores(
     out = io.StringIO()
     synth.generate(out, 12_000, seed=5)
     work = doi_iri(synth.Literature(1, 5).doi(0))
-    bound = {"cocited_with": {"target": work}, "coupled_with": {"target": work}}
-    # Not related_counts: Virtuoso 7.2 compiles it (the zero-or-one path is written out) but
-    # answers no rows, where Oxigraph and rdflib agree on 50 (bench/RESULTS.md).
-    queries = [
-        *saved_queries(),
-        *(q for q in saved_queries(QUERIES_DIR / "network") if q.name != "related_counts"),
-    ]
+    case = doi_iri(synth.case_doi(1))
+    bound = {
+        "cocited_with": {"target": work},
+        "coupled_with": {"target": work},
+        "related_counts": {"case": case},
+    }
+    queries = [*saved_queries(), *saved_queries(QUERIES_DIR / "network")]
     with open_store(location, create=True) as store:
         store.load(out.getvalue().encode(), "nq", graph=EX + "unused")
         counts = {
@@ -238,6 +238,21 @@ def test_every_saved_and_network_query_finds_the_same_rows_on_both_stores(
             for q in queries
         }
     assert counts == EXPECTED_ROWS
+    # the highest-ranked work and its numbers, as rdflib also gives them (a MINUS Virtuoso
+    # emptied, and a per-row spelling it answered with counts 1-3 lower, are why)
+    with open_store(location) as store:
+        top = run_query(
+            store,
+            saved_query("related_counts", QUERIES_DIR / "network").text,
+            timeout=None,
+            bindings=bound["related_counts"],
+        ).rows[0]
+    assert [str(term) for term in top] == [
+        str(doi_iri(synth.Literature(1, 5).doi(10))),
+        "349",
+        "149",
+        "200",
+    ]
 
 
 EXPECTED_ROWS = {
@@ -258,6 +273,7 @@ EXPECTED_ROWS = {
     "coupled_with": 68,
     "derivative_works": 0,
     "prior_works": 0,
+    "related_counts": 50,
     "related_to_case": 0,
     "top_cited": 100,
     "works": 277,
