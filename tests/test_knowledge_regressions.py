@@ -383,3 +383,17 @@ def test_an_approximate_value_is_still_its_names_value(knowledge: Knowledge) -> 
     results = {(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results}
     # "around" stood between the link and the number, so no value was read at all
     assert ("blood pressure", "120/70 mmHg") in results
+
+
+def test_a_dicom_modality_code_that_means_something_else_in_a_report_names_no_examination(
+    knowledge: Knowledge,
+) -> None:
+    document = _one_sentence(
+        "On HD, she had severe AR, PT and aPTT were prolonged and RF was positive on the PA "
+        "view, so CT and US followed."
+    )
+    named = {m.text: m.category for m in find_mentions(document, knowledge)}
+    assert {"HD", "AR", "PT", "RF", "PA"}.isdisjoint(
+        text for text, category in named.items() if category == "procedure"
+    )
+    assert (named.get("CT"), named.get("US")) == ("procedure", "procedure")

@@ -37,7 +37,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 17
+FORMAT = 18
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {

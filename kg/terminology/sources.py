@@ -292,6 +292,16 @@ _PROCEDURE_NAME = re.compile(
 )
 
 
+_MODALITY_CODES_IN_PROSE = frozenset({"CT", "MR", "US", "ECG", "EEG", "EMG", "OCT", "BMD"})
+"""The modality codes case reports name an examination by. DICOM's other codes mean other
+things in clinical text: "AR" aortic regurgitation (DICOM: autorefraction), "TG"
+triglycerides (thermography), "RF" rheumatoid factor (radiofluoroscopy), "HD" haemodialysis
+(hemodynamic waveform), "PA" posteroanterior or pulmonary artery (photoacoustic), "PT"
+prothrombin time or physical therapy (positron emission tomography, which reports call
+"PET"), "MG" myasthenia gravis (mammography), "CR" complete remission (computed
+radiography); they stay the modalities' identifiers, not words to find."""
+
+
 def dicom_procedure_terms() -> Iterator[Term]:
     """DICOM's procedures: the SNOMED CT codes its procedure context groups list, or whose
     name is a diagnostic procedure's ("...graphy", "...scopy", "biopsy"), and its LOINC
@@ -310,9 +320,12 @@ def dicom_procedure_terms() -> Iterator[Term]:
     for codes in concepts["DCM"].values():
         for code, (meaning, cids) in codes.items():
             if modalities.intersection(cids) and code.isalpha() and code.isupper():
-                # the modality's own code is how reports name it: "US", "ECG", "MR"
                 yield Term(
-                    f"DCM:{code}", meaning, (code,) if len(code) <= 3 else (), "procedure", "DCM"
+                    f"DCM:{code}",
+                    meaning,
+                    (code,) if code in _MODALITY_CODES_IN_PROSE else (),
+                    "procedure",
+                    "DCM",
                 )
     for codes in concepts["LN"].values():
         for code, (meaning, _) in codes.items():
