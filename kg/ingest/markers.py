@@ -21,6 +21,7 @@ fits more than one reference denotes them all and is marked ``ambiguous``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -385,14 +386,7 @@ def author_year_markers(text: str, keys: Sequence[CitedKey]) -> list[MarkerMatch
     if not keys:
         return []
     found: list[MarkerMatch] = []
-    inside, narrative = [_CITED], [_NARRATIVE, _BARE_ET_AL]
-    organisations = sorted({k.organisation for k in keys if k.organisation}, key=len)[::-1]
-    if organisations:
-        names = "|".join(r"\s+".join(map(re.escape, name.split())) for name in organisations)
-        years = rf"(?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)"
-        named = rf"\b(?P<first>{names})(?P<etal>)(?P<second>)"
-        inside.insert(0, re.compile(rf"{named},?\s+{years}"))
-        narrative.insert(0, re.compile(rf"{named},?\s*\({years}\)"))
+    inside, narrative = _patterns(frozenset(k.organisation for k in keys if k.organisation))
     for group in _PARENTHETICAL.finditer(text):
         offset = group.start("inner")
         for pattern in inside:
@@ -404,6 +398,25 @@ def author_year_markers(text: str, keys: Sequence[CitedKey]) -> list[MarkerMatch
             if not any(m.start <= cited.start() < m.end for m in found):
                 found.extend(_linked(cited, keys, 0))
     return sorted(found, key=lambda m: m.start)
+
+
+@functools.cache
+def _patterns(
+    organisations: frozenset[str],
+) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """The citation patterns inside parentheses and in running text, an organisation's
+    whole name first ("World Health Organization, 2020"): made once per reference list,
+    not once per sentence."""
+    if not organisations:
+        return (_CITED,), (_NARRATIVE, _BARE_ET_AL)
+    longest_first = sorted(organisations, key=len, reverse=True)
+    names = "|".join(r"\s+".join(map(re.escape, name.split())) for name in longest_first)
+    years = rf"(?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)"
+    named = rf"\b(?P<first>{names})(?P<etal>)(?P<second>)"
+    return (
+        (re.compile(rf"{named},?\s+{years}"), _CITED),
+        (re.compile(rf"{named},?\s*\({years}\)"), _NARRATIVE, _BARE_ET_AL),
+    )
 
 
 def _linked(cited: re.Match[str], keys: Sequence[CitedKey], offset: int) -> Iterator[MarkerMatch]:
