@@ -22,9 +22,12 @@ one report. What the rules do:
   The same value reported again (results, caption, discussion) is one fact, its first
   sentence the anchor, the others listed.
 - Values are read in the case's own account only (``case_account``): its case sections, or,
-  in a document that names none, the sections telling of a patient; a research article's
-  methods give none. A value stated as a range ("6-8 ng/mL") is at least its lower and at
-  most its upper end; a "respectively" list gives each value to its item, or none at all.
+  in a document that names none, the sections telling of a patient, each only when it tells
+  of one patient more than of patients in the plural and of studies; a research article's
+  methods and a review's "Clinical presentation" give none, nor does a sentence outside the
+  case on other studies ("earlier studies reported 2.5 mm"). A value stated as a range
+  ("6-8 ng/mL") is at least its lower and at most its upper end; a "respectively" list
+  gives each value to its item, or none at all.
 - Timeline (case-presentation sections): see kg.timeline.
 """
 
@@ -221,13 +224,15 @@ def extract_case_facts(
     examinations = current_examinations(document, timeline)
     findings = _finding_spans(document, mentions, local)
     case = case_account(document)
-    sectioned = any(is_case_section(s.section) for s in document.sentences)
+    sectioned = any(is_case_section(document.sentences[i].section) for i in case)
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
     results: list[StatedResult] = []
     for sentence in document.sentences:
-        if not sectioned and sentence.index not in case:
-            continue  # a research article's methods: a buffer, a confidence level, no patient
+        if sentence.index not in case and (not sectioned or _SPEAKS_OF_MANY.search(sentence.text)):
+            # a research article's methods (a buffer, a confidence level, no patient), and a
+            # discussion's sentence on other studies ("earlier studies reported 2.5 mm")
+            continue
         found = named[sentence.index]
         respective = _respective(sentence, examined[sentence.index])
         own_account = sentence.index in case
@@ -279,21 +284,39 @@ F = TypeVar("F", LabResult, Measurement)
 
 _TELLS_OF_A_PATIENT = re.compile(
     r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?:[\w-]+\s+){0,3}?(?:man|woman|male|female|boy|girl|"
-    r"patient|child|infant|gentleman|lady)\b|\b(?:the|our|this)\s+patient\b",
+    r"patient|child|infant|gentleman|lady)\b|\b(?:the|our|this)\s+patient\b(?!\s+(?:population|"
+    r"groups?|cohorts?|samples?)\b)|(?<!\bor )\b(?:she|he|his|her|him)\b(?!\s+or\b)",
+    re.IGNORECASE,
+)
+_SPEAKS_OF_MANY = re.compile(
+    r"\b(?:patients|subjects|participants|cohorts?|case\s+series|meta-analys[ie]s)\b|"
+    r"\b(?:this|our|the\s+present|the\s+current|previous|prior|earlier|recent|other|several|"
+    r"many|some|few|large|retrospective|prospective|randomi[sz]ed|multicent(?:er|re)|"
+    r"observational|population-based)\s+(?:[\w-]+\s+)?stud(?:y|ies)\b|"
+    r"\bstud(?:y|ies)\s+(?:have\s+|has\s+)?(?:reported|found|showed|shown|demonstrated|"
+    r"suggested|described|included|enrolled)\b|\bwere\s+(?:enrolled|recruited)\b|\bn\s*=\s*\d",
     re.IGNORECASE,
 )
 
 
 def case_account(document: Document) -> frozenset[int]:
-    """The sentences that tell the case: its case sections ("Case presentation"); in a
-    document that names none, each section telling of one patient ("a 58-year-old man",
-    "the patient"), and none at all in a research article whose sections tell of no
-    patient (a survey's confidence level, a buffer's 1 %, a room's temperature)."""
-    case = [s.index for s in document.sentences if is_case_section(s.section)]
-    if case:
-        return frozenset(case)
-    told = {s.section for s in document.sentences if _TELLS_OF_A_PATIENT.search(s.text)}
-    return frozenset(s.index for s in document.sentences if s.section in told)
+    """The sentences that tell the case: its case sections ("Case presentation"), or, in a
+    document that has none, the sections telling of a patient ("a 58-year-old man", "the
+    patient", "she"). A section counts only when it tells of one patient more than of many
+    ("patients", "a recent study", "a cohort"; a case section's heading counts as one
+    telling of one patient): a research article's "Patient selection", a review's
+    "Clinical presentation" and an introduction saying "the patient is imaged supine"
+    beside "earlier studies" give none, their values being other people's (a survey's
+    confidence level, a buffer's 1 %, "earlier studies 2.5 mm")."""
+    one: dict[str, int] = {}
+    many: dict[str, int] = {}
+    for sentence in document.sentences:
+        section = sentence.section
+        one[section] = one.get(section, 0) + bool(_TELLS_OF_A_PATIENT.search(sentence.text))
+        many[section] = many.get(section, 0) + bool(_SPEAKS_OF_MANY.search(sentence.text))
+    told = {section for section in one if one[section] + is_case_section(section) > many[section]}
+    titled = {section for section in told if is_case_section(section)}
+    return frozenset(s.index for s in document.sentences if s.section in (titled or told))
 
 
 _RESULT_WORDS = (
