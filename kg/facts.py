@@ -20,7 +20,10 @@ one report. What the rules do:
   modality named in the nearest earlier sentence of the same section (the sentence's
   subject: "A native T1 map shows ...").
   The same value reported again (results, caption, discussion) is one fact, its first
-  sentence the anchor, the others listed.
+  sentence the anchor, the others listed. Vital signs (a rate per minute, a body
+  temperature, a blood pressure) are Measurements with no modality, whatever terminology
+  names their test; a pressure written "120/70 mmHg" is its systolic and its diastolic
+  value. A test's abbreviation and a bare number after it ("INR 1.2,") is a stated result.
 - Values are read in the case's own account only (``case_account``): its case sections, or,
   in a document that names none, the sections telling of a patient, each only when it tells
   of one patient more than of patients in the plural and of studies; a research article's
@@ -145,8 +148,10 @@ class LabResult:
 
 @dataclass(frozen=True)
 class Measurement:
-    """An imaging measurement: ``quantity`` is what was measured, ``described_as`` the sign
-    the report reads in it when narrower ("decreased T1 relaxation time")."""
+    """An imaging measurement or a vital sign: ``quantity`` is what was measured,
+    ``described_as`` the sign the report reads in it when narrower ("decreased T1 relaxation
+    time"); a blood pressure written "120/70 mmHg" is two, ``qualifier`` "systolic" and
+    "diastolic"."""
 
     quantity: Term
     described_as: str | None
@@ -167,6 +172,10 @@ class Measurement:
     also_reported_in: tuple[int, ...] = ()
     time: TimeExpression | None = None
     """When, as the value's own sentence gives it; None when it gives none."""
+
+    vital_sign: bool = False
+    """A vital sign measured at the bedside (heart rate, blood pressure, body temperature),
+    not on an imaging examination: it has no ``modality``."""
 
 
 @dataclass(frozen=True)
@@ -249,7 +258,9 @@ def extract_case_facts(
             readings = [r for r in readings if not values[0] <= r.quantity.start < values[1]]
         time = own_time(sentence) if readings else None
         for reading in readings:
-            if reading.kind == "lab":
+            if _is_vital_sign(reading) or reading.quantity.diastolic is not None:
+                measurements += _bedside(sentence, reading, vocabulary, time)
+            elif reading.kind == "lab":
                 labs.append(_lab(sentence, reading, time))
             else:
                 modality = (
@@ -552,6 +563,14 @@ _OF_A_NUMBER = re.compile(
 )
 """A bare number a name is given "of" ("a Glasgow Coma Scale score of 15", "a
 standardized uptake value of 7.94"): that name's value, with no unit."""
+_ABBREVIATED_TEST_NUMBER = re.compile(
+    r"(?<![\w/(-])(?P<name>[A-Za-z][a-z]?[A-Z][A-Za-z0-9]*)\s+"
+    rf"(?P<words>(?:{NUMBER}))(?=\s*(?:[,;)]|\.(?!\d)|\band\b|$))"
+)
+"""A test's abbreviation and the bare number right after it, ending an item ("INR 1.2,",
+"pH 7.31 and"): that test's value, with no unit. An abbreviation holds a capital after its
+first letter or two ("INR", "pH", "HbA1c"), which no word of prose does ("Day 3", "Table
+1"); one in parentheses defines a word and is no item's name ("day (POD) 3")."""
 _PHRASE_CUT = re.compile(
     r"\b(?:a|an|the|his|her|their|its|in|of|with|for|to|at|on|by|from|showed|revealed|"
     r"demonstrated|had|has|was|were|is|are)\s+",
@@ -712,6 +731,11 @@ def _unnamed_results(
         if cuts:
             items = [(cuts[-1], items[0][1])]  # "resulting in a Glasgow Coma Scale score"
         results += _results_of(sentence, items, match, taken, findings, subject=True)
+    for match in _ABBREVIATED_TEST_NUMBER.finditer(text):
+        if any(r.quantity.start <= match.start("words") < r.quantity.end for r in readings):
+            continue
+        item = [(match.start("name"), match.end("name"))]
+        results += _results_of(sentence, item, match, taken, findings, subject=False)
     for match in _SUBJECT_COURSE.finditer(text):
         if _PASSIVE.search(text, 0, match.start()):
             continue  # "was improved": the copula's clause, read above
@@ -1437,6 +1461,8 @@ def _reading(
         if kind == "measurement" and not _names_a_measure(words, quantity):
             return None
         name = Term(_without_unit(words))
+    if quantity.diastolic is not None and not _A_PRESSURE.search(name.text):
+        return None  # "peak/mean gradient of 38/22 mmHg": two measures, not one pressure's
     clause_start = _clause_start(text, boundary, item_start)
     qualifier = _QUALIFIER.search(text, clause_start, quantity.start)
     return _Reading(
@@ -1453,6 +1479,8 @@ def _reading(
     )
 
 
+_A_PRESSURE = re.compile(r"pressure|\b[SD]?BP\b", re.IGNORECASE)
+"""The name of a pressure, whose two values over one unit are systolic and diastolic."""
 _PERSON_AND_VERB = re.compile(
     r"(?:(?:(?:the|a|an)\s+)?(?:he|she|they|we|patient|child|infant|man|woman|boy|girl)\s+"
     r"(?:\w+\s+)?(?:had|has|have|needed|required|showed|developed|received|\w+ed)|"
@@ -1545,9 +1573,10 @@ _NOT_A_NAME = frozenset(
 at", "a value of", "to"); a name made only of them is no name."""
 _REPORTING = re.compile(
     r"\b(?:showed|shows|showing|revealed|reveals|revealing|demonstrated|demonstrating|"
-    r"confirmed|identified|disclosed)\b",
+    r"confirmed|identified|disclosed)\b|:(?=\s)",
     re.IGNORECASE,
 )
+"""A reporting verb, or a colon after a heading's words ("Vital signs: BP 140/90 mmHg")."""
 
 
 def _name_words(text: str) -> str:
@@ -1831,6 +1860,48 @@ def _measurement(
         span=sentence.source_span(reading.start, reading.end),
         time=time,
     )
+
+
+_VITAL_SIGN_UNITS = frozenset({"/min", "Cel"})
+_BLOOD_PRESSURE = re.compile(
+    r"\bblood\s+pressure|\barterial\s+pressure|\bBP\b|\bMAP\b|\bsystolic|\bdiastolic",
+    re.IGNORECASE,
+)
+
+
+def _is_vital_sign(reading: _Reading) -> bool:
+    """A value of the body measured at the bedside, whatever terminology names its test:
+    a rate per minute (heart, pulse, breathing), a body temperature, a blood pressure in
+    mmHg (not a blood gas's partial pressure, "PaO2 60 mmHg", which is a lab's)."""
+    unit = reading.quantity.unit.ucum
+    return unit in _VITAL_SIGN_UNITS or (
+        unit == "mm[Hg]" and _BLOOD_PRESSURE.search(reading.name.text) is not None
+    )
+
+
+def _bedside(
+    sentence: Sentence, reading: _Reading, vocabulary: Vocabulary, time: TimeExpression | None
+) -> list[Measurement]:
+    """A vital sign's measurements, and a pressure written systolic over diastolic ("blood
+    pressure 120/70 mmHg", "PA pressure 45/20 mmHg") as two: its systolic and its
+    diastolic value, each qualified so."""
+    vital = _is_vital_sign(reading)
+    quantity = reading.quantity
+    if quantity.diastolic is None:
+        pair = [reading]
+    else:
+        pair = [
+            replace(reading, quantity=replace(quantity, diastolic=None), qualifier="systolic"),
+            replace(
+                reading,
+                quantity=replace(quantity, number=quantity.diastolic, diastolic=None),
+                qualifier="diastolic",
+            ),
+        ]
+    return [
+        replace(_measurement(sentence, one, None, vocabulary, time), vital_sign=vital)
+        for one in pair
+    ]
 
 
 def _measured_quantity(vocabulary: Vocabulary, concept: Concept) -> Concept:
