@@ -1847,7 +1847,8 @@ def _measurement(
         measured = _measured_quantity(vocabulary, reading.mention.concept)
         if measured.iri != reading.mention.concept.iri:
             described_as = reading.mention.concept.iri
-        name = Term(reading.mention.text, measured.iri)
+        known = measured.iri in vocabulary.concepts  # a terminology's test is named by its words
+        name = Term(reading.mention.text, measured.iri if known else None)
     location = _LOCATION.search(reading.head) or _LOCATION.search(reading.tail)
     return Measurement(
         quantity=name,

@@ -90,3 +90,12 @@ def test_a_vital_sign_is_typed_so_in_the_graph(document: Document, case: Annotat
         "systolic",
         "diastolic",
     }
+
+
+def test_a_vital_signs_concept_is_the_vocabularys_or_none(
+    case: Annotations, knowledge: Knowledge
+) -> None:
+    # a terminology's test ("heart rate", LOINC) names the value by its words: ckg:concept
+    # must be a vocabulary concept (SHACL)
+    concepts = {m.quantity.concept for m in case.facts.measurements if m.vital_sign}
+    assert concepts <= {None, *knowledge.vocabulary.concepts}
