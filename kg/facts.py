@@ -27,8 +27,10 @@ one report. What the rules do:
 - Values are read in the case's own account only (``case_account``): its case sections, or,
   in a document that names none, the sections telling of a patient, each only when it tells
   of one patient more than of patients in the plural and of studies; a research article's
-  methods and a review's "Clinical presentation" give none, nor does a sentence outside the
-  case on other studies ("earlier studies reported 2.5 mm"). A value stated as a range
+  methods and a review's "Clinical presentation" give none. Outside a case report's case
+  sections, captions and sentences naming the patient or the case give values; any other
+  (a discussion's) only says again a value of the case ("native T1 values above 1100 ms
+  indicate edema", "earlier studies reported 2.5 mm" give none). A value stated as a range
   ("6-8 ng/mL") is at least its lower and at most its upper end; a "respectively" list
   gives each value to its item, or none at all.
 - Timeline (case-presentation sections): see kg.timeline.
@@ -237,11 +239,12 @@ def extract_case_facts(
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
     results: list[StatedResult] = []
+    others: set[int] = set()
     for sentence in document.sentences:
-        if sentence.index not in case and (not sectioned or _SPEAKS_OF_MANY.search(sentence.text)):
-            # a research article's methods (a buffer, a confidence level, no patient), and a
-            # discussion's sentence on other studies ("earlier studies reported 2.5 mm")
-            continue
+        if sentence.index not in case and not sectioned:
+            continue  # a research article's methods: a buffer, a confidence level, no patient
+        if sentence.index not in case and not _of_the_case(sentence):
+            others.add(sentence.index)
         found = named[sentence.index]
         respective = _respective(sentence, examined[sentence.index])
         own_account = sentence.index in case
@@ -278,6 +281,7 @@ def extract_case_facts(
                 own = [r for r in own if not listed.start < r.span.end <= listed.end]
                 unnamed = [r for r in unnamed if not listed.start < r.span.end <= listed.end]
             results += own + unnamed
+    labs, measurements = _said_again(labs, others), _said_again(measurements, others)
     patient = _patient(document, local)
     if patient is not None:
         patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
@@ -308,6 +312,24 @@ _SPEAKS_OF_MANY = re.compile(
     r"suggested|described|included|enrolled)\b|\bwere\s+(?:enrolled|recruited)\b|\bn\s*=\s*\d",
     re.IGNORECASE,
 )
+
+
+_CAPTION = re.compile(r"^(?:Fig(?:ure)?|Table)\b", re.IGNORECASE)
+_THIS_CASE = re.compile(r"\b(?:this|our|the\s+present)\s+case\b", re.IGNORECASE)
+
+
+def _of_the_case(sentence: Sentence) -> bool:
+    """Whether a sentence outside a case report's case sections still tells of its case: a
+    figure's or a table's caption, or a sentence naming the patient or the case ("In our
+    patient, the native T1 of 1150 ms ..."), never one on other studies or patients."""
+    text = sentence.text
+    if _SPEAKS_OF_MANY.search(text):
+        return False
+    return bool(
+        _CAPTION.match(sentence.section)
+        or _TELLS_OF_A_PATIENT.search(text)
+        or _THIS_CASE.search(text)
+    )
 
 
 def case_account(document: Document) -> frozenset[int]:
@@ -1939,6 +1961,20 @@ def quantified(fact: LabResult | Measurement) -> tuple[Term, Decimal | None]:
     """What a fact quantifies and the number it states (its value, else the bound given)."""
     name = fact.analyte if isinstance(fact, LabResult) else fact.quantity
     return name, fact.value if fact.value is not None else fact.lower_bound or fact.upper_bound
+
+
+def _said_again(facts: list[F], others: set[int]) -> list[F]:
+    """The facts, less those of sentences telling of neither the case nor its patient (a
+    discussion, an introduction) that do not say again a value of the case ("the native T1
+    relaxation time (1335 ms) was not so high" stays, as the case's value said again;
+    "native T1 values above 1100 ms indicate edema [1]" and "earlier studies reported 2.5
+    mm" go: the literature's values)."""
+    own = {(fact.ucum, quantified(fact)[1]) for fact in facts if fact.sentence_index not in others}
+    return [
+        fact
+        for fact in facts
+        if fact.sentence_index not in others or (fact.ucum, quantified(fact)[1]) in own
+    ]
 
 
 def _repeats(facts: Sequence[LabResult | Measurement]) -> dict[int, list[int]]:

@@ -8,6 +8,7 @@ import pytest
 from written_report import annotated, read_written
 
 from kg.annotate import Annotations
+from kg.facts import LabResult, Measurement
 from kg.vocabulary import Knowledge
 
 STUDY = """Diffusion-Weighted MRI of Vertebral Compression Fractures: A Retrospective Study
@@ -66,7 +67,8 @@ patients with right heart strain.
 
 Discussion
 Previous studies reported a mean main pulmonary artery diameter of 27 mm in healthy \
-runners [1]. Our patient recovered on anticoagulation.
+runners [1]. A D-dimer above 500 ng/mL is abnormal [1]. The main pulmonary artery \
+diameter of 34 mm suggested right heart strain. Our patient recovered on anticoagulation.
 
 References
 1. Green D. Pulmonary artery size. Radiology 2012;262:100-108.
@@ -125,3 +127,16 @@ def test_a_case_reports_discussion_of_previous_studies_gives_no_value(
 ) -> None:
     # "Previous studies reported a mean ... diameter of 27 mm in healthy runners"
     assert not any(value == "27 mm" for _, value in _values(case))
+
+
+def test_a_case_reports_discussion_of_a_threshold_gives_no_value(case: Annotations) -> None:
+    # "A D-dimer above 500 ng/mL is abnormal": the literature's threshold, not her value
+    assert not [lab for lab in case.facts.labs if lab.lower_bound == 500]
+
+
+def test_a_case_value_said_again_in_the_discussion_stays_one_fact(case: Annotations) -> None:
+    # "The main pulmonary artery diameter of 34 mm suggested right heart strain": her
+    # value, said again
+    facts: list[LabResult | Measurement] = [*case.facts.labs, *case.facts.measurements]
+    [diameter] = [fact for fact in facts if str(fact.value) == "34"]
+    assert len(diameter.also_reported_in) == 1
