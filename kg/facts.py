@@ -297,10 +297,16 @@ def extract_case_facts(
 
 F = TypeVar("F", LabResult, Measurement)
 
-_TELLS_OF_A_PATIENT = re.compile(
+_A_PATIENT_DESCRIBED = re.compile(
     r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?:[\w-]+\s+){0,3}?(?:man|woman|male|female|boy|girl|"
-    r"patient|child|infant|gentleman|lady)\b|\b(?:the|our|this)\s+patient\b(?!\s+(?:population|"
-    r"groups?|cohorts?|samples?)\b)|(?<!\bor )\b(?:she|he|his|her|him)\b(?!\s+or\b)",
+    r"patient|child|infant|gentleman|lady)\b|(?<!\bor )\b(?:she|he|his|her|him)\b(?!\s+or\b)",
+    re.IGNORECASE,
+)
+"""One person told of: described ("a 58-year-old man") or by a pronoun ("she", not "his
+or her")."""
+_TELLS_OF_A_PATIENT = re.compile(
+    rf"{_A_PATIENT_DESCRIBED.pattern}|\b(?:the|our|this)\s+patient\b(?!\s+(?:population|"
+    r"groups?|cohorts?|samples?)\b)",
     re.IGNORECASE,
 )
 _SPEAKS_OF_MANY = re.compile(
@@ -340,14 +346,25 @@ def case_account(document: Document) -> frozenset[int]:
     telling of one patient): a research article's "Patient selection", a review's
     "Clinical presentation" and an introduction saying "the patient is imaged supine"
     beside "earlier studies" give none, their values being other people's (a survey's
-    confidence level, a buffer's 1 %, "earlier studies 2.5 mm")."""
+    confidence level, a buffer's 1 %, "earlier studies 2.5 mm"). In a document speaking of
+    many more often than of one (a study, a review), only a person described or named by a
+    pronoun ("a 72-year-old woman", "she") tells of one, and a heading counts for nothing:
+    a study's "Clinical data" saying "the patient was placed supine" is no case."""
+    study = sum(bool(_SPEAKS_OF_MANY.search(s.text)) for s in document.sentences) > sum(
+        bool(_TELLS_OF_A_PATIENT.search(s.text)) for s in document.sentences
+    )
+    telling = _A_PATIENT_DESCRIBED if study else _TELLS_OF_A_PATIENT
     one: dict[str, int] = {}
     many: dict[str, int] = {}
     for sentence in document.sentences:
         section = sentence.section
-        one[section] = one.get(section, 0) + bool(_TELLS_OF_A_PATIENT.search(sentence.text))
+        one[section] = one.get(section, 0) + bool(telling.search(sentence.text))
         many[section] = many.get(section, 0) + bool(_SPEAKS_OF_MANY.search(sentence.text))
-    told = {section for section in one if one[section] + is_case_section(section) > many[section]}
+    told = {
+        section
+        for section in one
+        if one[section] + (is_case_section(section) and not study) > many[section]
+    }
     titled = {section for section in told if is_case_section(section)}
     return frozenset(s.index for s in document.sentences if s.section in (titled or told))
 
