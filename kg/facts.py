@@ -610,6 +610,9 @@ _ABBREVIATED_TEST_NUMBER = re.compile(
 "pH 7.31 and"): that test's value, with no unit. An abbreviation holds a capital after its
 first letter or two ("INR", "pH", "HbA1c"), which no word of prose does ("Day 3", "Table
 1"); one in parentheses defines a word and is no item's name ("day (POD) 3")."""
+_A_MOMENT_BEFORE = re.compile(
+    r"\b(?:on|at|by|until|till|from|since|after|before|during|through)\s+$", re.IGNORECASE
+)
 _PHRASE_CUT = re.compile(
     r"\b(?:a|an|the|his|her|their|its|in|of|with|for|to|at|on|by|from|showed|revealed|"
     r"demonstrated|had|has|was|were|is|are)\s+",
@@ -773,6 +776,8 @@ def _unnamed_results(
     for match in _ABBREVIATED_TEST_NUMBER.finditer(text):
         if any(r.quantity.start <= match.start("words") < r.quantity.end for r in readings):
             continue
+        if _A_MOMENT_BEFORE.search(text, 0, match.start()):
+            continue  # "on POD 3,", "until HD 5": a day's number, no test's value
         item = [(match.start("name"), match.end("name"))]
         results += _results_of(sentence, item, match, taken, findings, subject=False)
     for match in _SUBJECT_COURSE.finditer(text):

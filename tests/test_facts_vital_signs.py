@@ -99,3 +99,11 @@ def test_a_vital_signs_concept_is_the_vocabularys_or_none(
     # must be a vocabulary concept (SHACL)
     concepts = {m.quantity.concept for m in case.facts.measurements if m.vital_sign}
     assert concepts <= {None, *knowledge.vocabulary.concepts}
+
+
+def test_a_days_abbreviated_number_is_no_tests_value(
+    tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge
+) -> None:
+    text = "Case presentation\nA 60-year-old man had a colectomy. On POD 3, he developed fever.\n"
+    facts = annotated(read_written(tmp_path_factory, "pod.txt", text), knowledge).facts
+    assert "POD" not in {r.test.text for r in facts.results}
