@@ -299,11 +299,12 @@ F = TypeVar("F", LabResult, Measurement)
 
 _A_PATIENT_DESCRIBED = re.compile(
     r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?:[\w-]+\s+){0,3}?(?:man|woman|male|female|boy|girl|"
-    r"patient|child|infant|gentleman|lady)\b|(?<!\bor )\b(?:she|he|his|her|him)\b(?!\s+or\b)",
+    r"patient|child|infant|gentleman|lady)\b|"
+    r"(?<!\bor )\b(?-i:[Ss]he|[Hh]e|[Hh]is|[Hh]er|[Hh]im)\b(?!\s+or\b)",
     re.IGNORECASE,
 )
 """One person told of: described ("a 58-year-old man") or by a pronoun ("she", not "his
-or her")."""
+or her", nor the "HE" of a haematoxylin-eosin stain)."""
 _TELLS_OF_A_PATIENT = re.compile(
     rf"{_A_PATIENT_DESCRIBED.pattern}|\b(?:the|our|this)\s+patient\b(?!\s+(?:population|"
     r"groups?|cohorts?|samples?)\b)",

@@ -143,3 +143,15 @@ def test_a_case_value_said_again_in_the_discussion_stays_one_fact(case: Annotati
     facts: list[LabResult | Measurement] = [*case.facts.labs, *case.facts.measurements]
     [diameter] = [fact for fact in facts if str(fact.value) == "34"]
     assert len(diameter.also_reported_in) == 1
+
+
+def test_a_stains_abbreviation_tells_of_no_patient(
+    tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge
+) -> None:
+    # "HE" is haematoxylin and eosin, no "he": a pathology method's thickness is nobody's
+    text = (
+        "Tumour Budding in Colorectal Cancer\n\nMethods\nSpecimens were fixed in formalin. "
+        "HE staining was done on sections with a thickness of 4 mm. HE slides were scanned.\n"
+    )
+    facts = annotated(read_written(tmp_path_factory, "stain.txt", text), knowledge).facts
+    assert (facts.labs, facts.measurements) == ((), ())
