@@ -260,9 +260,10 @@ def extract_case_facts(
             values = unaligned.span("values")
             readings = [r for r in readings if not values[0] <= r.quantity.start < values[1]]
         time = own_time(sentence) if readings else None
-        for reading in readings:
-            if _is_vital_sign(reading) or reading.quantity.diastolic is not None:
-                measurements += _bedside(sentence, reading, vocabulary, time)
+        for reading in (one for read in readings for one in _systolic_diastolic(read)):
+            if _is_vital_sign(reading):
+                vital = _measurement(sentence, reading, None, vocabulary, time)
+                measurements.append(replace(vital, vital_sign=True))
             elif reading.kind == "lab":
                 labs.append(_lab(sentence, reading, time))
             else:
@@ -1925,28 +1926,21 @@ def _is_vital_sign(reading: _Reading) -> bool:
     )
 
 
-def _bedside(
-    sentence: Sentence, reading: _Reading, vocabulary: Vocabulary, time: TimeExpression | None
-) -> list[Measurement]:
-    """A vital sign's measurements, and a pressure written systolic over diastolic ("blood
-    pressure 120/70 mmHg", "PA pressure 45/20 mmHg") as two: its systolic and its
-    diastolic value, each qualified so."""
-    vital = _is_vital_sign(reading)
+def _systolic_diastolic(reading: _Reading) -> list[_Reading]:
+    """A pressure written systolic over diastolic ("blood pressure 120/70 mmHg", "PA
+    pressure 45/20 mmHg") as two measurements, its systolic and its diastolic value, each
+    qualified so; any other reading as it is."""
     quantity = reading.quantity
     if quantity.diastolic is None:
-        pair = [reading]
-    else:
-        pair = [
-            replace(reading, quantity=replace(quantity, diastolic=None), qualifier="systolic"),
-            replace(
-                reading,
-                quantity=replace(quantity, number=quantity.diastolic, diastolic=None),
-                qualifier="diastolic",
-            ),
-        ]
+        return [reading]
     return [
-        replace(_measurement(sentence, one, None, vocabulary, time), vital_sign=vital)
-        for one in pair
+        replace(
+            reading,
+            kind="measurement",
+            quantity=replace(quantity, number=number, diastolic=None),
+            qualifier=qualifier,
+        )
+        for number, qualifier in ((quantity.number, "systolic"), (quantity.diastolic, "diastolic"))
     ]
 
 

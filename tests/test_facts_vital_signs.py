@@ -107,3 +107,18 @@ def test_a_days_abbreviated_number_is_no_tests_value(
     text = "Case presentation\nA 60-year-old man had a colectomy. On POD 3, he developed fever.\n"
     facts = annotated(read_written(tmp_path_factory, "pod.txt", text), knowledge).facts
     assert "POD" not in {r.test.text for r in facts.results}
+
+
+def test_a_vessels_pressure_over_its_diastolic_is_two_values_but_no_vital_sign(
+    tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge
+) -> None:
+    text = (
+        "Case presentation\nA 60-year-old man had dyspnoea. Echocardiography estimated a "
+        "pulmonary artery pressure of 45/20 mmHg.\n"
+    )
+    facts = annotated(read_written(tmp_path_factory, "pa.txt", text), knowledge).facts
+    assert [(m.qualifier, m.value, m.vital_sign) for m in facts.measurements] == [
+        ("systolic", Decimal(45), False),
+        ("diastolic", Decimal(20), False),
+    ]
+    assert {m.modality.text for m in facts.measurements if m.modality} == {"Echocardiography"}
