@@ -20,11 +20,19 @@ one report. What the rules do:
   modality named in the nearest earlier sentence of the same section (the sentence's
   subject: "A native T1 map shows ...").
   The same value reported again (results, caption, discussion) is one fact, its first
-  sentence the anchor, the others listed.
+  sentence the anchor, the others listed. Vital signs (a rate per minute, a body
+  temperature, a blood pressure) are Measurements with no modality, whatever terminology
+  names their test; a pressure written "120/70 mmHg" is its systolic and its diastolic
+  value. A test's abbreviation and a bare number after it ("INR 1.2,") is a stated result.
 - Values are read in the case's own account only (``case_account``): its case sections, or,
-  in a document that names none, the sections telling of a patient; a research article's
-  methods give none. A value stated as a range ("6-8 ng/mL") is at least its lower and at
-  most its upper end; a "respectively" list gives each value to its item, or none at all.
+  in a document that names none, the sections telling of a patient, each only when it tells
+  of one patient more than of patients in the plural and of studies; a research article's
+  methods and a review's "Clinical presentation" give none. Outside a case report's case
+  sections, captions and sentences naming the patient or the case give values; any other
+  (a discussion's) only says again a value of the case ("native T1 values above 1100 ms
+  indicate edema", "earlier studies reported 2.5 mm" give none). A value stated as a range
+  ("6-8 ng/mL") is at least its lower and at most its upper end; a "respectively" list
+  gives each value to its item, or none at all.
 - Timeline (case-presentation sections): see kg.timeline.
 """
 
@@ -142,8 +150,10 @@ class LabResult:
 
 @dataclass(frozen=True)
 class Measurement:
-    """An imaging measurement: ``quantity`` is what was measured, ``described_as`` the sign
-    the report reads in it when narrower ("decreased T1 relaxation time")."""
+    """An imaging measurement or a vital sign: ``quantity`` is what was measured,
+    ``described_as`` the sign the report reads in it when narrower ("decreased T1 relaxation
+    time"); a blood pressure written "120/70 mmHg" is two, ``qualifier`` "systolic" and
+    "diastolic"."""
 
     quantity: Term
     described_as: str | None
@@ -164,6 +174,10 @@ class Measurement:
     also_reported_in: tuple[int, ...] = ()
     time: TimeExpression | None = None
     """When, as the value's own sentence gives it; None when it gives none."""
+
+    vital_sign: bool = False
+    """A vital sign measured at the bedside (heart rate, blood pressure, body temperature),
+    not on an imaging examination: it has no ``modality``."""
 
 
 @dataclass(frozen=True)
@@ -221,13 +235,16 @@ def extract_case_facts(
     examinations = current_examinations(document, timeline)
     findings = _finding_spans(document, mentions, local)
     case = case_account(document)
-    sectioned = any(is_case_section(s.section) for s in document.sentences)
+    sectioned = any(is_case_section(document.sentences[i].section) for i in case)
     labs: list[LabResult] = []
     measurements: list[Measurement] = []
     results: list[StatedResult] = []
+    others: set[int] = set()
     for sentence in document.sentences:
-        if not sectioned and sentence.index not in case:
+        if sentence.index not in case and not sectioned:
             continue  # a research article's methods: a buffer, a confidence level, no patient
+        if sentence.index not in case and not _of_the_case(sentence):
+            others.add(sentence.index)
         found = named[sentence.index]
         respective = _respective(sentence, examined[sentence.index])
         own_account = sentence.index in case
@@ -243,8 +260,11 @@ def extract_case_facts(
             values = unaligned.span("values")
             readings = [r for r in readings if not values[0] <= r.quantity.start < values[1]]
         time = own_time(sentence) if readings else None
-        for reading in readings:
-            if reading.kind == "lab":
+        for reading in (one for read in readings for one in _systolic_diastolic(read)):
+            if _is_vital_sign(reading):
+                vital = _measurement(sentence, reading, None, vocabulary, time)
+                measurements.append(replace(vital, vital_sign=True))
+            elif reading.kind == "lab":
                 labs.append(_lab(sentence, reading, time))
             else:
                 modality = (
@@ -262,6 +282,7 @@ def extract_case_facts(
                 own = [r for r in own if not listed.start < r.span.end <= listed.end]
                 unnamed = [r for r in unnamed if not listed.start < r.span.end <= listed.end]
             results += own + unnamed
+    labs, measurements = _said_again(labs, others), _said_again(measurements, others)
     patient = _patient(document, local)
     if patient is not None:
         patient = replace(patient, diagnoses=tuple(_diagnoses(document, local)))
@@ -277,23 +298,77 @@ def extract_case_facts(
 
 F = TypeVar("F", LabResult, Measurement)
 
-_TELLS_OF_A_PATIENT = re.compile(
+_A_PATIENT_DESCRIBED = re.compile(
     r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?:[\w-]+\s+){0,3}?(?:man|woman|male|female|boy|girl|"
-    r"patient|child|infant|gentleman|lady)\b|\b(?:the|our|this)\s+patient\b",
+    r"patient|child|infant|gentleman|lady)\b|"
+    r"(?<!\bor )\b(?-i:[Ss]he|[Hh]e|[Hh]is|[Hh]er|[Hh]im)\b(?!\s+or\b)",
+    re.IGNORECASE,
+)
+"""One person told of: described ("a 58-year-old man") or by a pronoun ("she", not "his
+or her", nor the "HE" of a haematoxylin-eosin stain)."""
+_TELLS_OF_A_PATIENT = re.compile(
+    rf"{_A_PATIENT_DESCRIBED.pattern}|\b(?:the|our|this)\s+patient\b(?!\s+(?:population|"
+    r"groups?|cohorts?|samples?)\b)",
+    re.IGNORECASE,
+)
+_SPEAKS_OF_MANY = re.compile(
+    r"\b(?:patients|subjects|participants|cohorts?|case\s+series|meta-analys[ie]s)\b|"
+    r"\b(?:this|our|the\s+present|the\s+current|previous|prior|earlier|recent|other|several|"
+    r"many|some|few|large|retrospective|prospective|randomi[sz]ed|multicent(?:er|re)|"
+    r"observational|population-based)\s+(?:[\w-]+\s+)?stud(?:y|ies)\b|"
+    r"\bstud(?:y|ies)\s+(?:have\s+|has\s+)?(?:reported|found|showed|shown|demonstrated|"
+    r"suggested|described|included|enrolled)\b|\bwere\s+(?:enrolled|recruited)\b|\bn\s*=\s*\d",
     re.IGNORECASE,
 )
 
 
+_CAPTION = re.compile(r"^(?:Fig(?:ure)?|Table)\b", re.IGNORECASE)
+_THIS_CASE = re.compile(r"\b(?:this|our|the\s+present)\s+case\b", re.IGNORECASE)
+
+
+def _of_the_case(sentence: Sentence) -> bool:
+    """Whether a sentence outside a case report's case sections still tells of its case: a
+    figure's or a table's caption, or a sentence naming the patient or the case ("In our
+    patient, the native T1 of 1150 ms ..."), never one on other studies or patients."""
+    text = sentence.text
+    if _SPEAKS_OF_MANY.search(text):
+        return False
+    return bool(
+        _CAPTION.match(sentence.section)
+        or _TELLS_OF_A_PATIENT.search(text)
+        or _THIS_CASE.search(text)
+    )
+
+
 def case_account(document: Document) -> frozenset[int]:
-    """The sentences that tell the case: its case sections ("Case presentation"); in a
-    document that names none, each section telling of one patient ("a 58-year-old man",
-    "the patient"), and none at all in a research article whose sections tell of no
-    patient (a survey's confidence level, a buffer's 1 %, a room's temperature)."""
-    case = [s.index for s in document.sentences if is_case_section(s.section)]
-    if case:
-        return frozenset(case)
-    told = {s.section for s in document.sentences if _TELLS_OF_A_PATIENT.search(s.text)}
-    return frozenset(s.index for s in document.sentences if s.section in told)
+    """The sentences that tell the case: its case sections ("Case presentation"), or, in a
+    document that has none, the sections telling of a patient ("a 58-year-old man", "the
+    patient", "she"). A section counts only when it tells of one patient more than of many
+    ("patients", "a recent study", "a cohort"; a case section's heading counts as one
+    telling of one patient): a research article's "Patient selection", a review's
+    "Clinical presentation" and an introduction saying "the patient is imaged supine"
+    beside "earlier studies" give none, their values being other people's (a survey's
+    confidence level, a buffer's 1 %, "earlier studies 2.5 mm"). In a document speaking of
+    many more often than of one (a study, a review), only a person described or named by a
+    pronoun ("a 72-year-old woman", "she") tells of one, and a heading counts for nothing:
+    a study's "Clinical data" saying "the patient was placed supine" is no case."""
+    study = sum(bool(_SPEAKS_OF_MANY.search(s.text)) for s in document.sentences) > sum(
+        bool(_TELLS_OF_A_PATIENT.search(s.text)) for s in document.sentences
+    )
+    telling = _A_PATIENT_DESCRIBED if study else _TELLS_OF_A_PATIENT
+    one: dict[str, int] = {}
+    many: dict[str, int] = {}
+    for sentence in document.sentences:
+        section = sentence.section
+        one[section] = one.get(section, 0) + bool(telling.search(sentence.text))
+        many[section] = many.get(section, 0) + bool(_SPEAKS_OF_MANY.search(sentence.text))
+    told = {
+        section
+        for section in one
+        if one[section] + (is_case_section(section) and not study) > many[section]
+    }
+    titled = {section for section in told if is_case_section(section)}
+    return frozenset(s.index for s in document.sentences if s.section in (titled or told))
 
 
 _RESULT_WORDS = (
@@ -529,6 +604,17 @@ _OF_A_NUMBER = re.compile(
 )
 """A bare number a name is given "of" ("a Glasgow Coma Scale score of 15", "a
 standardized uptake value of 7.94"): that name's value, with no unit."""
+_ABBREVIATED_TEST_NUMBER = re.compile(
+    r"(?<![\w/(-])(?P<name>[A-Za-z][a-z]?[A-Z][A-Za-z0-9]*)\s+"
+    rf"(?P<words>(?:{NUMBER}))(?=\s*(?:[,;)]|\.(?!\d)|\band\b|$))"
+)
+"""A test's abbreviation and the bare number right after it, ending an item ("INR 1.2,",
+"pH 7.31 and"): that test's value, with no unit. An abbreviation holds a capital after its
+first letter or two ("INR", "pH", "HbA1c"), which no word of prose does ("Day 3", "Table
+1"); one in parentheses defines a word and is no item's name ("day (POD) 3")."""
+_A_MOMENT_BEFORE = re.compile(
+    r"\b(?:on|at|by|until|till|from|since|after|before|during|through)\s+$", re.IGNORECASE
+)
 _PHRASE_CUT = re.compile(
     r"\b(?:a|an|the|his|her|their|its|in|of|with|for|to|at|on|by|from|showed|revealed|"
     r"demonstrated|had|has|was|were|is|are)\s+",
@@ -689,6 +775,13 @@ def _unnamed_results(
         if cuts:
             items = [(cuts[-1], items[0][1])]  # "resulting in a Glasgow Coma Scale score"
         results += _results_of(sentence, items, match, taken, findings, subject=True)
+    for match in _ABBREVIATED_TEST_NUMBER.finditer(text):
+        if any(r.quantity.start <= match.start("words") < r.quantity.end for r in readings):
+            continue
+        if _A_MOMENT_BEFORE.search(text, 0, match.start()):
+            continue  # "on POD 3,", "until HD 5": a day's number, no test's value
+        item = [(match.start("name"), match.end("name"))]
+        results += _results_of(sentence, item, match, taken, findings, subject=False)
     for match in _SUBJECT_COURSE.finditer(text):
         if _PASSIVE.search(text, 0, match.start()):
             continue  # "was improved": the copula's clause, read above
@@ -1414,6 +1507,8 @@ def _reading(
         if kind == "measurement" and not _names_a_measure(words, quantity):
             return None
         name = Term(_without_unit(words))
+    if quantity.diastolic is not None and not _A_PRESSURE.search(name.text):
+        return None  # "peak/mean gradient of 38/22 mmHg": two measures, not one pressure's
     clause_start = _clause_start(text, boundary, item_start)
     qualifier = _QUALIFIER.search(text, clause_start, quantity.start)
     return _Reading(
@@ -1430,6 +1525,8 @@ def _reading(
     )
 
 
+_A_PRESSURE = re.compile(r"pressure|\b[SD]?BP\b", re.IGNORECASE)
+"""The name of a pressure, whose two values over one unit are systolic and diastolic."""
 _PERSON_AND_VERB = re.compile(
     r"(?:(?:(?:the|a|an)\s+)?(?:he|she|they|we|patient|child|infant|man|woman|boy|girl)\s+"
     r"(?:\w+\s+)?(?:had|has|have|needed|required|showed|developed|received|\w+ed)|"
@@ -1522,9 +1619,10 @@ _NOT_A_NAME = frozenset(
 at", "a value of", "to"); a name made only of them is no name."""
 _REPORTING = re.compile(
     r"\b(?:showed|shows|showing|revealed|reveals|revealing|demonstrated|demonstrating|"
-    r"confirmed|identified|disclosed)\b",
+    r"confirmed|identified|disclosed)\b|:(?=\s)",
     re.IGNORECASE,
 )
+"""A reporting verb, or a colon after a heading's words ("Vital signs: BP 140/90 mmHg")."""
 
 
 def _name_words(text: str) -> str:
@@ -1795,7 +1893,8 @@ def _measurement(
         measured = _measured_quantity(vocabulary, reading.mention.concept)
         if measured.iri != reading.mention.concept.iri:
             described_as = reading.mention.concept.iri
-        name = Term(reading.mention.text, measured.iri)
+        known = measured.iri in vocabulary.concepts  # a terminology's test is named by its words
+        name = Term(reading.mention.text, measured.iri if known else None)
     location = _LOCATION.search(reading.head) or _LOCATION.search(reading.tail)
     return Measurement(
         quantity=name,
@@ -1808,6 +1907,41 @@ def _measurement(
         span=sentence.source_span(reading.start, reading.end),
         time=time,
     )
+
+
+_VITAL_SIGN_UNITS = frozenset({"/min", "Cel"})
+_BLOOD_PRESSURE = re.compile(
+    r"\bblood\s+pressure|\barterial\s+pressure|\bBP\b|\bMAP\b|\bsystolic|\bdiastolic",
+    re.IGNORECASE,
+)
+
+
+def _is_vital_sign(reading: _Reading) -> bool:
+    """A value of the body measured at the bedside, whatever terminology names its test:
+    a rate per minute (heart, pulse, breathing), a body temperature, a blood pressure in
+    mmHg (not a blood gas's partial pressure, "PaO2 60 mmHg", which is a lab's)."""
+    unit = reading.quantity.unit.ucum
+    return unit in _VITAL_SIGN_UNITS or (
+        unit == "mm[Hg]" and _BLOOD_PRESSURE.search(reading.name.text) is not None
+    )
+
+
+def _systolic_diastolic(reading: _Reading) -> list[_Reading]:
+    """A pressure written systolic over diastolic ("blood pressure 120/70 mmHg", "PA
+    pressure 45/20 mmHg") as two measurements, its systolic and its diastolic value, each
+    qualified so; any other reading as it is."""
+    quantity = reading.quantity
+    if quantity.diastolic is None:
+        return [reading]
+    return [
+        replace(
+            reading,
+            kind="measurement",
+            quantity=replace(quantity, number=number, diastolic=None),
+            qualifier=qualifier,
+        )
+        for number, qualifier in ((quantity.number, "systolic"), (quantity.diastolic, "diastolic"))
+    ]
 
 
 def _measured_quantity(vocabulary: Vocabulary, concept: Concept) -> Concept:
@@ -1844,6 +1978,20 @@ def quantified(fact: LabResult | Measurement) -> tuple[Term, Decimal | None]:
     """What a fact quantifies and the number it states (its value, else the bound given)."""
     name = fact.analyte if isinstance(fact, LabResult) else fact.quantity
     return name, fact.value if fact.value is not None else fact.lower_bound or fact.upper_bound
+
+
+def _said_again(facts: list[F], others: set[int]) -> list[F]:
+    """The facts, less those of sentences telling of neither the case nor its patient (a
+    discussion, an introduction) that do not say again a value of the case ("the native T1
+    relaxation time (1335 ms) was not so high" stays, as the case's value said again;
+    "native T1 values above 1100 ms indicate edema [1]" and "earlier studies reported 2.5
+    mm" go: the literature's values)."""
+    own = {(fact.ucum, quantified(fact)[1]) for fact in facts if fact.sentence_index not in others}
+    return [
+        fact
+        for fact in facts
+        if fact.sentence_index not in others or (fact.ucum, quantified(fact)[1]) in own
+    ]
 
 
 def _repeats(facts: Sequence[LabResult | Measurement]) -> dict[int, list[int]]:

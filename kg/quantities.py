@@ -53,6 +53,9 @@ class Quantity:
     low: Decimal | None = None
     """A value stated as a range ("6-8 ng/mL", "between 25 and 45 cm H2O"): its lower end;
     ``number`` is then the upper end."""
+    diastolic: Decimal | None = None
+    """A pressure written as systolic over diastolic ("120/70 mmHg"): the diastolic;
+    ``number`` is then the systolic."""
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,12 @@ _RANGE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 """The lower end of a range before a number with a unit ("6-8", "between 25 and")."""
+_PRESSURE_PAIR_RE = re.compile(
+    rf"(?<![\d./^])(?P<number>{NUMBER})\s?/\s?(?P<diastolic>{NUMBER})\s?(?P<unit>mm\s?Hg)"
+    r"(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+"""Two pressures over one unit, systolic over diastolic ("120/70 mmHg", "45/20 mm Hg")."""
 _VALUE_BEFORE_RE = re.compile(rf"(?:{NUMBER})\s?{_UNIT_TOKEN}\s*$", re.IGNORECASE)
 
 
@@ -332,6 +341,13 @@ def find_quantities(text: str, ranges: list[ReferenceRange] | None = None) -> li
             low = parse_number(lower["low"] or lower["between"])  # "6-8 ng/mL": never 8 alone
             start = lower.start()
         quantities.append(Quantity(number, comparator, unit, start, match.end("unit"), low))
+    for pair in _PRESSURE_PAIR_RE.finditer(text):
+        unit = parse_unit(pair["unit"])
+        if unit is not None and not any(r.start <= pair.start() < r.end for r in ranges):
+            systolic, diastolic = parse_number(pair["number"]), parse_number(pair["diastolic"])
+            quantities.append(
+                Quantity(systolic, "=", unit, pair.start(), pair.end(), diastolic=diastolic)
+            )
     for row in _ROW_VALUE_RE.finditer(text):
         unit = parse_unit(row["unit"])
         if unit is None or any(q.start <= row.start("number") < q.end for q in quantities):

@@ -380,9 +380,12 @@ def test_an_approximate_value_is_still_its_names_value(knowledge: Knowledge) -> 
     document = _one_sentence(
         "His blood pressure remained around 120/70 mmHg and was about to be rechecked."
     )
-    results = {(r.test.text, r.result) for r in annotate(document, [], knowledge).facts.results}
+    measurements = annotate(document, [], knowledge).facts.measurements
     # "around" stood between the link and the number, so no value was read at all
-    assert ("blood pressure", "120/70 mmHg") in results
+    assert [(m.quantity.text, m.qualifier, str(m.value)) for m in measurements] == [
+        ("blood pressure", "systolic", "120"),
+        ("blood pressure", "diastolic", "70"),
+    ]
 
 
 def test_a_dicom_modality_code_that_means_something_else_in_a_report_names_no_examination(

@@ -166,13 +166,13 @@ def course_facts(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge)
 
 def test_values_listed_respectively_go_to_their_tests_in_order(course_facts: CaseFacts) -> None:
     results = {(r.test.text, r.result) for r in course_facts.results}
-    labs = {(lab.analyte.text, str(lab.value), lab.ucum) for lab in course_facts.labs}
-    assert ("blood pressure", "174/127 mm Hg") in results
-    assert ("pulse rate", "88", "/min") in labs
-    assert ("respiratory rate", "22", "/min") in labs  # a value with its unit: a lab result
+    vital = {(m.quantity.text, m.qualifier, str(m.value)) for m in course_facts.measurements}
+    assert {("blood pressure", "systolic", "174"), ("blood pressure", "diastolic", "127")} <= vital
+    assert ("pulse rate", None, "88") in vital
+    assert ("respiratory rate", None, "22") in vital  # a vital sign, not a lab result
     # never the diastolic pressure as the respiratory rate's value
     assert not any(test == "respiratory rate" and "127" in value for test, value in results)
-    assert not any(name == "respiratory rate" and value == "127" for name, value, _ in labs)
+    assert ("respiratory rate", None, "127") not in vital
 
 
 def test_a_result_is_stated_of_what_no_terminology_names_but_never_of_a_finding(
@@ -228,11 +228,10 @@ def test_a_number_stated_after_a_sentence_adverb_is_not_the_adverbs(knowledge: K
 
 def test_a_number_is_one_tests_own_not_shared_along_a_list(course_facts: CaseFacts) -> None:
     results = {(r.test.text, r.result) for r in course_facts.results}
-    assert ("blood pressure", "155/100 mm Hg") in results
+    vital = {(m.quantity.text, m.qualifier, str(m.value)) for m in course_facts.measurements}
+    assert {("blood pressure", "systolic", "155"), ("blood pressure", "diastolic", "100")} <= vital
     assert "examination" not in {test for test, _ in results}
-    assert ("heart rate", "90", "/min") in {
-        (lab.analyte.text, str(lab.value), lab.ucum) for lab in course_facts.labs
-    }
+    assert ("heart rate", None, "90") in vital
 
 
 def test_a_result_stated_as_its_course_or_negated_is_kept_without_a_wrong_flag(
@@ -677,7 +676,11 @@ def test_a_number_after_a_comma_or_opening_a_parenthesis_is_the_tests_own(
         knowledge,
     )
     results = {(r.test.text, r.result) for r in facts.results}
-    assert ("blood pressure", "178/102 mmHg") in results
+    pressures = {(m.quantity.text, m.qualifier, str(m.value)) for m in facts.measurements}
+    assert pressures == {
+        ("blood pressure", "systolic", "178"),
+        ("blood pressure", "diastolic", "102"),
+    }
     assert "1.53" in {value for _, value in results}
     assert "1,200" not in {value for _, value in results}
 

@@ -97,8 +97,14 @@ def test_rates_in_words_are_per_minute() -> None:
     ]
 
 
-def test_a_pressure_written_as_two_numbers_is_no_single_quantity() -> None:
-    assert find_quantities("blood pressure 174/127 mm Hg") == []
+def test_a_pressure_written_as_two_numbers_is_its_systolic_over_its_diastolic() -> None:
+    [pressure] = find_quantities("blood pressure 174/127 mm Hg")
+    assert (pressure.number, pressure.diastolic, pressure.unit.ucum) == (
+        Decimal("174"),
+        Decimal("127"),
+        "mm[Hg]",
+    )
+    assert find_quantities("visual acuity 20/40") == []
 
 
 def test_a_minus_sign_after_a_space_makes_the_value_negative_a_range_dash_does_not() -> None:

@@ -257,7 +257,9 @@ def _add_quantity(
         key, "lab" if lab else "measurement", f"{fact.span.start}-{slug(name.text)}-{number}"
     )
     graph.add((case, CKG.hasFinding, resource))
-    graph.add((resource, RDF.type, CKG.LabResult if lab else CKG.ImagingMeasurement))
+    vital = isinstance(fact, Measurement) and fact.vital_sign
+    kind = CKG.LabResult if lab else CKG.VitalSign if vital else CKG.ImagingMeasurement
+    graph.add((resource, RDF.type, kind))
     shown = {">": "over ", ">=": "at least ", "<": "under ", "<=": "at most "}
     said = f"{shown.get(fact.comparator, '')}{number}"
     if fact.lower_bound is not None and fact.upper_bound is not None:
