@@ -33,8 +33,9 @@ def streamlit_command(app: Path, host: str, port: int) -> list[str]:
     ("Deploy"), and an explicit address so Streamlit never asks the internet for the
     machine's external IP. No full garbage collection after every script run: with the
     store, the terminologies and the page modules loaded it took ~0.2-0.35 s of each page
-    switch, holding the GIL, so the "script finished" message waited for it too (py-spy of
-    the server, bench/RESULTS.md); Python's own generational collection still runs."""
+    switch, holding the GIL, so what the browser asked of the process next (a page's
+    scripts, often the "script finished" message itself) waited for it (py-spy of the
+    server, bench/RESULTS.md); Python's own generational collection still runs."""
     return [
         sys.executable,
         "-m",
