@@ -209,11 +209,9 @@ def test_the_case_page_lists_vital_signs_apart_with_systolic_and_diastolic_named
 ) -> None:
     report = tmp_path / "vitals.txt"
     report.write_text(VITALS_REPORT, encoding="utf-8")
-    settings = Settings.resolve(
-        store=tmp_path / "store", cache_dir=tmp_path / "cache", offline=True
-    )
-    build([report], settings)
-    app = _app(settings.store, monkeypatch, "views/case.py")
+    store = tmp_path / "store"
+    build([report], Settings.resolve(store=store, cache_dir=tmp_path / "cache", offline=True))
+    app = _app(store, monkeypatch, "views/case.py")
     app.session_state["case-section"] = "Laboratory results"
     app.run()
     assert not app.exception, [e.value for e in app.exception]
