@@ -15,9 +15,10 @@ from crossref_server import CrossrefServer, Limits, SearchIndex
 from e2e.markup import MARKUP_TITLE, retitle
 from streamlit.testing.v1 import AppTest
 
+from kg.build import build
 from kg.query import run_query
 from kg.rdf.namespaces import CONCEPT
-from kg.settings import PROJECT_ROOT
+from kg.settings import PROJECT_ROOT, Settings
 
 DASHBOARDS = PROJECT_ROOT / "dashboards"
 APP = DASHBOARDS / "app.py"
@@ -191,6 +192,35 @@ def test_the_case_page_shows_patient_labs_and_source_text(
     troponin = labs[labs["analyte"].str.startswith("troponin I")].iloc[0]
     assert troponin["value"] == ">1000"
     assert len(app.get("vega_lite_chart")) == 1  # the lab chart, not the timeline's
+
+
+VITALS_REPORT = """Tachycardia after a dog bite
+
+Case presentation
+
+A 47-year-old man presented with fever two days after a dog bite. His temperature was
+39.2 \u00b0C, heart rate 118 beats/min and blood pressure 92/54 mmHg. Serum lactate was
+4.1 mmol/L (normal range 0.5-2.2 mmol/L).
+"""
+
+
+def test_the_case_page_lists_vital_signs_apart_with_systolic_and_diastolic_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = tmp_path / "vitals.txt"
+    report.write_text(VITALS_REPORT, encoding="utf-8")
+    store = tmp_path / "store"
+    build([report], Settings.resolve(store=store, cache_dir=tmp_path / "cache", offline=True))
+    app = _app(store, monkeypatch, "views/case.py")
+    app.session_state["case-section"] = "Laboratory results"
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    vitals = next(d.value for d in app.dataframe if "vital sign" in d.value.columns)
+    shown = set(zip(vitals["of"], vitals["value"], vitals["unit"], strict=True))
+    assert {("systolic", "92", "mm[Hg]"), ("diastolic", "54", "mm[Hg]")} <= shown
+    assert {"118", "39.2"} <= set(vitals["value"])
+    labs = next(d.value for d in app.dataframe if "normal range" in d.value.columns)
+    assert not labs["analyte"].str.contains("blood pressure|heart rate").any()
 
 
 # Literature

@@ -157,6 +157,23 @@ def lab_table(labs: Sequence[Row]) -> list[dict[str, Any]]:
     ]
 
 
+def vital_table(vitals: Sequence[Row]) -> list[dict[str, Any]]:
+    """Vital signs as the report writes them, with what a value is of (a blood pressure's
+    systolic or diastolic)."""
+    table = []
+    for r in vitals:  # one row per fact, so a picked row is its fact's sentence
+        point = lab_points([r])
+        table.append(
+            {
+                "vital sign": r["label"],
+                "of": r["qualifier"] or "",
+                "value": point[0]["written"] if point else "not given",
+                "unit": r["unit"],
+            }
+        )
+    return table
+
+
 def _range(low: float | None, high: float | None) -> str:
     if low is not None and high is not None:
         return f"{low:g} to {high:g}"

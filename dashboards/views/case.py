@@ -105,6 +105,10 @@ def sections(case_iri: URIRef | None, sentences: Rows) -> None:
                     picks.append(picked_sentence(kgcase.lab_table(labs), labs, "lab-table"))
                 else:
                     st.caption("The report gives no laboratory results with units.")
+                vitals = [r for r in quantities.rows if r["kind"] == "vital"]
+                if vitals:
+                    st.subheader("Vital signs")
+                    picks.append(picked_sentence(kgcase.vital_table(vitals), vitals, "vital-table"))
                 show_sparql(quantities, "quantities")
         if imaging_tab.open:
             with imaging_tab:
