@@ -261,7 +261,7 @@ EXPECTED_ROWS = {
     "concepts_by_category": 110,
     "concepts_shared_between_cases": 38,
     "documents": 2,
-    "etiology_mechanism_sign": 57,
+    "etiology_mechanism_sign": 56,
     "imaging_measurements": 4,
     "labs_out_of_range": 8,
     "mechanism_references": 87,

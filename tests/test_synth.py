@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import RDF, SDO, SKOS
+from rdflib.namespace import RDF, SKOS
 from rdflib.term import IdentifiedNode, Node
 
 from kg.query import run_query, saved_query
@@ -136,12 +136,12 @@ def _labels(dataset: Dataset, scheme: str) -> dict[Node, str]:
     }
 
 
-def test_each_etiology_to_sign_path_lists_the_sentences_of_all_its_claims(
+def test_each_etiology_mechanism_sign_row_counts_the_claims_of_all_its_routes(
     store: GraphStore, dataset: Dataset
 ) -> None:
-    """The paths and their evidence computed from the claims directly, by the query's
-    definition: every claim of every path counts, whichever claims the other links have
-    (the query joins each link's claims to the distinct paths, not claims to claims)."""
+    """The rows computed from the claims directly, by the query's definition: a route is an
+    etiology's claim to the mechanism, or to a first mechanism that causes or contributes to
+    it, and the mechanism's claim to the sign; a row counts every claim of every route."""
     etiologies, mechanisms = _labels(dataset, "etiology"), _labels(dataset, "mechanism")
     signs = _labels(dataset, "imaging-sign")
     claims = [
@@ -154,36 +154,38 @@ def test_each_etiology_to_sign_path_lists_the_sentences_of_all_its_claims(
         for claim in dataset.subjects(RDF.type, CKG.Claim)
     ]
     steps = (CKG.causes, CKG.contributesTo)
-    expected: dict[tuple[str, str, str, str], set[Node]] = {}
+    expected: dict[tuple[str, str, str], tuple[set[bool], set[str], set[Node]]] = {}
     for first, e, _, x in claims:  # the etiology's claim: e -> x
         if e not in etiologies:
             continue
         for last, m, p, s in claims:  # the sign's claim: m manifests as s
             if p != CKG.manifestsAs or m not in mechanisms or s not in signs:
                 continue
+            key = (etiologies[e], mechanisms[m], signs[s])
             if x == m:
-                key = (etiologies[e], "", mechanisms[m], signs[s])
-                expected.setdefault(key, set()).update({first, last})
+                direct, through, found = expected.setdefault(key, (set(), set(), set()))
+                direct.add(True)
+                found.update({first, last})
             for step, f, q, m2 in claims:  # the step between: x causes m
                 if f == x and m2 == m and q in steps and f != m and f in mechanisms:
-                    key = (etiologies[e], mechanisms[f], mechanisms[m], signs[s])
-                    expected.setdefault(key, set()).update({first, step, last})
-    positions = {
-        key: {
-            str(dataset.value(dataset.value(claim, CKG.evidenceSentence), SDO.position))
-            for claim in found
-        }
-        for key, found in expected.items()
-    }
-    assert any(key[1] for key in positions) and any(not key[1] for key in positions)
+                    direct, through, found = expected.setdefault(key, (set(), set(), set()))
+                    through.add(mechanisms[f])
+                    found.update({first, step, last})
     rows = answer(store, "etiology_mechanism_sign")
     answered = {
-        (str(r["etiology"]), str(r.get("through", "")), str(r["mechanism"]), str(r["sign"])): {
-            part.strip() for part in str(r["evidenceSentences"]).split(",")
-        }
+        (str(r["etiology"]), str(r["mechanism"]), str(r["sign"])): (
+            r["direct"],
+            str(r["through"]),
+            r["claims"],
+            int(str(r["interpretations"])) + int(str(r["background"])),
+        )
         for r in rows
     }
-    assert answered == positions
+    assert any(d for d, _, _ in expected.values()) and any(t for _, t, _ in expected.values())
+    assert answered == {
+        key: (True in direct, ", ".join(sorted(through)), len(found), len(found))
+        for key, (direct, through, found) in expected.items()
+    }
 
 
 def test_case_timelines_run_forward_from_admission(store: GraphStore) -> None:

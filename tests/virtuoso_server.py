@@ -1,5 +1,9 @@
 """A throwaway Virtuoso Open Source 7 server on loopback, for tests and benchmarks.
 
+The one place its config lives: the store contract tests and bench/bench_store.py both start
+their Virtuoso here (the bench imports this file), so the limits a test passes with are the
+ones the benchmark measures with.
+
 Debian's ``virtuoso-opensource-7-bin`` (installed by ``.ci/setup``) ships ``virtuoso-t`` and
 ``isql-vt``; nothing is started as a service. ``VirtuosoServer`` writes a config of its own
 into a temporary directory (database, logs, free 127.0.0.1 ports for ISQL and HTTP), starts
@@ -8,7 +12,9 @@ right to update, and stops the server by its PID afterwards. A missing Virtuoso 
 ``VirtuosoUnavailable`` — the tests fail on it, never skip.
 
 Virtuoso's defaults cap every result at 10,000 rows (silently) and queries at 60 s; the
-config here sets both (``max_rows``, ``max_seconds``) so answers are complete.
+config here sets both (``max_rows``, ``max_seconds``) so answers are complete. A query that
+reaches ``max_seconds`` comes back as an "anytime" answer, flagged by the ``X-SQL-State``
+header. The buffer pool (170,000 pages of 8 kB, ~1.3 GB) holds a 1M-triple graph warm.
 
 Run it by hand (prints the endpoint, stops on Ctrl-C)::
 
@@ -25,6 +31,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -44,7 +51,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _config(directory: Path, isql_port: int, http_port: int, rows: int, seconds: int) -> str:
+def _config(
+    directory: Path, isql_port: int, http_port: int, rows: int, seconds: int, allowed: str
+) -> str:
     d = directory
     return f"""\
 [Database]
@@ -67,11 +76,12 @@ Striping = 0
 
 [Parameters]
 ServerPort = 127.0.0.1:{isql_port}
-DirsAllowed = ., {d}
+DirsAllowed = ., {d}{allowed}
 NumberOfBuffers = 170000
 MaxDirtyBuffers = 130000
-CheckpointInterval = 60
+CheckpointInterval = 0
 ThreadsPerQuery = 2
+MaxQueryMem = 1G
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -79,6 +89,7 @@ ServerRoot = {d}
 ServerThreads = 20
 MaxClientConnections = 20
 MaxKeepAlives = 20
+KeepAliveTimeout = 10
 
 [SPARQL]
 ResultSetMaxRows = {rows}
@@ -92,7 +103,8 @@ class VirtuosoServer:
 
     ``sparql_url`` answers SPARQL 1.1 Protocol queries and updates; ``store_location`` is the
     same as a casekg ``--store`` (``sparql+http://…``); ``auth_url`` is Virtuoso's endpoint
-    behind HTTP Digest authentication (user ``dba``, password ``dba``).
+    behind HTTP Digest authentication (user ``dba``, password ``dba``). ``allowed`` are
+    further directories the bulk loader may read files from.
     """
 
     def __init__(
@@ -102,12 +114,14 @@ class VirtuosoServer:
         max_rows: int = 10_000_000,
         max_seconds: int = 600,
         start_timeout: float = 120.0,
+        allowed: Sequence[Path] = (),
     ) -> None:
         self._own_directory = directory is None
         self.directory = directory or Path(tempfile.mkdtemp(prefix="casekg-virtuoso-"))
         self.max_rows = max_rows
         self.max_seconds = max_seconds
         self.start_timeout = start_timeout
+        self.allowed = tuple(allowed)
         self.isql_port = 0
         self.http_port = 0
         self.pid: int | None = None
@@ -136,7 +150,12 @@ class VirtuosoServer:
         config = self.directory / "virtuoso.ini"
         config.write_text(
             _config(
-                self.directory, self.isql_port, self.http_port, self.max_rows, self.max_seconds
+                self.directory,
+                self.isql_port,
+                self.http_port,
+                self.max_rows,
+                self.max_seconds,
+                "".join(f", {path}" for path in self.allowed),
             ),
             encoding="utf-8",
         )
@@ -166,13 +185,25 @@ class VirtuosoServer:
         self.isql('grant SPARQL_UPDATE to "SPARQL";')
         return self
 
-    def isql(self, statements: str) -> str:
+    def address(self) -> dict[str, object]:
+        """What another process needs to use this server (``attach``)."""
+        return {"isql_port": self.isql_port, "http_port": self.http_port}
+
+    @classmethod
+    def attach(cls, address: Mapping[str, object]) -> VirtuosoServer:
+        """The server another process started, to load and query; ``stop`` leaves it be."""
+        server = cls(Path(tempfile.gettempdir()))
+        server.isql_port = int(str(address["isql_port"]))
+        server.http_port = int(str(address["http_port"]))
+        return server
+
+    def isql(self, statements: str, timeout: float | None = None) -> str:
         """Run SQL statements (``exec=``) as the administrator; their output."""
         done = subprocess.run(
             [ISQL, str(self.isql_port), *ADMIN, f"exec={statements}"],
             capture_output=True,
             text=True,
-            timeout=self.start_timeout,
+            timeout=timeout or self.start_timeout,
             check=False,
         )
         if done.returncode != 0 or "*** Error" in done.stdout:
@@ -180,13 +211,23 @@ class VirtuosoServer:
             raise VirtuosoUnavailable(f"isql-vt failed: {output}")
         return done.stdout
 
-    def bulk_load(self, path: Path, graph: str) -> None:
-        """Load an N-Triples/Turtle file fast (Virtuoso's bulk loader) into ``graph``.
+    def bulk_load(self, path: Path, graph: str, timeout: float | None = None) -> None:
+        """Load an N-Triples/Turtle file fast (Virtuoso's bulk loader) into ``graph`` (an
+        N-Quads file's quads keep their own graph).
 
-        The file must lie in this server's directory (``DirsAllowed``)."""
+        The file must lie in this server's directory or an ``allowed`` one (``DirsAllowed``)."""
         self.isql(
-            f"ld_dir('{path.parent}', '{path.name}', '{graph}'); rdf_loader_run(); checkpoint;"
+            f"ld_dir('{path.parent}', '{path.name}', '{graph}'); rdf_loader_run(); checkpoint;",
+            timeout,
         )
+
+    def peak_memory_kb(self) -> int:
+        """The server's high-water resident memory (VmHWM), in kB."""
+        status = Path(f"/proc/{self.pid}/status").read_text(encoding="utf-8")
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmHWM in /proc status")
 
     def _pid_from_lock_file(self) -> int | None:
         lock = self.directory / "virtuoso.lck"
