@@ -5,6 +5,9 @@ way in the same run, and a bounded load test.
     .venv/bin/python bench/bench_dashboard.py --rounds 5 --switches-against OTHER/dashboards/app.py
     .venv/bin/python bench/bench_dashboard.py --rounds 5 --first-against OTHER/dashboards/app.py
 
+OTHER is e.g. a `git archive` of an earlier commit: when it holds its own kg/, its app is
+served by its own `kg dashboard` command and modules (server flags and warming included).
+
 What it measures (Debian's Chromium through Playwright, everything on 127.0.0.1):
 
 - first render: from navigation to Streamlit's "script finished" signal, and to "drawn":
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import statistics
@@ -54,16 +58,26 @@ TRIVIAL = 'import streamlit as st\n\nst.title("trivial")\nst.write("A trivial pa
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 TIMEOUT_MS = 300_000
-DRAWN = """() => new Promise(resolve => {
-  const framed = (title, drawn) => [...document.querySelectorAll(`iframe[title*='${title}']`)]
-    .every(frame => { const doc = frame.contentDocument; return doc !== null && drawn(doc); });
+DRAWN = """(framesExpected) => new Promise(resolve => {
+  const framed = (title, drawn) => {
+    const frames = [...document.querySelectorAll(`iframe[title*='${title}']`)];
+    return frames.length >= (framesExpected.includes(title) ? 1 : 0) && frames.every(frame => {
+      const doc = frame.contentDocument;
+      return doc !== null && drawn(doc);
+    });
+  };
   const all = (testid, inner) => [...document.querySelectorAll(`[data-testid='${testid}']`)]
     .every(element => element.querySelector(inner) !== null);
   const done = () =>
     framed("st_link_analysis", doc => {
       const box = doc.querySelector("#cy");
       const cy = box && box._cyreg && box._cyreg.cy;
-      return Boolean(cy && cy.nodes().length && box.querySelector("canvas"));
+      const drawer = cy && cy.renderer();
+      // A frame drawn since the elements came, and none pending: Cytoscape draws them in an
+      // animation frame after the component has laid them out (the canvas exists before).
+      return Boolean(
+        cy && cy.nodes().length && drawer && drawer.lastDrawTime && !drawer.requestedFrame
+      );
     }) &&
     framed("code_editor", doc => doc.querySelector(".ace_line") !== null) &&
     all("stVegaLiteChart", "svg.marks, canvas.marks") &&
@@ -72,7 +86,12 @@ DRAWN = """() => new Promise(resolve => {
   tick();
 })"""
 """Resolves once every chart, data grid, code editor and graph on the page has drawn, at the
-next frame."""
+next frame. A component's frame is created after the script-finished signal: the components
+named in the argument must be on the page before their frames count as drawn (else a page
+whose graph frame did not exist yet was "drawn" at once, and the next page was charged for
+the graph)."""
+FRAMES = {"": ["st_link_analysis"], "sparql": ["code_editor"]}
+"""The component frames each page (by path) opens with."""
 
 
 def _free_port() -> int:
@@ -93,11 +112,49 @@ class Server:
         self.process.wait(timeout=20)
 
 
+def _checkout(app: Path) -> Path | None:
+    """The casekg checkout another app.py belongs to (e.g. a `git archive` of an earlier
+    commit), if it has its own `kg dashboard` command; None for ours or a bare script."""
+    root = app.resolve().parent.parent
+    if app.resolve() == APP.resolve() or not (root / "kg" / "commands" / "dashboard.py").is_file():
+        return None
+    return root
+
+
+def _command(app: Path, port: int, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """How ``app`` is served: by its own checkout's command and modules when it has one (so
+    a comparison with an earlier commit includes that commit's server flags and warming),
+    else by ours."""
+    root = _checkout(app)
+    if root is None:
+        return streamlit_command(app, "127.0.0.1", port), env
+    theirs = dict(env, PYTHONPATH=str(root))
+    asked = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys; from pathlib import Path; "
+            "from kg.commands.dashboard import streamlit_command; "
+            "print(json.dumps(streamlit_command(Path(sys.argv[1]), '127.0.0.1', "
+            "int(sys.argv[2]))))",
+            str(app),
+            str(port),
+        ],
+        env=theirs,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    command: list[str] = json.loads(asked.stdout)
+    return command, theirs
+
+
 def start(app: Path, env: dict[str, str]) -> Server:
     port = _free_port()
+    command, served_env = _command(app, port, env)
     process = subprocess.Popen(
-        streamlit_command(app, "127.0.0.1", port),
-        env=env,
+        command,
+        env=served_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -143,7 +200,7 @@ async def render(
     await page.goto(f"{server.url}/{path}")
     await _ready(page, path, dashboard=dashboard)
     ready = time.perf_counter() - started
-    await page.evaluate(DRAWN)
+    await page.evaluate(DRAWN, FRAMES.get(path, []) if dashboard else [])
     drawn = time.perf_counter() - started
     await context.close()
     return ready, drawn
@@ -172,7 +229,9 @@ async def first_renders(
             offsite.origin = server.url
             try:
                 for kind in ("cold", "new session", "new session", "new session"):
-                    ready, drawn = await render(browser, server, "", offsite)
+                    ready, drawn = await render(
+                        browser, server, "", offsite, dashboard=name != "trivial"
+                    )
                     times.setdefault(f"{name} {kind}", []).append(ready)
                     times.setdefault(f"{name} {kind} drawn", []).append(drawn)
             finally:
@@ -238,7 +297,7 @@ async def page_switches(
     page.on("request", lambda request: offsite.check(request.url))
     await page.goto(f"{server.url}/")
     await _ready(page, "")
-    await page.evaluate(DRAWN)
+    await page.evaluate(DRAWN, FRAMES[""])
     times: dict[str, list[float]] = {}
     for _ in range(rounds):
         for path in (*PAGES[1:], PAGES[0]):
@@ -248,7 +307,7 @@ async def page_switches(
             await page.locator("h1", has_text=title).first.wait_for(timeout=TIMEOUT_MS)
             await _ready(page, path)
             times.setdefault(path or "explore", []).append(time.perf_counter() - started)
-            await page.evaluate(DRAWN)
+            await page.evaluate(DRAWN, FRAMES.get(path, []))
             times.setdefault(f"{path or 'explore'} drawn", []).append(time.perf_counter() - started)
     await context.close()
     return times

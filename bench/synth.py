@@ -405,6 +405,7 @@ class CaseReport:
             (work, A, iri(FABIO.ClinicalCaseReport)),
             (work, iri(FRBR.realization), article),
             (article, iri(DCTERMS.title), text(self.title, "en")),
+            (article, iri(RDFS.label), text(self.title, "en")),
             (article, iri(PRISM.doi), text(self.doi)),
             (article, iri(DCTERMS.dateAccepted), typed(f"20{rng.randint(10, 24)}-03-01", XSD.date)),
             (article, iri(DCTERMS.abstract), text(self.words(60), "en")),

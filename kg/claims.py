@@ -59,7 +59,7 @@ from typing import Literal
 from kg.concepts import Concept, Vocabulary
 from kg.curation import AssertionKind, CuratedClaim, Curation, Predicate, load_curation
 from kg.document import CitationMarker, Document, Sentence, Span
-from kg.facts import with_terms
+from kg.facts import case_account, with_terms
 from kg.mentions import ConceptMention
 from kg.rdf.namespaces import CONCEPT
 from kg.sentences import (
@@ -604,6 +604,7 @@ class _Citations:
 
     def __init__(self, document: Document, curation: Curation) -> None:
         self.document = document
+        self.account = case_account(document)
         self.markers: dict[int, list[CitationMarker]] = {}
         for marker in document.markers:
             self.markers.setdefault(marker.sentence_index, []).append(marker)
@@ -617,6 +618,13 @@ class _Citations:
             for index in scope.quote.sentence_indexes:
                 self.scoped.setdefault(index, []).extend(inside)
 
+    def kind(self, sentence: Sentence) -> AssertionKind:
+        """Whose voice a sentence is in; the case's own account is the authors' even where
+        no heading names it (a text that opens with the case and has no sections)."""
+        if sentence.index in self.account:
+            return "authors' interpretation"
+        return assertion_kind(sentence)
+
     def own(self, sentence: Sentence) -> list[CitationMarker]:
         """The markers that stand in the sentence itself."""
         return list(self.markers.get(sentence.index, []))
@@ -625,9 +633,7 @@ class _Citations:
         """Markers from elsewhere that cover the sentence: those of the background passage it
         continues, and those a reviewed citation scope extends over it."""
         markers: list[CitationMarker] = []
-        if sentence.index not in self.markers and (
-            assertion_kind(sentence) == "background literature"
-        ):
+        if sentence.index not in self.markers and (self.kind(sentence) == "background literature"):
             markers = self._inherited(sentence)
         own = {id(m) for m in self.own(sentence)}
         return markers + [m for m in self.scoped.get(sentence.index, []) if id(m) not in own]
@@ -639,7 +645,7 @@ class _Citations:
                 if not (_ANNOUNCES.search(current.text) or _CONTINUES.match(sentence.text)):
                     return []  # a new statement of its own, citing nothing
                 return list(self.markers[current.index])
-            if assertion_kind(current) != "background literature":
+            if self.kind(current) != "background literature":
                 return []
             current = _previous_in_paragraph(self.document, current)
         return []
@@ -685,7 +691,7 @@ def _sentence_claims(
     and cites several references, the text does not say which supports which, so the
     references are shared. Markers inherited from the passage are always shared.
     """
-    kind = assertion_kind(sentence)
+    kind = citations.kind(sentence)
     markers = citations.own(sentence)
     mentions = {id(m): m for link in links.values() for m in (link.cause, link.effect)}
     adjacent: dict[int, list[CitationMarker]] = {}

@@ -238,6 +238,17 @@ _GROUP_AUTHOR_FIRST = re.compile(rf"^(?P<name>{_GROUP_NAME.pattern})\.\s+(?=[A-Z
 """An organisation printed where the authors go ("World Health Organization. Global
 tuberculosis report 2020. Geneva: …"): it is the author, and the title is the sentence after
 it. Known by the words organisations are named with, so a title printed first stays a title."""
+
+_GROUP_AUTHOR_OPENS = re.compile(rf"^(?:{_GROUP_NAME.pattern})(?:\.\s|\s*\(\s*(?:1[89]|20)\d\d)")
+
+
+def opens_with_organisation(line: str) -> bool:
+    """Whether a line starts a reference by an organisation ("Centers for Disease Control
+    and Prevention (2020). …"): where a list without numbers has a new entry though no
+    person's name opens it."""
+    return _GROUP_AUTHOR_OPENS.match(line) is not None
+
+
 _GROUP_AUTHOR_LAST = re.compile(
     r"(?<=\w),\s*[A-Z][^,]*?\s(?:Consortium|Group|Collaborat\w*|Investigators|Network|Committee)"
     r"\b[^,]*$"

@@ -91,3 +91,33 @@ def test_cases_by_etiology_lists_the_cases_naming_each_etiology(
     sepsis = next(row for row in rows_of["cases_by_etiology"] if row["etiology"] == "sepsis")
     assert int(sepsis["claims"]) > 0
     assert sepsis["doi"] == "10.3348/jksr.2021.0181"
+
+
+UNTITLED = (
+    "A 58-year-old man presented with fever and a productive cough. Chest radiography showed "
+    "a right lower lobe consolidation, and community-acquired pneumonia was diagnosed. {extra}"
+)
+
+
+def test_untitled_case_reports_are_named_by_their_files_and_say_they_print_no_title(
+    tmp_path: Path,
+) -> None:
+    """Case texts that open with the case (as MACCROBAT's do) have no title to show: the
+    graph says so and names each by its file, so cross-case answers tell them apart."""
+    documents = []
+    for name, extra in (("first.txt", "He recovered."), ("second.txt", "She was discharged.")):
+        path = tmp_path / name
+        path.write_text(UNTITLED.format(extra=extra), encoding="utf-8")
+        documents.append(path)
+    settings = Settings.resolve(
+        store=tmp_path / "store", cache_dir=tmp_path / "cache", offline=True
+    )
+    build(documents, settings)
+    with open_store(settings.store) as store:
+        stated = run_query(store, "ASK { ?article dcterms:title ?title ; ckg:titleNotStated true }")
+        result = run_query(store, saved_query("concepts_shared_between_cases").text)
+        assert result is not None
+        shared = {str(row["label"]): str(row["caseTitles"]) for row in result.bindings()}
+    assert stated is not None and not stated.boolean
+    assert "untitled case report (first)" in shared["fever"]
+    assert "untitled case report (second)" in shared["fever"]

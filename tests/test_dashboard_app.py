@@ -244,6 +244,16 @@ def test_a_saved_query_runs_and_shows_its_rows_and_time(
     assert any(" rows in " in c.value for c in app.caption)
 
 
+def test_the_predeclared_prefixes_are_drawn_once_their_expander_is_opened(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(seed_store, monkeypatch, "views/sparql.py")
+    assert not app.code  # no highlighted block on the page's first render
+    app.session_state["sparql-prefixes"] = True  # the user opens it
+    app.run()
+    assert "PREFIX cito: <http://purl.org/spar/cito/>" in app.code[0].value
+
+
 def test_an_update_typed_into_the_editor_is_refused(
     seed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

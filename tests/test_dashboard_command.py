@@ -51,6 +51,12 @@ def test_the_command_is_headless_on_loopback_without_telemetry_or_hosted_links()
     assert options["--server.headless"] == "true"
 
 
+def test_the_server_runs_no_full_garbage_collection_after_every_script_run() -> None:
+    command = streamlit_command(Path("app.py"), "127.0.0.1", 8501)
+    flags = command[command.index("app.py") + 1 :]
+    assert dict(zip(flags[::2], flags[1::2], strict=True))["--runner.postScriptGC"] == "false"
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_kg_dashboard_stops_its_server_and_frees_the_port(
     seed_store: Path, tmp_path: Path, stop: signal.Signals

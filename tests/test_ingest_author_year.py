@@ -116,3 +116,20 @@ def test_an_organisation_cited_by_its_whole_name_links_to_its_report() -> None:
         ("Mayosi et al., 2005", (1,)),
         ("World Health Organization (2020)", (2,)),
     ]
+
+
+def test_an_organisation_cited_by_its_initials_links_to_its_report() -> None:
+    text = GUIDELINE_REPORT.replace(
+        "The World Health Organization (2020) counts", "Its cases are counted apart (WHO, 2020);"
+    ).replace(" such cases apart.", " CDC figures (CDC, 2020) do not.")
+    text += (
+        "Centers for Disease Control and Prevention (2020). Tuberculosis surveillance report. "
+        "Atlanta: CDC.\n"
+    )
+    document = ingest_text(text, "guideline-initials")
+    assert [(m.content, m.reference_numbers) for m in document.markers] == [
+        ("World Health Organization, 2020", (2,)),
+        ("Mayosi et al., 2005", (1,)),
+        ("WHO, 2020", (2,)),
+        ("CDC, 2020", (3,)),
+    ]

@@ -409,7 +409,8 @@ def _patterns(
     not once per sentence."""
     if not organisations:
         return (_CITED,), (_NARRATIVE, _BARE_ET_AL)
-    longest_first = sorted(organisations, key=len, reverse=True)
+    forms = {form for name in organisations for form in (name, *_acronyms(name))}
+    longest_first = sorted(forms, key=len, reverse=True)
     names = "|".join(r"\s+".join(map(re.escape, name.split())) for name in longest_first)
     years = rf"(?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)"
     named = rf"\b(?P<first>{names})(?P<etal>)(?P<second>)"
@@ -417,6 +418,22 @@ def _patterns(
         (re.compile(rf"{named},?\s+{years}"), _CITED),
         (re.compile(rf"{named},?\s*\({years}\)"), _NARRATIVE, _BARE_ET_AL),
     )
+
+
+def _acronyms(organisation: str) -> tuple[str, ...]:
+    """What an organisation is cited by in short: the initials of its capitalised words
+    ("WHO" for World Health Organization), or their first three or more when the short
+    name leaves the last words out ("CDC" for Centers for Disease Control and Prevention)."""
+    initials = "".join(word[0] for word in organisation.split() if word[:1].isupper())
+    if len(initials) < 2:
+        return ()
+    return tuple(initials[:end] for end in range(len(initials), min(3, len(initials)) - 1, -1))
+
+
+def _named(key: CitedKey, first: str) -> bool:
+    if key.family == first:
+        return True
+    return bool(key.organisation) and first in {_fold(a) for a in _acronyms(key.organisation)}
 
 
 def _linked(cited: re.Match[str], keys: Sequence[CitedKey], offset: int) -> Iterator[MarkerMatch]:
@@ -427,7 +444,7 @@ def _linked(cited: re.Match[str], keys: Sequence[CitedKey], offset: int) -> Iter
     ambiguous = False
     for year_text in years:
         year, suffix = int(year_text[:4]), year_text[4:]
-        candidates = [k for k in keys if k.family == first and k.year == year]
+        candidates = [k for k in keys if _named(k, first) and k.year == year]
         for kept in (
             [k for k in candidates if k.suffix == suffix],
             [k for k in candidates if not second or k.second_family == second],

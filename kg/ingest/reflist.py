@@ -4,8 +4,8 @@ Numbered lists ("1. ", "[1] ", "1) ") run while the numbers follow on; a line th
 not start the next number continues the entry above. An unnumbered list (author-year
 documents: Harvard, APA, Vancouver without numbers) has one entry per block, or, in a
 block of many lines, a new entry wherever a line that starts with a name ("Smith, J.",
-"Smith AB,") follows a line that ends one (a period, a closing parenthesis, a DOI or a
-link); entries are numbered in reading order.
+"Smith AB,", "World Health Organization (2020)") follows a line that ends one (a period,
+a closing parenthesis, a DOI or a link); entries are numbered in reading order.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from kg.document import RawReference, Span
 from kg.ingest.layout import Block, Flow
+from kg.references import opens_with_organisation
 
 HEADING = re.compile(
     r"^(?:\d{1,2}\.?\s+)?(?:references?(?:\s+(?:list|cited))?|bibliography|literature(?:\s+cited)?"
@@ -90,7 +91,8 @@ def _unnumbered(
         previous = ""
         for number, line in enumerate(block.lines):
             starts = number == 0 or (
-                _ENTRY_END.search(previous) is not None and _NAME_START.match(line.text)
+                _ENTRY_END.search(previous) is not None
+                and (_NAME_START.match(line.text) or opens_with_organisation(line.text))
             )
             if starts:
                 entries.append(flow([line.span]))

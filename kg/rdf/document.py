@@ -171,7 +171,13 @@ def _add_article(graph: Graph, document: Document, key: str, article: URIRef) ->
     graph.add((article, FRBR.realizationOf, work))
     graph.add((work, RDF.type, FABIO.ClinicalCaseReport))
     graph.add((work, FRBR.realization, article))
-    graph.add((article, DCTERMS.title, Literal(meta.title, lang="en")))
+    if meta.title:
+        graph.add((article, DCTERMS.title, Literal(meta.title, lang="en")))
+        graph.add((article, RDFS.label, Literal(meta.title, lang="en")))
+    else:
+        graph.add((article, CKG.titleNotStated, Literal(True)))
+        label = f"untitled case report ({PurePath(document.name).name})"
+        graph.add((article, RDFS.label, Literal(label, lang="en")))
     if meta.title_ko:
         graph.add((article, DCTERMS.title, Literal(meta.title_ko, lang="ko")))
     if meta.doi:
