@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 from written_report import annotated, read_written
 
 from kg.annotate import Annotations
@@ -90,6 +90,19 @@ def test_a_vital_sign_is_typed_so_in_the_graph(document: Document, case: Annotat
         "systolic",
         "diastolic",
     }
+
+
+def test_a_pressures_two_values_are_labelled_systolic_and_diastolic(
+    document: Document, case: Annotations
+) -> None:
+    graph = facts_graph(document, case.facts)
+    labels = {
+        str(label)
+        for v in graph.subjects(RDF.type, CKG.VitalSign)
+        for label in graph.objects(v, RDFS.label)
+    }
+    assert {"systolic blood pressure 190 mmHg", "diastolic blood pressure 110 mmHg"} <= labels
+    assert {"systolic BP 140 mmHg", "diastolic BP 90 mmHg"} <= labels
 
 
 def test_a_vital_signs_concept_is_the_vocabularys_or_none(
