@@ -21,9 +21,12 @@ one report. What the rules do:
   subject: "A native T1 map shows ...").
   The same value reported again (results, caption, discussion) is one fact, its first
   sentence the anchor, the others listed. Vital signs (a rate per minute, a body
-  temperature, a blood pressure) are Measurements with no modality, whatever terminology
-  names their test; a pressure written "120/70 mmHg" is its systolic and its diastolic
-  value. A test's abbreviation and a bare number after it ("INR 1.2,") is a stated result.
+  temperature, a blood pressure, a size of the body: height, weight) are Measurements with
+  no modality, whatever terminology names their test; where a value's name leaves open
+  whether a laboratory or an imaging examination gave it, the examination its sentence
+  names decides (``_kind_by_examination``); a pressure written "120/70 mmHg" is its
+  systolic and its diastolic value. A test's abbreviation and a bare number after it
+  ("INR 1.2,") is a stated result.
 - Values are read in the case's own account only (``case_account``): its case sections, or,
   in a document that names none, the sections telling of a patient, each only when it tells
   of one patient more than of patients in the plural and of studies; a research article's
@@ -261,7 +264,11 @@ def extract_case_facts(
             readings = [r for r in readings if not values[0] <= r.quantity.start < values[1]]
         time = own_time(sentence) if readings else None
         for reading in (one for read in readings for one in _systolic_diastolic(read)):
-            if _is_vital_sign(reading):
+            imaged = _names_imaging(sentence.text, reading, examined[sentence.index])
+            examined_kind = _kind_by_examination(reading, imaged)
+            own_kind = examined_kind.kind == reading.kind
+            reading = examined_kind
+            if _is_vital_sign(reading) or (not imaged and _is_body_measure(reading)):
                 vital = _measurement(sentence, reading, None, vocabulary, time)
                 measurements.append(replace(vital, vital_sign=True))
             elif reading.kind == "lab":
@@ -269,7 +276,7 @@ def extract_case_facts(
             else:
                 modality = (
                     _modality(document, local, sentence, reading, examinations)
-                    if reading.mention is not None
+                    if (reading.mention is not None and own_kind) or imaged
                     else None  # "PTT of 47 sec, ... and the chest X-ray": no examination's
                 )
                 measurements.append(_measurement(sentence, reading, modality, vocabulary, time))
@@ -1926,6 +1933,22 @@ def _is_vital_sign(reading: _Reading) -> bool:
     )
 
 
+_BODY_MEASURE = re.compile(
+    r"\b(?:height|stature|arm\s?span|head\s+circumference|(?:body\s+|birth\s*)?weight)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_body_measure(reading: _Reading) -> bool:
+    """A size of the whole body measured at the bedside (height, arm span, head
+    circumference, weight), with vital signs as in HL7 FHIR's vital-signs profile; with no
+    imaging examination named before it (an aneurysm's height on CT is an imaging one's)."""
+    unit = reading.quantity.unit
+    return (unit.kind == "length" or unit.ucum in ("g", "kg")) and bool(
+        _BODY_MEASURE.search(reading.name.text)
+    )
+
+
 def _systolic_diastolic(reading: _Reading) -> list[_Reading]:
     """A pressure written systolic over diastolic ("blood pressure 120/70 mmHg", "PA
     pressure 45/20 mmHg") as two measurements, its systolic and its diastolic value, each
@@ -1942,6 +1965,48 @@ def _systolic_diastolic(reading: _Reading) -> list[_Reading]:
         )
         for number, qualifier in ((quantity.number, "systolic"), (quantity.diastolic, "diastolic"))
     ]
+
+
+def _names_imaging(text: str, reading: _Reading, examined: list[LocalMention]) -> bool:
+    """Whether a value's sentence names an imaging examination before it ("Echocardiography
+    revealed ... end diastolic diameter was 7 cm"; not "CVP was 16 cmH2O and 2D
+    echocardiogram revealed ..."), outside the value's own name ("EXTEM clotting time (CT)
+    228 s": the abbreviation of a clotting time, no computed tomography)."""
+    name = text.find(reading.name.text, reading.start, reading.quantity.start)
+    within = range(name, name + len(reading.name.text)) if name >= 0 else range(0)
+    return any(
+        "modality" in m.categories and m.start < reading.quantity.start and m.start not in within
+        for m in examined
+    )
+
+
+_IMAGED_UNITS = frozenset({"pressure"})
+"""Units of what an imaging examination measures where a laboratory's may be measured in
+them too: a gradient or a pressure estimated on echocardiography (a fraction may be a
+blood count's: "neutrophils 50%"; a length is never a laboratory's)."""
+_TESTED_UNITS = frozenset({"percent", "time"})
+"""Units of a value no terminology names that, with no imaging examination named, are a
+laboratory's: a fraction of blood or cells ("HbA1c 5.9%", "allele burden 44.9%"), a
+clotting or closure time ("PFA closure time 195 seconds"); a time in milliseconds is an
+electrocardiogram's interval ("QTc 584 ms"), no laboratory's."""
+
+
+def _kind_by_examination(reading: _Reading, imaged: bool) -> _Reading:
+    """A value's kind by the examination its sentence names, where its name leaves it open:
+    a length is a measurement ("end diastolic diameter was 7 cm": a terminology's test,
+    SNOMED CT's generic diagnostic procedure), so is a pressure in a sentence naming an
+    imaging examination ("echocardiography showed ... a maximum gradient of 30 mmHg"); an
+    unnamed fraction or time in a sentence naming none is a laboratory's. A terminology's
+    imaging sign ("ejection fraction") keeps its kind. A measurement made so takes the
+    modality its sentence names, none from an earlier sentence."""
+    unit = reading.quantity.unit.kind
+    if reading.kind == "lab" and (unit == "length" or (imaged and unit in _IMAGED_UNITS)):
+        return replace(reading, kind="measurement")
+    if reading.kind == "measurement" and reading.mention is None and not imaged:
+        ucum = reading.quantity.unit.ucum
+        if (unit in _TESTED_UNITS and ucum != "ms") or ucum == "fL":
+            return replace(reading, kind="lab")  # a femtolitre: a blood cell's volume
+    return reading
 
 
 def _measured_quantity(vocabulary: Vocabulary, concept: Concept) -> Concept:
