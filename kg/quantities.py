@@ -320,9 +320,7 @@ def _range(match: re.Match[str], unit: Unit | None, start: int, end: int) -> Ref
     )
 
 
-_DECADE = re.compile(
-    r"\bin\s+(?:his|her|their|the)\s+(?:(?:early|mid|late)[- ]?)?$", re.IGNORECASE
-)
+_DECADE = re.compile(r"\bin\s+(?:his|her|their|the)\s+(?:(?:early|mid|late)[- ]?)?$", re.IGNORECASE)
 _DECADE_END = re.compile(r"(?<=\d0s)(?![\w/])")
 """An age's decade ("in her 50s", "in his late 60s"): a number of tens and a plural "s"."""
 
