@@ -998,6 +998,13 @@ _VALUE_LIST = re.compile(
 """The list of values a "respectively" closes, and the verb before it."""
 
 
+_A_STIMULUS = re.compile(
+    r"\s+(?:to|after|following|in\s+response\s+to)\s+(?![\w\s-]*\bratio\b)", re.IGNORECASE
+)
+"""What a test's value answers, after its name ("cortisol to insulin-induced
+hypoglycaemia"): no part of the name (an "albumin to creatinine ratio" is one name)."""
+
+
 def _respective_items(text: str, found: list[LocalMention]) -> list[tuple[LocalMention, int, int]]:
     """The values of a "respectively" list paired with the items of the list before its
     verb, from the end, where not every test is a term ("sodium, potassium and chloride
@@ -1018,7 +1025,10 @@ def _respective_items(text: str, found: list[LocalMention]) -> list[tuple[LocalM
         words = _ITEM_VERB.sub("", _name_words(_blank_parentheses(text[start:end])))
         if words.lower() in _SIDES:
             return []  # "the left, right, and total lungs": one test at several sites
-        if inside and text[start:end].rstrip().endswith(inside[-1].text):
+        if inside and (
+            text[start:end].rstrip().endswith(inside[-1].text)
+            or _A_STIMULUS.match(text, inside[-1].end, end)
+        ):
             tests.append(inside[-1])  # a term names the item ("alpha fetoprotein")
         elif words and len(words.split()) <= 4 and not _NOT_A_SUBJECT.search(words):
             at = text.find(words, start)
@@ -1392,14 +1402,18 @@ def _readings(
     return readings
 
 
-_FROM_TO = re.compile(r"\s*to\s*$", re.IGNORECASE)
+_FROM_TO = re.compile(
+    r"\s*(?:(?:before|after|during|on|off|without|with)\s+[^\d,;()]{1,40}?\s+)?to\s*$",
+    re.IGNORECASE,
+)
 _FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 
 
 def _course_from(text: str, readings: list[_Reading], quantity: Quantity) -> _Reading | None:
     """The reading a course starts from, when ``quantity`` is where it goes ("creatinine
     increased from 2.5 mg/dL to 5.5 mg/dL"): the value right before, after "from", and
-    only "to" between them, in the same unit."""
+    only "to" between them, or the first value's circumstance and "to" ("decreased from
+    115 mmol/l before ivacaftor to 40 mmol/l"), in the same unit."""
     if not readings:
         return None
     previous = readings[-1]
@@ -1507,6 +1521,8 @@ def _reading(
         words = _TRAILING_VERB.sub("", words)
         if not words or len(_TRAILING_ABBREVIATION.sub("", words).split()) > 4:
             return None
+        if _A_PRONOUN.search(words) or words.split()[0].lower() in _CIRCUMSTANCES:
+            return None  # "the urinary one", "before ivacaftor": no test's name
         if _A_VALUE.fullmatch(words):
             return None
         if len(words.split()) == 1 and _VERB_FORM.fullmatch(words) and not words.isupper():
@@ -1537,13 +1553,21 @@ _A_PRESSURE = re.compile(r"pressure|\b[SD]?BP\b", re.IGNORECASE)
 _PERSON_AND_VERB = re.compile(
     r"(?:(?:(?:the|a|an)\s+)?(?:he|she|they|we|patient|child|infant|man|woman|boy|girl)\s+"
     r"(?:\w+\s+)?(?:had|has|have|needed|required|showed|developed|received|\w+ed)|"
-    r"(?:had|has|have|needed|required|showed|developed|received))\s+(?=\S)",
+    r"(?:had|has|have|needed|required|showed|developed|received)|"
+    r"\w+ing\s+(?:a|an|the))\s+(?=\S)",
     re.IGNORECASE,
 )
-"""A person and a verb, or the verb alone, before a value's name: the name is the words
-after them."""
-_TRAILING_VERB = re.compile(r"\s+(?:oscillated|ranged|varied|fluctuated|remained|measured)$")
-"""A verb after a value's name ("his PIPs oscillated between 15 and 45 cm H2O")."""
+"""A person and a verb, or the verb alone, before a value's name, or a participle and an
+article ("yielding an MIC of >32 mg/liter"): the name is the words after them."""
+_TRAILING_VERB = re.compile(
+    r"\s+(?:oscillated|ranged|varied|fluctuated|remained|measured|(?:achiev|reach|attain|"
+    r"exceed)(?:es|s|ed))$"
+)
+"""A verb after a value's name ("his PIPs oscillated between 15 and 45 cm H2O", "erlotinib
+(150 mg daily) achieves 3000 nM")."""
+_A_PRONOUN = re.compile(r"\b(?:one|ones)$", re.IGNORECASE)
+"""A name's last word a pronoun for a name said before ("the urinary one was 419.7 μg/L"):
+what it stands for is not read."""
 _MOLAR_IN_LOWER_CASE = {"mm": "mmol/L", "um": "umol/L"}
 """Lengths whose symbols, in lower case, are the molar concentrations mM and µM."""
 _UNNAMED_MEASURES = frozenset({"percent", "time", "length", "volume", "rate", "mass"})
@@ -1624,6 +1648,10 @@ _NOT_A_NAME = frozenset(
 )
 """Words that name no test: a value's prepositions, linking verbs and generic nouns ("low
 at", "a value of", "to"); a name made only of them is no name."""
+_CIRCUMSTANCES = frozenset(
+    re.findall(r"\w+", "before after during since until without daily weekly twice once")
+)
+"""A first word telling when or how often, not what: "before ivacaftor", "daily" (a dose's)."""
 _REPORTING = re.compile(
     r"\b(?:showed|shows|showing|revealed|reveals|revealing|demonstrated|demonstrating|"
     r"confirmed|identified|disclosed)\b|:(?=\s)",
