@@ -1369,6 +1369,22 @@ def _readings(
         reading = _reading(
             text, quantity, reference, candidates, vocabulary, boundary, head_end, end, tail_end
         )
+        vital = _vital_finding(text, quantity, boundary, head_end)
+        if vital is not None:
+            # "tachycardia (120 beats per minute)": the finding's own vital sign, its words
+            # the value's name
+            reading = _Reading(
+                kind="measurement",
+                name=Term(vital.group(0)),
+                mention=None,
+                quantity=quantity,
+                reference=reference,
+                qualifier=None,
+                start=vital.start(),
+                end=end,
+                head=text[vital.start() : quantity.start],
+                tail=text[end:tail_end],
+            )
         course = _course_from(text, readings, quantity) if not candidates else None
         if course is not None:
             # "decreased from 19 mmHg to 8 mmHg": the value the course reaches is the same
@@ -1384,6 +1400,7 @@ def _readings(
         if (
             reading is not None
             and reading.mention is None
+            and vital is None
             and (
                 not own_account
                 or (
@@ -1400,6 +1417,34 @@ def _readings(
             readings.append(reading)
         boundary = end
     return readings
+
+
+_VITAL_FINDINGS = {
+    "/min": re.compile(r"\b(?:tachy|brady)(?:cardi|pn[oe]?)\w*", re.IGNORECASE),
+    "Cel": re.compile(r"\b(?:febrile|fever|pyrexi\w*|hypotherm\w*|hypertherm\w*)", re.IGNORECASE),
+    "mm[Hg]": re.compile(r"\bhypo?tensi\w*|\bhypertensi\w*", re.IGNORECASE),
+}
+"""Findings that are a vital sign out of its range, by the unit of the vital sign: a rate
+(tachycardia, tachypnoea), a body temperature (fever), a blood pressure (hypotension)."""
+
+
+def _vital_finding(
+    text: str, quantity: Quantity, boundary: int, head_end: int
+) -> re.Match[str] | None:
+    """The finding a vital sign's value is given of in parentheses right after it ("vital
+    signs showed tachycardia (120 beats per minute) and hypotension (85/55 mmHg)", "fever
+    (between 38 and 40 °C)"), when the finding is of that vital sign."""
+    finding = _VITAL_FINDINGS.get(quantity.unit.ucum)
+    if finding is None or head_end == quantity.start or text[head_end] != "(":
+        return None
+    if text[head_end + 1 : quantity.start].strip(" ,:").lower() not in ("", "between", "up to"):
+        return None
+    found = [
+        m
+        for m in finding.finditer(text, boundary, head_end)
+        if not text[m.end() : head_end].strip()
+    ]
+    return found[-1] if found else None
 
 
 _FROM_TO = re.compile(
@@ -1548,7 +1593,7 @@ def _reading(
     )
 
 
-_A_PRESSURE = re.compile(r"pressure|\b[SD]?BP\b", re.IGNORECASE)
+_A_PRESSURE = re.compile(r"pressure|\b[SD]?BP\b|tensi(?:on|ve)\b", re.IGNORECASE)
 """The name of a pressure, whose two values over one unit are systolic and diastolic."""
 _PERSON_AND_VERB = re.compile(
     r"(?:(?:(?:the|a|an)\s+)?(?:he|she|they|we|patient|child|infant|man|woman|boy|girl)\s+"
@@ -1957,8 +2002,12 @@ def _is_vital_sign(reading: _Reading) -> bool:
     mmHg (not a blood gas's partial pressure, "PaO2 60 mmHg", which is a lab's)."""
     unit = reading.quantity.unit.ucum
     return unit in _VITAL_SIGN_UNITS or (
-        unit == "mm[Hg]" and _BLOOD_PRESSURE.search(reading.name.text) is not None
-    )
+        unit == "mm[Hg]"
+        and (
+            _BLOOD_PRESSURE.search(reading.name.text) is not None
+            or _VITAL_FINDINGS[unit].fullmatch(reading.name.text) is not None
+        )
+    )  # "hypotension (85/55 mmHg)", never "pulmonary hypertension 75 mm Hg"
 
 
 _BODY_MEASURE = re.compile(

@@ -135,3 +135,25 @@ def test_a_vessels_pressure_over_its_diastolic_is_two_values_but_no_vital_sign(
         ("diastolic", Decimal(20), False),
     ]
     assert {m.modality.text for m in facts.measurements if m.modality} == {"Echocardiography"}
+
+
+def test_a_vital_sign_in_parentheses_after_its_finding_is_read(
+    tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge
+) -> None:
+    text = (
+        "Case presentation\nA 60-year-old man had a history of fever (between 38 and 40 \u00b0C). "
+        "His vital signs showed tachycardia (120 beats per minute) and hypotension (85/55 mmHg). "
+        "Severe pulmonary hypertension of 75 mmHg was estimated.\n"
+    )
+    facts = annotated(read_written(tmp_path_factory, "vital_findings.txt", text), knowledge).facts
+    vital = {
+        (m.quantity.text, m.qualifier, m.value, m.upper_bound, m.ucum)
+        for m in facts.measurements
+        if m.vital_sign
+    }
+    assert vital == {
+        ("fever", None, None, Decimal(40), "Cel"),
+        ("tachycardia", None, Decimal(120), None, "/min"),
+        ("hypotension", "systolic", Decimal(85), None, "mm[Hg]"),
+        ("hypotension", "diastolic", Decimal(55), None, "mm[Hg]"),
+    }
