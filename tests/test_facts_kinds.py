@@ -69,3 +69,16 @@ def test_a_size_of_the_whole_body_is_a_vital_sign(
     vital = {(m.value, m.ucum) for m in facts.measurements if m.vital_sign}
     assert vital == {(Decimal(102), "cm"), (Decimal(15), "kg")}
     assert not facts.labs
+
+
+def test_an_echocardiographic_assessment_is_the_pressures_examination(
+    tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge
+) -> None:
+    text = (
+        "Case presentation\nA 60-year-old man had dyspnoea. Repeat echocardiographic "
+        "assessment revealed a decrease in PASP to 30 mm Hg.\n"
+    )
+    facts = annotated(read_written(tmp_path_factory, "pasp.txt", text), knowledge).facts
+    measured = [m for m in facts.measurements if m.value == Decimal(30)]
+    assert [(m.vital_sign, m.modality is not None) for m in measured] == [(False, True)]
+    assert Decimal(30) not in {lab.value for lab in facts.labs}
