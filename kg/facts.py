@@ -21,9 +21,12 @@ one report. What the rules do:
   subject: "A native T1 map shows ...").
   The same value reported again (results, caption, discussion) is one fact, its first
   sentence the anchor, the others listed. Vital signs (a rate per minute, a body
-  temperature, a blood pressure) are Measurements with no modality, whatever terminology
-  names their test; a pressure written "120/70 mmHg" is its systolic and its diastolic
-  value. A test's abbreviation and a bare number after it ("INR 1.2,") is a stated result.
+  temperature, a blood pressure, a size of the body: height, weight) are Measurements with
+  no modality, whatever terminology names their test; where a value's name leaves open
+  whether a laboratory or an imaging examination gave it, the examination its sentence
+  names decides (``_kind_by_examination``); a pressure written "120/70 mmHg" is its
+  systolic and its diastolic value. A test's abbreviation and a bare number after it
+  ("INR 1.2,") is a stated result.
 - Values are read in the case's own account only (``case_account``): its case sections, or,
   in a document that names none, the sections telling of a patient, each only when it tells
   of one patient more than of patients in the plural and of studies; a research article's
@@ -261,7 +264,11 @@ def extract_case_facts(
             readings = [r for r in readings if not values[0] <= r.quantity.start < values[1]]
         time = own_time(sentence) if readings else None
         for reading in (one for read in readings for one in _systolic_diastolic(read)):
-            if _is_vital_sign(reading):
+            imaged = _names_imaging(sentence.text, reading, examined[sentence.index])
+            examined_kind = _kind_by_examination(reading, imaged)
+            own_kind = examined_kind.kind == reading.kind
+            reading = examined_kind
+            if _is_vital_sign(reading) or (not imaged and _is_body_measure(reading)):
                 vital = _measurement(sentence, reading, None, vocabulary, time)
                 measurements.append(replace(vital, vital_sign=True))
             elif reading.kind == "lab":
@@ -269,7 +276,7 @@ def extract_case_facts(
             else:
                 modality = (
                     _modality(document, local, sentence, reading, examinations)
-                    if reading.mention is not None
+                    if (reading.mention is not None and own_kind) or imaged
                     else None  # "PTT of 47 sec, ... and the chest X-ray": no examination's
                 )
                 measurements.append(_measurement(sentence, reading, modality, vocabulary, time))
@@ -991,6 +998,13 @@ _VALUE_LIST = re.compile(
 """The list of values a "respectively" closes, and the verb before it."""
 
 
+_A_STIMULUS = re.compile(
+    r"\s+(?:to|after|following|in\s+response\s+to)\s+(?![\w\s-]*\bratio\b)", re.IGNORECASE
+)
+"""What a test's value answers, after its name ("cortisol to insulin-induced
+hypoglycaemia"): no part of the name (an "albumin to creatinine ratio" is one name)."""
+
+
 def _respective_items(text: str, found: list[LocalMention]) -> list[tuple[LocalMention, int, int]]:
     """The values of a "respectively" list paired with the items of the list before its
     verb, from the end, where not every test is a term ("sodium, potassium and chloride
@@ -1011,7 +1025,10 @@ def _respective_items(text: str, found: list[LocalMention]) -> list[tuple[LocalM
         words = _ITEM_VERB.sub("", _name_words(_blank_parentheses(text[start:end])))
         if words.lower() in _SIDES:
             return []  # "the left, right, and total lungs": one test at several sites
-        if inside and text[start:end].rstrip().endswith(inside[-1].text):
+        if inside and (
+            text[start:end].rstrip().endswith(inside[-1].text)
+            or _A_STIMULUS.match(text, inside[-1].end, end)
+        ):
             tests.append(inside[-1])  # a term names the item ("alpha fetoprotein")
         elif words and len(words.split()) <= 4 and not _NOT_A_SUBJECT.search(words):
             at = text.find(words, start)
@@ -1352,6 +1369,22 @@ def _readings(
         reading = _reading(
             text, quantity, reference, candidates, vocabulary, boundary, head_end, end, tail_end
         )
+        vital = _vital_finding(text, quantity, boundary, head_end)
+        if vital is not None:
+            # "tachycardia (120 beats per minute)": the finding's own vital sign, its words
+            # the value's name
+            reading = _Reading(
+                kind="measurement",
+                name=Term(vital.group(0)),
+                mention=None,
+                quantity=quantity,
+                reference=reference,
+                qualifier=None,
+                start=vital.start(),
+                end=end,
+                head=text[vital.start() : quantity.start],
+                tail=text[end:tail_end],
+            )
         course = _course_from(text, readings, quantity) if not candidates else None
         if course is not None:
             # "decreased from 19 mmHg to 8 mmHg": the value the course reaches is the same
@@ -1367,6 +1400,7 @@ def _readings(
         if (
             reading is not None
             and reading.mention is None
+            and vital is None
             and (
                 not own_account
                 or (
@@ -1385,14 +1419,46 @@ def _readings(
     return readings
 
 
-_FROM_TO = re.compile(r"\s*to\s*$", re.IGNORECASE)
+_VITAL_FINDINGS = {
+    "/min": re.compile(r"\b(?:tachy|brady)(?:cardi|pn[oe]?)\w*", re.IGNORECASE),
+    "Cel": re.compile(r"\b(?:febrile|fever|pyrexi\w*|hypotherm\w*|hypertherm\w*)", re.IGNORECASE),
+    "mm[Hg]": re.compile(r"\bhypo?tensi\w*|\bhypertensi\w*", re.IGNORECASE),
+}
+"""Findings that are a vital sign out of its range, by the unit of the vital sign: a rate
+(tachycardia, tachypnoea), a body temperature (fever), a blood pressure (hypotension)."""
+
+
+def _vital_finding(
+    text: str, quantity: Quantity, boundary: int, head_end: int
+) -> re.Match[str] | None:
+    """The finding a vital sign's value is given of in parentheses right after it ("vital
+    signs showed tachycardia (120 beats per minute) and hypotension (85/55 mmHg)", "fever
+    (between 38 and 40 °C)"), when the finding is of that vital sign."""
+    finding = _VITAL_FINDINGS.get(quantity.unit.ucum)
+    if finding is None or head_end == quantity.start or text[head_end] != "(":
+        return None
+    if text[head_end + 1 : quantity.start].strip(" ,:").lower() not in ("", "between", "up to"):
+        return None
+    found = [
+        m
+        for m in finding.finditer(text, boundary, head_end)
+        if not text[m.end() : head_end].strip()
+    ]
+    return found[-1] if found else None
+
+
+_FROM_TO = re.compile(
+    r"\s*(?:(?:before|after|during|on|off|without|with)\s+[^\d,;()]{1,40}?\s+)?to\s*$",
+    re.IGNORECASE,
+)
 _FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 
 
 def _course_from(text: str, readings: list[_Reading], quantity: Quantity) -> _Reading | None:
     """The reading a course starts from, when ``quantity`` is where it goes ("creatinine
     increased from 2.5 mg/dL to 5.5 mg/dL"): the value right before, after "from", and
-    only "to" between them, in the same unit."""
+    only "to" between them, or the first value's circumstance and "to" ("decreased from
+    115 mmol/l before ivacaftor to 40 mmol/l"), in the same unit."""
     if not readings:
         return None
     previous = readings[-1]
@@ -1500,6 +1566,8 @@ def _reading(
         words = _TRAILING_VERB.sub("", words)
         if not words or len(_TRAILING_ABBREVIATION.sub("", words).split()) > 4:
             return None
+        if _A_PRONOUN.search(words) or words.split()[0].lower() in _CIRCUMSTANCES:
+            return None  # "the urinary one", "before ivacaftor": no test's name
         if _A_VALUE.fullmatch(words):
             return None
         if len(words.split()) == 1 and _VERB_FORM.fullmatch(words) and not words.isupper():
@@ -1525,18 +1593,26 @@ def _reading(
     )
 
 
-_A_PRESSURE = re.compile(r"pressure|\b[SD]?BP\b", re.IGNORECASE)
+_A_PRESSURE = re.compile(r"pressure|\b[SD]?BP\b|tensi(?:on|ve)\b", re.IGNORECASE)
 """The name of a pressure, whose two values over one unit are systolic and diastolic."""
 _PERSON_AND_VERB = re.compile(
     r"(?:(?:(?:the|a|an)\s+)?(?:he|she|they|we|patient|child|infant|man|woman|boy|girl)\s+"
     r"(?:\w+\s+)?(?:had|has|have|needed|required|showed|developed|received|\w+ed)|"
-    r"(?:had|has|have|needed|required|showed|developed|received))\s+(?=\S)",
+    r"(?:had|has|have|needed|required|showed|developed|received)|"
+    r"\w+ing\s+(?:a|an|the))\s+(?=\S)",
     re.IGNORECASE,
 )
-"""A person and a verb, or the verb alone, before a value's name: the name is the words
-after them."""
-_TRAILING_VERB = re.compile(r"\s+(?:oscillated|ranged|varied|fluctuated|remained|measured)$")
-"""A verb after a value's name ("his PIPs oscillated between 15 and 45 cm H2O")."""
+"""A person and a verb, or the verb alone, before a value's name, or a participle and an
+article ("yielding an MIC of >32 mg/liter"): the name is the words after them."""
+_TRAILING_VERB = re.compile(
+    r"\s+(?:oscillated|ranged|varied|fluctuated|remained|measured|(?:achiev|reach|attain|"
+    r"exceed)(?:es|s|ed))$"
+)
+"""A verb after a value's name ("his PIPs oscillated between 15 and 45 cm H2O", "erlotinib
+(150 mg daily) achieves 3000 nM")."""
+_A_PRONOUN = re.compile(r"\b(?:one|ones)$", re.IGNORECASE)
+"""A name's last word a pronoun for a name said before ("the urinary one was 419.7 μg/L"):
+what it stands for is not read."""
 _MOLAR_IN_LOWER_CASE = {"mm": "mmol/L", "um": "umol/L"}
 """Lengths whose symbols, in lower case, are the molar concentrations mM and µM."""
 _UNNAMED_MEASURES = frozenset({"percent", "time", "length", "volume", "rate", "mass"})
@@ -1617,6 +1693,10 @@ _NOT_A_NAME = frozenset(
 )
 """Words that name no test: a value's prepositions, linking verbs and generic nouns ("low
 at", "a value of", "to"); a name made only of them is no name."""
+_CIRCUMSTANCES = frozenset(
+    re.findall(r"\w+", "before after during since until without daily weekly twice once")
+)
+"""A first word telling when or how often, not what: "before ivacaftor", "daily" (a dose's)."""
 _REPORTING = re.compile(
     r"\b(?:showed|shows|showing|revealed|reveals|revealing|demonstrated|demonstrating|"
     r"confirmed|identified|disclosed)\b|:(?=\s)",
@@ -1922,7 +2002,27 @@ def _is_vital_sign(reading: _Reading) -> bool:
     mmHg (not a blood gas's partial pressure, "PaO2 60 mmHg", which is a lab's)."""
     unit = reading.quantity.unit.ucum
     return unit in _VITAL_SIGN_UNITS or (
-        unit == "mm[Hg]" and _BLOOD_PRESSURE.search(reading.name.text) is not None
+        unit == "mm[Hg]"
+        and (
+            _BLOOD_PRESSURE.search(reading.name.text) is not None
+            or _VITAL_FINDINGS[unit].fullmatch(reading.name.text) is not None
+        )
+    )  # "hypotension (85/55 mmHg)", never "pulmonary hypertension 75 mm Hg"
+
+
+_BODY_MEASURE = re.compile(
+    r"\b(?:height|stature|arm\s?span|head\s+circumference|(?:body\s+|birth\s*)?weight)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_body_measure(reading: _Reading) -> bool:
+    """A size of the whole body measured at the bedside (height, arm span, head
+    circumference, weight), with vital signs as in HL7 FHIR's vital-signs profile; with no
+    imaging examination named before it (an aneurysm's height on CT is an imaging one's)."""
+    unit = reading.quantity.unit
+    return (unit.kind == "length" or unit.ucum in ("g", "kg")) and bool(
+        _BODY_MEASURE.search(reading.name.text)
     )
 
 
@@ -1942,6 +2042,48 @@ def _systolic_diastolic(reading: _Reading) -> list[_Reading]:
         )
         for number, qualifier in ((quantity.number, "systolic"), (quantity.diastolic, "diastolic"))
     ]
+
+
+def _names_imaging(text: str, reading: _Reading, examined: list[LocalMention]) -> bool:
+    """Whether a value's sentence names an imaging examination before it ("Echocardiography
+    revealed ... end diastolic diameter was 7 cm"; not "CVP was 16 cmH2O and 2D
+    echocardiogram revealed ..."), outside the value's own name ("EXTEM clotting time (CT)
+    228 s": the abbreviation of a clotting time, no computed tomography)."""
+    name = text.find(reading.name.text, reading.start, reading.quantity.start)
+    within = range(name, name + len(reading.name.text)) if name >= 0 else range(0)
+    return any(
+        "modality" in m.categories and m.start < reading.quantity.start and m.start not in within
+        for m in examined
+    )
+
+
+_IMAGED_UNITS = frozenset({"pressure"})
+"""Units of what an imaging examination measures where a laboratory's may be measured in
+them too: a gradient or a pressure estimated on echocardiography (a fraction may be a
+blood count's: "neutrophils 50%"; a length is never a laboratory's)."""
+_TESTED_UNITS = frozenset({"percent", "time"})
+"""Units of a value no terminology names that, with no imaging examination named, are a
+laboratory's: a fraction of blood or cells ("HbA1c 5.9%", "allele burden 44.9%"), a
+clotting or closure time ("PFA closure time 195 seconds"); a time in milliseconds is an
+electrocardiogram's interval ("QTc 584 ms"), no laboratory's."""
+
+
+def _kind_by_examination(reading: _Reading, imaged: bool) -> _Reading:
+    """A value's kind by the examination its sentence names, where its name leaves it open:
+    a length is a measurement ("end diastolic diameter was 7 cm": a terminology's test,
+    SNOMED CT's generic diagnostic procedure), so is a pressure in a sentence naming an
+    imaging examination ("echocardiography showed ... a maximum gradient of 30 mmHg"); an
+    unnamed fraction or time in a sentence naming none is a laboratory's. A terminology's
+    imaging sign ("ejection fraction") keeps its kind. A measurement made so takes the
+    modality its sentence names, none from an earlier sentence."""
+    unit = reading.quantity.unit.kind
+    if reading.kind == "lab" and (unit == "length" or (imaged and unit in _IMAGED_UNITS)):
+        return replace(reading, kind="measurement")
+    if reading.kind == "measurement" and reading.mention is None and not imaged:
+        ucum = reading.quantity.unit.ucum
+        if (unit in _TESTED_UNITS and ucum != "ms") or ucum == "fL":
+            return replace(reading, kind="lab")  # a femtolitre: a blood cell's volume
+    return reading
 
 
 def _measured_quantity(vocabulary: Vocabulary, concept: Concept) -> Concept:

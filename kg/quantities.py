@@ -320,6 +320,11 @@ def _range(match: re.Match[str], unit: Unit | None, start: int, end: int) -> Ref
     )
 
 
+_DECADE = re.compile(r"\bin\s+(?:his|her|their|the)\s+(?:(?:early|mid|late)[- ]?)?$", re.IGNORECASE)
+_DECADE_END = re.compile(r"(?<=\d0s)(?![\w/])")
+"""An age's decade ("in her 50s", "in his late 60s"): a number of tens and a plural "s"."""
+
+
 def find_quantities(text: str, ranges: list[ReferenceRange] | None = None) -> list[Quantity]:
     """Numbers with a known unit, outside the given reference ranges."""
     ranges = find_ranges(text) if ranges is None else ranges
@@ -328,6 +333,8 @@ def find_quantities(text: str, ranges: list[ReferenceRange] | None = None) -> li
         unit = parse_unit(match["unit"])
         if unit is None or any(r.start <= match.start("number") < r.end for r in ranges):
             continue
+        if _DECADE.search(text, 0, match.start("number")) and _DECADE_END.match(text, match.end()):
+            continue  # "a woman in her 50s": a decade of life, no 50 seconds
         comparator: Comparator = "="
         start = match.start("minus") if match["minus"] else match.start("number")
         number = parse_number(match["number"])

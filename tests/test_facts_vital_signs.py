@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 from written_report import annotated, read_written
 
 from kg.annotate import Annotations
@@ -92,6 +92,19 @@ def test_a_vital_sign_is_typed_so_in_the_graph(document: Document, case: Annotat
     }
 
 
+def test_a_pressures_two_values_are_labelled_systolic_and_diastolic(
+    document: Document, case: Annotations
+) -> None:
+    graph = facts_graph(document, case.facts)
+    labels = {
+        str(label)
+        for v in graph.subjects(RDF.type, CKG.VitalSign)
+        for label in graph.objects(v, RDFS.label)
+    }
+    assert {"systolic blood pressure 190 mmHg", "diastolic blood pressure 110 mmHg"} <= labels
+    assert {"systolic BP 140 mmHg", "diastolic BP 90 mmHg"} <= labels
+
+
 def test_a_vital_signs_concept_is_the_vocabularys_or_none(
     case: Annotations, knowledge: Knowledge
 ) -> None:
@@ -122,3 +135,25 @@ def test_a_vessels_pressure_over_its_diastolic_is_two_values_but_no_vital_sign(
         ("diastolic", Decimal(20), False),
     ]
     assert {m.modality.text for m in facts.measurements if m.modality} == {"Echocardiography"}
+
+
+def test_a_vital_sign_in_parentheses_after_its_finding_is_read(
+    tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge
+) -> None:
+    text = (
+        "Case presentation\nA 60-year-old man had a history of fever (between 38 and 40 \u00b0C). "
+        "His vital signs showed tachycardia (120 beats per minute) and hypotension (85/55 mmHg). "
+        "Severe pulmonary hypertension of 75 mmHg was estimated.\n"
+    )
+    facts = annotated(read_written(tmp_path_factory, "vital_findings.txt", text), knowledge).facts
+    vital = {
+        (m.quantity.text, m.qualifier, m.value, m.upper_bound, m.ucum)
+        for m in facts.measurements
+        if m.vital_sign
+    }
+    assert vital == {
+        ("fever", None, None, Decimal(40), "Cel"),
+        ("tachycardia", None, Decimal(120), None, "/min"),
+        ("hypotension", "systolic", Decimal(85), None, "mm[Hg]"),
+        ("hypotension", "diastolic", Decimal(55), None, "mm[Hg]"),
+    }

@@ -435,9 +435,9 @@ def test_a_centile_after_a_value_belongs_to_its_words(knowledge: Knowledge) -> N
     sentence = Sentence(0, "Case presentation", text, (Span(0, len(text)),))
     digest = hashlib.sha256(text.encode()).hexdigest()
     document = Document("centile", text, digest, ArticleMetadata(title="x"), (), (sentence,))
-    [lab] = annotate(document, [], knowledge).facts.labs
-    assert (lab.analyte.text, str(lab.value), lab.ucum) == ("Birth weight", "2.3", "kg")
-    assert text[lab.span.start : lab.span.end] == "Birth weight was 2.3 kg (10th percentile)"
+    [weight] = annotate(document, [], knowledge).facts.measurements  # a vital sign
+    assert (weight.quantity.text, str(weight.value), weight.ucum) == ("Birth weight", "2.3", "kg")
+    assert text[weight.span.start : weight.span.end] == "Birth weight was 2.3 kg (10th percentile)"
 
 
 def test_a_value_linked_by_of_is_named_by_the_words_before_it(knowledge: Knowledge) -> None:
@@ -494,10 +494,10 @@ def test_a_value_no_terminology_names_is_measured_by_the_noun_before_it(
     measured = {
         (m.quantity.text, str(m.value), m.ucum, m.flag, m.modality) for m in facts.measurements
     }
-    assert measured == {
-        ("activated partial thromboplastin time (APTT)", "53.5", "s", "high", None),
-        ("length", "47", "cm", "unknown", None),
-    }
+    assert measured == {("length", "47", "cm", "unknown", None)}
+    # a clotting time with no imaging examination named is a laboratory's (kg.facts)
+    tested = {(lab.analyte.text, str(lab.value), lab.ucum, lab.flag) for lab in facts.labs}
+    assert tested == {("activated partial thromboplastin time (APTT)", "53.5", "s", "high")}
 
 
 def test_a_verb_a_person_or_a_finding_before_a_value_names_no_measurement(
@@ -599,8 +599,8 @@ def test_a_value_after_a_colon_is_named_by_the_words_before_it(knowledge: Knowle
         "Tests revealed anemia (hematocrit (Htc): 31.6%, medium cellular volume (MCV): 77.6 fL).",
         knowledge,
     )
-    measured = {(m.quantity.text, str(m.value), m.ucum) for m in facts.measurements}
-    assert ("medium cellular volume (MCV)", "77.6", "fL") in measured
+    tested = {(lab.analyte.text, str(lab.value), lab.ucum) for lab in facts.labs}
+    assert ("medium cellular volume (MCV)", "77.6", "fL") in tested  # a blood cell's volume
 
 
 def test_a_graded_state_and_a_susceptibility_list_give_each_their_result(

@@ -126,3 +126,9 @@ def test_a_molar_concentration_is_told_from_a_length_by_its_letter_case() -> Non
 def test_thousands_set_apart_by_a_thin_space_are_one_number_an_ordinary_space_two() -> None:
     found = find_quantities("a leucocyte count of 12\u2005000 cells/mm3 and 3 100 mg")
     assert [(str(q.number), q.unit.ucum) for q in found] == [("12000", "/mm3"), ("100", "mg")]
+
+
+def test_an_age_decade_is_no_time_in_seconds() -> None:
+    found = find_quantities("A woman in her 50s and a man in his late 60s; clotting time 50s.")
+    assert [(str(q.number), q.unit.ucum) for q in found] == [("50", "s")]
+    assert found[0].start == len("A woman in her 50s and a man in his late 60s; clotting time ")

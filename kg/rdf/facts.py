@@ -264,7 +264,10 @@ def _add_quantity(
     said = f"{shown.get(fact.comparator, '')}{number}"
     if fact.lower_bound is not None and fact.upper_bound is not None:
         said = f"{fact.lower_bound}\u2013{fact.upper_bound}"  # a range, with an en dash
-    graph.add((resource, RDFS.label, Literal(f"{name.text} {said} {fact.unit}")))
+    named = name.text
+    if fact.qualifier in ("systolic", "diastolic") and fact.qualifier not in named.lower():
+        named = f"{fact.qualifier} {named}"  # a pressure pair's two values, told apart
+    graph.add((resource, RDFS.label, Literal(f"{named} {said} {fact.unit}")))
     _add_concept(graph, resource, CKG.concept, name)
     if fact.value is not None:
         graph.add((resource, CKG.value, _decimal(fact.value)))
