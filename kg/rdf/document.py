@@ -269,8 +269,8 @@ def text_target_triples(target: URIRef, source: URIRef, quote: TextQuote) -> lis
         (target, _HAS_SELECTOR, by_quote),
         (by_quote, _TYPE, _QUOTE_SELECTOR),
         (by_quote, _EXACT, plain_literal(quote.exact)),
-        (by_quote, _PREFIX, Literal(quote.prefix)),
-        (by_quote, _SUFFIX, Literal(quote.suffix)),
+        (by_quote, _PREFIX, _literal(quote.prefix, quote.prefix)),
+        (by_quote, _SUFFIX, _literal(quote.suffix, quote.suffix)),
         (target, _HAS_SELECTOR, by_position),
         (by_position, _TYPE, _POSITION_SELECTOR),
         (by_position, _START, offset_literal(quote.start)),
@@ -306,13 +306,30 @@ def plain_literal(text: str) -> Literal:
 @functools.lru_cache(maxsize=65536)
 def offset_literal(offset: int) -> Literal:
     """A character offset as an ``xsd:nonNegativeInteger`` literal (made once per value)."""
-    return Literal(offset, datatype=XSD.nonNegativeInteger)
+    return _literal(str(offset), offset, _NON_NEGATIVE_INTEGER)
 
 
 @functools.lru_cache(maxsize=65536)
 def integer_literal(number: int) -> Literal:
     """A position or count as an ``xsd:integer`` literal (made once per value)."""
-    return Literal(number)
+    return _literal(str(number), number, _INTEGER)
+
+
+def _literal(lexical: str, value: str | int, datatype: URIRef | None = None) -> Literal:
+    """The literal ``Literal(value, datatype=datatype)`` gives, for a string as it is or an
+    int's decimal digits, made without rdflib's casting rules: they cost ~15 µs a literal,
+    and a 1 MB text has ~50k distinct offsets and ~32k quoted contexts (bench/RESULTS.md).
+    tests/test_rdf_document.py checks that it equals rdflib's own, slot for slot."""
+    literal = str.__new__(Literal, lexical)
+    literal._language = None
+    literal._datatype = datatype
+    literal._value = value
+    literal._ill_typed = None
+    return literal
+
+
+_NON_NEGATIVE_INTEGER = XSD.nonNegativeInteger
+_INTEGER = XSD.integer
 
 
 def _add_text(graph: Graph, document: Document, key: str, article: URIRef) -> None:
