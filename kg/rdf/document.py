@@ -252,15 +252,11 @@ def _selector_triples(resource: URIRef, source: URIRef, span: Span) -> list[Trip
     ]
 
 
-def add_text_target(graph: Graph, target: URIRef, source: URIRef, quote: TextQuote) -> None:
-    """Make ``target`` the words of ``quote`` in ``source``, selected by quote and position."""
-    graph.addN((*triple, graph) for triple in text_target_triples(target, source, quote))
-
-
 def text_target_triples(target: URIRef, source: URIRef, quote: TextQuote) -> list[Triple]:
-    """The triples of ``add_text_target``, for a caller that adds many at once (``addN``).
-    The terms of the vocabulary are the module's constants: an rdflib namespace makes a new
-    term on every attribute read, which a 1 MB text did a million times."""
+    """The triples that make ``target`` the words of ``quote`` in ``source``, selected by
+    quote and by position, for a caller that adds many at once (``addN``). The terms of
+    the vocabulary are the module's constants: an rdflib namespace makes a new term on
+    every attribute read, which a 1 MB text did a million times."""
     by_quote = URIRef(f"{target}/quote")
     by_position = URIRef(f"{target}/position")
     return [
