@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 from rdflib.term import Node
 
 from kg.document import Document
+from kg.mentions import TextQuote
 from kg.rdf import BuildDataset, dataset_graph
 from kg.rdf.document import (
     article_iri,
@@ -19,11 +20,14 @@ from kg.rdf.document import (
     document_graph,
     document_key,
     figure_iri,
+    integer_literal,
+    offset_literal,
     pointer_iri,
     reference_iri,
     section_iri,
     sentence_iri,
     source_iri,
+    text_target_triples,
 )
 from kg.rdf.namespaces import (
     BIBO,
@@ -330,3 +334,38 @@ def test_a_large_graph_answers_patterns_as_rdflibs_store_does(
     assert set(large.triples((sentence, RDFS.comment, None))) == {added}
     assert (sentence, RDF.type, DOCO.Sentence) in large
     assert large.value(sentence, RDFS.comment) == Literal("read, then written")
+
+
+@pytest.mark.parametrize(
+    ("made", "public"),
+    [
+        (offset_literal(0), Literal(0, datatype=XSD.nonNegativeInteger)),
+        (offset_literal(123456), Literal(123456, datatype=XSD.nonNegativeInteger)),
+        (integer_literal(-3), Literal(-3)),
+        (integer_literal(42), Literal(42)),
+    ],
+)
+def test_offsets_and_positions_are_rdflibs_literals(made: Literal, public: Literal) -> None:
+    assert (made, hash(made), made.value, made.datatype) == (
+        public,
+        hash(public),
+        public.value,
+        public.datatype,
+    )
+    assert (made.language, made.ill_typed, made.n3()) == (None, None, public.n3())
+
+
+@pytest.mark.parametrize("words", ["", "the word before ", " and after.", 'a "quote" \\ é\n'])
+def test_quoted_context_is_the_plain_literal_rdflib_makes(words: str) -> None:
+    target, source = URIRef("https://example.org/t"), URIRef("https://example.org/s")
+    quote = TextQuote(exact="x", prefix=words, suffix=words, start=1, end=2)
+    made = [o for _, p, o in text_target_triples(target, source, quote) if p == OA.prefix]
+    public = Literal(words)
+    assert [(o, hash(o)) for o in made] == [(public, hash(public))]
+    assert isinstance(made[0], Literal)
+    assert (made[0].value, made[0].datatype, made[0].language, made[0].ill_typed) == (
+        words,
+        None,
+        None,
+        None,
+    )

@@ -513,9 +513,7 @@ def _composed(citation: Element) -> str:
     kind = citation.get("publication-type", "")
     if kind == "confproc" and title and source:
         pieces += [f"{title}.", f"{source}." if source.startswith("In") else f"In: {source}."]
-        pieces.append(f"{year}." if year else "")
-        if first:
-            pieces.append(f"p. {first}-{last}." if last else f"p. {first}.")
+        pieces += [f"{year}." if year else "", _pages_in_book(first, last)]
         return " ".join(piece for piece in pieces if piece)
     if kind == "book" or (editors and title):
         if title:
@@ -527,9 +525,8 @@ def _composed(citation: Element) -> str:
         place, publisher = part("publisher-loc"), part("publisher-name")
         published = ": ".join(p for p in (place, publisher) if p)
         pieces.append(f"{published}; {year}." if published else f"{year}.")
-        if first:
-            pieces.append(f"p. {first}-{last}." if last else f"p. {first}.")
-        return " ".join(pieces)
+        pieces.append(_pages_in_book(first, last))
+        return " ".join(piece for piece in pieces if piece)
     if title:
         pieces.append(f"{title}.")
     if source:
@@ -545,6 +542,14 @@ def _composed(citation: Element) -> str:
     if locator:
         pieces.append(f"{locator}.")
     return " ".join(pieces)
+
+
+def _pages_in_book(first: str, last: str) -> str:
+    """A chapter's or a paper's pages in its book or proceedings, as Vancouver prints them
+    ("p. 12-19."); nothing without a first page."""
+    if not first:
+        return ""
+    return f"p. {first}-{last}." if last else f"p. {first}."
 
 
 # --- markers and sections ---------------------------------------------------------------------

@@ -258,15 +258,11 @@ def _selector_triples(resource: URIRef, source: URIRef, span: Span) -> list[Trip
     ]
 
 
-def add_text_target(graph: Graph, target: URIRef, source: URIRef, quote: TextQuote) -> None:
-    """Make ``target`` the words of ``quote`` in ``source``, selected by quote and position."""
-    graph.addN((*triple, graph) for triple in text_target_triples(target, source, quote))
-
-
 def text_target_triples(target: URIRef, source: URIRef, quote: TextQuote) -> list[Triple]:
-    """The triples of ``add_text_target``, for a caller that adds many at once (``addN``).
-    The terms of the vocabulary are the module's constants: an rdflib namespace makes a new
-    term on every attribute read, which a 1 MB text did a million times."""
+    """The triples that make ``target`` the words of ``quote`` in ``source``, selected by
+    quote and by position, for a caller that adds many at once (``addN``). The terms of
+    the vocabulary are the module's constants: an rdflib namespace makes a new term on
+    every attribute read, which a 1 MB text did a million times."""
     by_quote = URIRef(f"{target}/quote")
     by_position = URIRef(f"{target}/position")
     return [
@@ -275,8 +271,8 @@ def text_target_triples(target: URIRef, source: URIRef, quote: TextQuote) -> lis
         (target, _HAS_SELECTOR, by_quote),
         (by_quote, _TYPE, _QUOTE_SELECTOR),
         (by_quote, _EXACT, plain_literal(quote.exact)),
-        (by_quote, _PREFIX, Literal(quote.prefix)),
-        (by_quote, _SUFFIX, Literal(quote.suffix)),
+        (by_quote, _PREFIX, _literal(quote.prefix, quote.prefix)),
+        (by_quote, _SUFFIX, _literal(quote.suffix, quote.suffix)),
         (target, _HAS_SELECTOR, by_position),
         (by_position, _TYPE, _POSITION_SELECTOR),
         (by_position, _START, offset_literal(quote.start)),
@@ -312,13 +308,30 @@ def plain_literal(text: str) -> Literal:
 @functools.lru_cache(maxsize=65536)
 def offset_literal(offset: int) -> Literal:
     """A character offset as an ``xsd:nonNegativeInteger`` literal (made once per value)."""
-    return Literal(offset, datatype=XSD.nonNegativeInteger)
+    return _literal(str(offset), offset, _NON_NEGATIVE_INTEGER)
 
 
 @functools.lru_cache(maxsize=65536)
 def integer_literal(number: int) -> Literal:
     """A position or count as an ``xsd:integer`` literal (made once per value)."""
-    return Literal(number)
+    return _literal(str(number), number, _INTEGER)
+
+
+def _literal(lexical: str, value: str | int, datatype: URIRef | None = None) -> Literal:
+    """The literal ``Literal(value, datatype=datatype)`` gives, for a string as it is or an
+    int's decimal digits, made without rdflib's casting rules: they cost ~15 µs a literal,
+    and a 1 MB text has ~50k distinct offsets and ~32k quoted contexts (bench/RESULTS.md).
+    tests/test_rdf_document.py checks that it equals rdflib's own, slot for slot."""
+    literal = str.__new__(Literal, lexical)
+    literal._language = None
+    literal._datatype = datatype
+    literal._value = value
+    literal._ill_typed = None
+    return literal
+
+
+_NON_NEGATIVE_INTEGER = XSD.nonNegativeInteger
+_INTEGER = XSD.integer
 
 
 def _add_text(graph: Graph, document: Document, key: str, article: URIRef) -> None:

@@ -37,7 +37,7 @@ from kg.terminology.sources import (
 )
 from kg.vocabulary import fold, fold_dashes, is_abbreviation, surface_forms
 
-FORMAT = 18
+FORMAT = 19
 """Bumped when the compiled layout or the rules that make it change."""
 
 IRI_BASES = {
@@ -96,7 +96,10 @@ class Terminology:
     """Each term as the fields of a ``Term``: made into one only when it is found."""
     forms: dict[str, int]
     sensitive: dict[str, str]
-    longest: int
+    reach: dict[str, int]
+    """Each first word of a form -> the most words of a form beginning with it: the runs
+    looked up from a word of the text (none for most words; 27 for all made a 1 MB text's
+    look-ups 1 s slower)."""
     tests: dict[str, tuple[int, str]]
     """Abbreviations of tests that a phenotype's own names give ("Prolonged PT" beside
     "Prolonged prothrombin time"): folded form -> (the test's number, the form as written).
@@ -114,15 +117,16 @@ class Terminology:
     def find(self, text: str) -> list[TermMatch]:
         """Every term named in ``text``, word-bounded, overlaps resolved longest-first.
 
-        A dictionary of folded forms looked up for every run of up to ``longest`` words:
-        loading it is a fraction of a second, where an automaton of the same forms took
-        seconds to unpickle.
+        A dictionary of folded forms looked up for every run of words a form could begin
+        (``reach``): loading it is a fraction of a second, where an automaton of the same
+        forms took seconds to unpickle.
         """
         folded = fold(text)
         words = [(w.start(), w.end()) for w in _WORD.finditer(folded)]
         candidates: list[TermMatch] = []
-        for first, (start, _) in enumerate(words):
-            for last in range(first, min(first + self.longest, len(words))):
+        for first, (start, first_end) in enumerate(words):
+            reach = self.reach.get(folded[start:first_end], 0)
+            for last in range(first, min(first + reach, len(words))):
                 end = words[last][1]
                 key = folded[start:end]
                 number = self.forms.get(key)
@@ -382,7 +386,7 @@ def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> T
     table: list[tuple[str, str, tuple[str, ...], str, str]] = []
     forms: dict[str, int] = {}
     sensitive: dict[str, str] = {}
-    longest = 1
+    reach: dict[str, int] = {}
     for term in terms:
         number = len(table)
         table.append((term.curie, term.label, term.synonyms, term.category, term.source))
@@ -411,8 +415,9 @@ def compile_terminology(sources: tuple[Source, ...], terms: Iterable[Term]) -> T
                 forms[key] = number
                 if is_abbreviation(name):
                     sensitive[key] = fold_dashes(variant)
-                longest = max(longest, len(_WORD.findall(key)))
-    return Terminology(sources, table, forms, sensitive, longest, _test_abbreviations(table, forms))
+                words = _WORD.findall(key)
+                reach[words[0]] = max(reach.get(words[0], 0), len(words))
+    return Terminology(sources, table, forms, sensitive, reach, _test_abbreviations(table, forms))
 
 
 def _test_abbreviations(
@@ -501,7 +506,7 @@ def _save(path: Path, terminology: Terminology) -> None:
         terminology.terms,
         terminology.forms,
         terminology.sensitive,
-        terminology.longest,
+        terminology.reach,
         terminology.tests,
     )
     try:
