@@ -1,9 +1,7 @@
-"""`kg dashboard`: binds to loopback, lets the browser keep a component's hashed files, and
-stopping it stops the Streamlit server it started."""
+"""`kg dashboard`: binds to loopback, and stopping it stops the Streamlit server it started."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import socket
@@ -13,14 +11,10 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-from kg.commands.dashboard import CachedComponentFiles, server_options
-
-if TYPE_CHECKING:
-    from starlette.types import Message, Receive, Scope, Send
+from kg.commands.dashboard import streamlit_command
 
 
 def _free_port() -> int:
@@ -47,53 +41,20 @@ def _healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     pytest.fail("kg dashboard did not answer within 90 s")
 
 
-def test_the_server_is_headless_on_loopback_without_telemetry_or_hosted_links() -> None:
-    options = server_options("127.0.0.1", 8501)
-    assert options["server.address"] == "127.0.0.1"
-    assert options["browser.gatherUsageStats"] is False
-    assert options["client.toolbarMode"] == "viewer"  # no "Deploy"
-    assert options["server.headless"] is True
+def test_the_command_is_headless_on_loopback_without_telemetry_or_hosted_links() -> None:
+    command = streamlit_command(Path("app.py"), "127.0.0.1", 8501)
+    flags = command[command.index("app.py") + 1 :]
+    options = dict(zip(flags[::2], flags[1::2], strict=True))
+    assert options["--server.address"] == "127.0.0.1"
+    assert options["--browser.gatherUsageStats"] == "false"
+    assert options["--client.toolbarMode"] == "viewer"  # no "Deploy"
+    assert options["--server.headless"] == "true"
 
 
 def test_the_server_runs_no_full_garbage_collection_after_every_script_run() -> None:
-    assert server_options("127.0.0.1", 8501)["runner.postScriptGC"] is False
-
-
-def _cache_control(path: str) -> str:
-    """The Cache-Control the middleware lets out for a response Streamlit marked public."""
-
-    async def streamlit(_scope: Scope, _receive: Receive, send: Send) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"cache-control", b"public")],
-            }
-        )
-        await send({"type": "http.response.body", "body": b""})
-
-    async def receive() -> Message:
-        return {"type": "http.request"}
-
-    sent: list[Message] = []
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    scope: Scope = {"type": "http", "method": "GET", "path": path, "headers": []}
-    asyncio.run(CachedComponentFiles(streamlit)(scope, receive, send))
-    value: bytes = dict(sent[0]["headers"])[b"cache-control"]
-    return value.decode()
-
-
-def test_a_components_content_hashed_file_is_kept_for_a_year() -> None:
-    path = "/component/st_link_analysis.component/cytoscape.7a9ca86f3f5dd910655f.bundle.js"
-    assert _cache_control(path) == "public, max-age=31536000, immutable"
-
-
-def test_a_components_page_and_unhashed_files_keep_streamlits_headers() -> None:
-    assert _cache_control("/component/st_link_analysis.component/index.html") == "public"
-    assert _cache_control("/component/st_link_analysis.component/icons/home.svg") == "public"
+    command = streamlit_command(Path("app.py"), "127.0.0.1", 8501)
+    flags = command[command.index("app.py") + 1 :]
+    assert dict(zip(flags[::2], flags[1::2], strict=True))["--runner.postScriptGC"] == "false"
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])

@@ -1,8 +1,8 @@
 """`kg dashboard`: start the Streamlit app, bound to loopback unless told otherwise.
 
-The server is this module run as a program (``python -m kg.commands.dashboard APP HOST PORT``):
-it warms the app first (see ``warm``), then serves it in the same process, so the first
-visitor does not pay for imports, opening the store and the first queries.
+The server is this module run as a program (``python -m kg.commands.dashboard APP FLAGS``):
+it warms the app first (see ``warm``), then hands over to `streamlit run` in the same process,
+so the first visitor does not pay for imports, opening the store and the first queries.
 """
 
 from __future__ import annotations
@@ -11,20 +11,15 @@ import argparse
 import gc
 import importlib
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
 
 from kg.errors import InputError
 from kg.settings import PROJECT_ROOT, Settings
-
-if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 APP = PROJECT_ROOT / "dashboards" / "app.py"
 WARMER = "kgdash.warm"
@@ -33,68 +28,42 @@ server starts; an app without one (a trivial page) starts as `streamlit run` wou
 
 
 def streamlit_command(app: Path, host: str, port: int) -> list[str]:
-    """The server's command: this module's ``serve``, which warms the app and then serves
-    it with the options of ``server_options``."""
-    return [sys.executable, "-m", "kg.commands.dashboard", str(app), host, str(port)]
-
-
-def server_options(host: str, port: int) -> dict[str, object]:
-    """Streamlit's options for the server: headless, no telemetry, no file watcher, no
-    hosted-service links ("Deploy"), and an explicit address so Streamlit never asks the
-    internet for the machine's external IP. No full garbage collection after every script
-    run: with the store, the terminologies and the page modules loaded it took ~0.2-0.35 s
-    of each page switch, holding the GIL, so what the browser asked of the process next (a
-    page's scripts, often the "script finished" message itself) waited for it (py-spy of
-    the server, bench/RESULTS.md); Python's own generational collection still runs."""
-    return {
-        "server.address": host,
-        "server.port": port,
-        "server.headless": True,
-        "server.fileWatcherType": "none",
-        "browser.gatherUsageStats": False,
-        "browser.serverAddress": host,
-        "client.toolbarMode": "viewer",
-        "global.developmentMode": False,
-        "server.runOnSave": False,
-        "runner.magicEnabled": False,
-        "runner.postScriptGC": False,
-    }
-
-
-HASHED_COMPONENT_FILE = re.compile(
-    r"/component/[^/]+/(?:[^/]+/)*(?:[^/]*[.-])?[0-9a-f]{8,}\.[^/]+$"
-)
-"""A custom component's file whose name carries a hash of its content (webpack's and
-create-react-app's ``name.[contenthash].js``, ``[hash].ttf``): a new build has new names,
-so such a file never changes under its URL."""
-IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-class CachedComponentFiles:
-    """ASGI middleware: a custom component's content-hashed files may be kept by the browser
-    for a year. Streamlit serves component files with ``Cache-Control: public`` and neither
-    a max-age nor a validator, so every visit to a page with a component (Explore's graph:
-    ~900 KB of scripts) fetched them again, gzipped again by the server on each request, and
-    the browser compiled them again. Through ``st.App``'s ``middleware`` (public, unlike
-    Streamlit's route factories); the component's page (index.html) is left as it comes."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not HASHED_COMPONENT_FILE.search(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-
-        # Imported here: every `kg` command imports this module, few serve.
-        from starlette.datastructures import MutableHeaders
-
-        async def cached(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 200:
-                MutableHeaders(scope=message)["Cache-Control"] = IMMUTABLE
-            await send(message)
-
-        await self.app(scope, receive, cached)
+    """The server's command: `streamlit run` through this module's ``serve`` (which warms
+    the app first); headless, no telemetry, no file watcher, no hosted-service links
+    ("Deploy"), and an explicit address so Streamlit never asks the internet for the
+    machine's external IP. No full garbage collection after every script run: with the
+    store, the terminologies and the page modules loaded it took ~0.2-0.35 s of each page
+    switch, holding the GIL, so what the browser asked of the process next (a page's
+    scripts, often the "script finished" message itself) waited for it (py-spy of the
+    server, bench/RESULTS.md); Python's own generational collection still runs."""
+    return [
+        sys.executable,
+        "-m",
+        "kg.commands.dashboard",
+        str(app),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+        "--browser.serverAddress",
+        host,
+        "--client.toolbarMode",
+        "viewer",
+        "--global.developmentMode",
+        "false",
+        "--server.runOnSave",
+        "false",
+        "--runner.magicEnabled",
+        "false",
+        "--runner.postScriptGC",
+        "false",
+    ]
 
 
 STOP_GRACE_SECONDS = 10.0
@@ -157,16 +126,12 @@ def warm(app: Path) -> None:
 
 
 def serve(argv: list[str]) -> None:
-    """``APP HOST PORT``: warm the app, then serve it as `streamlit run` would, through
-    ``st.App`` with ``CachedComponentFiles`` (never returns)."""
-    import streamlit as st
-    from starlette.middleware import Middleware
+    """``APP [streamlit flags]``: warm the app, then `streamlit run` it (never returns)."""
+    from streamlit.web import cli
 
-    app = Path(argv[0]).resolve()
-    warm(app)
-    sys.argv = [str(app)]  # App.run anchors config and sys.path at argv[0], as `streamlit run`
-    served = st.App(app, middleware=[Middleware(CachedComponentFiles)])
-    served.run(config=server_options(argv[1], int(argv[2])))
+    warm(Path(argv[0]).resolve())
+    sys.argv = ["streamlit", "run", *argv]
+    cli.main()
 
 
 if __name__ == "__main__":

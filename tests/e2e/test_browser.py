@@ -1,13 +1,10 @@
 """The dashboard in a real browser: every page, a node click, a path, a saved query, a
 citation resolved against the local Crossref-compatible server, eight sessions at once and a
-title made of markup, the graph's scripts kept by the browser. Every request must stay on the
-app's loopback origin."""
+title made of markup. Every request must stay on the app's loopback origin."""
 
 from __future__ import annotations
 
-import urllib.request
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -61,29 +58,6 @@ def test_every_page_renders_offline(
             expect(source.get_by_text("[7] ", exact=False)).to_be_visible()
     assert requests.seen, "the browser made no request at all"
     expect(page.get_by_text("Deploy", exact=True)).to_have_count(0)
-
-
-def test_the_graphs_scripts_are_kept_by_the_browser_and_its_page_revalidated(
-    session: tuple[Page, Requests], dashboard: Server
-) -> None:
-    """Through the real server (fails if Streamlit moves its component route): Playwright's
-    routing disables the browser's cache, so the headers are what can be checked here."""
-    page, _ = session
-    _open(page, dashboard, "")
-    frame = page.locator("iframe[title*='st_link_analysis']").first
-    scripts = _graph_frame(page).locator("script[src]")
-    expect(scripts.first).to_be_attached()
-    urls = [
-        urljoin(dashboard.url, frame.get_attribute("src") or ""),
-        *scripts.evaluate_all("elements => elements.map(element => element.src)"),
-    ]
-    headers = {}
-    for url in urls:
-        with urllib.request.urlopen(url, timeout=30) as answer:
-            headers[urlsplit(url).path.rsplit("/", 1)[1]] = answer.headers["Cache-Control"]
-    assert headers.pop("index.html") == "no-cache"
-    assert len(headers) >= 2
-    assert set(headers.values()) == {"public, max-age=31536000, immutable"}
 
 
 def test_a_node_click_opens_its_details_and_a_path_is_found(
