@@ -64,13 +64,21 @@ def _both(data: Graph, shapes: Graph) -> tuple[list[Violation], list[Violation]]
 
 
 def _broken(graph: Graph, seed: int, changes: int) -> Graph:
-    """A copy of ``graph`` with ``changes`` random edits of the triples the shapes read:
-    one removed, an object replaced by another kind of term, a second object added."""
+    """A copy of ``graph`` with ``changes`` random edits of the triples the shapes read (a
+    predicate a shape names, or a type a shape targets): one removed, an object replaced by
+    another kind of term, a second object added. Drawn from those triples only, so what the
+    edits reach does not depend on how many other triples a build writes."""
     rng = random.Random(seed)
     broken = Graph()
     broken += graph
+    named = {term for term in Graph().parse(SHAPES_PATH).all_nodes() if isinstance(term, URIRef)}
     shaped = sorted(
-        (triple for triple in broken if not isinstance(triple[0], BNode)),
+        (
+            (subject, predicate, value)
+            for subject, predicate, value in broken
+            if not isinstance(subject, BNode)
+            and (predicate in named if predicate != RDF.type else value in named)
+        ),
         key=lambda triple: tuple(map(str, triple)),
     )
     for triple in rng.sample(shaped, changes):
